@@ -69,3 +69,12 @@ class Track:
     cost_usd: float
     min_age: int
     min_literacy: str  # one of LITERACY_LEVELS
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """Reference data and tracks, as the matcher reads them (keys are codes)."""
+
+    towns: dict[str, Town]
+    occupations: dict[str, Occupation]
+    tracks: tuple[Track, ...]
