@@ -3,6 +3,7 @@
 from api.models.accounts import ROLES, ApiToken, Organisation, User
 from api.models.audit import AuditEvent
 from api.models.base import Base
+from api.models.people import Survivor
 from api.models.reference import Occupation, Province, SkillFamily, Town
 
 __all__ = [
@@ -14,6 +15,7 @@ __all__ = [
     "Organisation",
     "Province",
     "SkillFamily",
+    "Survivor",
     "Town",
     "User",
 ]

@@ -1,0 +1,167 @@
+"""The counsellors' API: survivor records (and their recommendations).
+
+Every response of this blueprint may carry survivor data, so every one, errors
+included, is sent with ``Cache-Control: no-store``. Only ids go into URLs.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import marshmallow as ma
+from flask import Response
+from flask_smorest import Blueprint
+
+from api.auth import current_principal, require_roles
+from api.db import get_session
+from api.models.people import GENDER_CHOICES, LITERACY_CHOICES, RELOCATION_CHOICES
+from api.pagination import PageArgs, page_schema
+from api.services import survivors as service
+
+blp = Blueprint(
+    "counsellors",
+    __name__,
+    url_prefix="/api/v1",
+    description="Survivor records and recommendations (counsellors of the survivor's NGO)",
+)
+
+
+@blp.after_request
+def _no_store(response: Response) -> Response:
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Pragma"] = "no-cache"
+    return response
+
+
+class UtcDateTime(ma.fields.DateTime):
+    """ISO 8601 with its UTC offset: SQLite returns the stored UTC times naive."""
+
+    def _serialize(self, value: Any, attr: Any, obj: Any, **kwargs: Any) -> Any:
+        if isinstance(value, datetime) and value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return super()._serialize(value, attr, obj, **kwargs)
+
+
+CODE = ma.fields.String(validate=ma.validate.Length(min=1, max=40))
+CODES = ma.validate.Length(max=50)
+
+
+def _case_code(*, required: bool) -> ma.fields.String:
+    return ma.fields.String(
+        required=required,
+        validate=[
+            ma.validate.Length(min=1, max=40),
+            ma.validate.Regexp(
+                r"^[A-Za-z0-9][A-Za-z0-9._/-]*$",
+                error="must be the NGO's pseudonymous case code (letters, digits, . _ / -), "
+                "never a name",
+            ),
+        ],
+        metadata={"description": "The NGO's pseudonym for the survivor, e.g. SRS-2026-001"},
+    )
+
+
+class SurvivorFields(ma.Schema):
+    """The fields a counsellor writes. Values are checked against the reference data."""
+
+    case_code = _case_code(required=False)
+    birth_year = ma.fields.Integer(strict=True)
+    gender = ma.fields.String(
+        allow_none=True,
+        validate=ma.validate.OneOf(GENDER_CHOICES),
+        metadata={"description": "Stored for reporting; never used in scoring"},
+    )
+    home_province = ma.fields.String(
+        validate=ma.validate.Length(max=8), metadata={"description": "e.g. KH-20"}
+    )
+    literacy = ma.fields.String(metadata={"enum": list(LITERACY_CHOICES)})
+    education_grade = ma.fields.Integer(strict=True, metadata={"minimum": 0, "maximum": 12})
+    aptitudes = ma.fields.Dict(
+        keys=ma.fields.String(validate=ma.validate.Length(max=24)),
+        values=ma.fields.Integer(strict=True),
+        metadata={"description": "skill family -> 0..5"},
+    )
+    preferences = ma.fields.List(
+        CODE,
+        validate=CODES,
+        metadata={"description": "Track or occupation codes, most wanted first"},
+    )
+    relocation = ma.fields.String(metadata={"enum": list(RELOCATION_CHOICES)})
+    willing_towns = ma.fields.List(CODE, validate=CODES)
+    avoid_towns = ma.fields.List(CODE, validate=CODES)
+    needs_accommodation = ma.fields.Boolean()
+    self_employment_interest = ma.fields.Boolean()
+    completed_tracks = ma.fields.List(CODE, validate=CODES)
+    consent_share_with_employers = ma.fields.Boolean()
+    notes = ma.fields.String(
+        validate=ma.validate.Length(max=10_000),
+        metadata={"description": "Case notes: never leave the NGO, never seen by the engine"},
+    )
+
+    @ma.validates_schema(skip_on_field_errors=False)
+    def _reference_values(self, data: dict[str, Any], **_kwargs: Any) -> None:
+        # Checked here as well as in the service so that one answer lists every problem,
+        # type errors and unknown codes alike.
+        problems = service.survivor_problems(get_session(), data)
+        if problems:
+            messages: dict[str, list[str]] = {}
+            for problem in problems:
+                messages.setdefault(problem["field"], []).append(problem["message"])
+            raise ma.ValidationError(messages)
+
+
+class SurvivorCreate(SurvivorFields):
+    case_code = _case_code(required=True)
+    birth_year = ma.fields.Integer(strict=True, required=True)
+    home_province = ma.fields.String(
+        required=True, validate=ma.validate.Length(max=8), metadata={"description": "e.g. KH-20"}
+    )
+    literacy = ma.fields.String(required=True, metadata={"enum": list(LITERACY_CHOICES)})
+
+
+class SurvivorSchema(SurvivorFields):
+    id = ma.fields.Integer(dump_only=True)
+    created_at = UtcDateTime(dump_only=True)
+    updated_at = UtcDateTime(dump_only=True)
+
+
+SurvivorPage = page_schema(SurvivorSchema, "SurvivorPage")
+
+
+@blp.post("/survivors")
+@blp.arguments(SurvivorCreate)
+@blp.response(201, SurvivorSchema)
+@require_roles("counsellor")
+def create_survivor(body: dict[str, Any]) -> Any:
+    """Record a survivor of your NGO (pseudonymous: a case code, never a name)."""
+    return service.create_survivor(get_session(), current_principal(), body)
+
+
+@blp.get("/survivors")
+@blp.arguments(PageArgs, location="query")
+@blp.response(200, SurvivorPage)
+@require_roles("counsellor", "admin")
+def list_survivors(args: dict[str, Any]) -> dict[str, Any]:
+    """Your NGO's survivors, oldest first (admins: every NGO's; each read is audited)."""
+    items, next_cursor = service.list_survivors(
+        get_session(), current_principal(), args["limit"], args["cursor"]
+    )
+    return {"items": items, "next_cursor": next_cursor}
+
+
+@blp.get("/survivors/<int:survivor_id>")
+@blp.response(200, SurvivorSchema)
+@require_roles("counsellor", "admin")
+def get_survivor(survivor_id: int) -> Any:
+    """One survivor of your NGO (admins: any; audited)."""
+    return service.read_survivor(get_session(), current_principal(), survivor_id)
+
+
+@blp.patch("/survivors/<int:survivor_id>")
+@blp.arguments(SurvivorFields(partial=True))
+@blp.response(200, SurvivorSchema)
+@require_roles("counsellor")
+def update_survivor(changes: dict[str, Any], survivor_id: int) -> Any:
+    """Change some fields of a survivor of your NGO."""
+    return service.update_survivor(get_session(), current_principal(), survivor_id, changes)

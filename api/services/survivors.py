@@ -1,0 +1,250 @@
+"""Survivor records: validate, create, read, update, list; scoped to the NGO, audited.
+
+A counsellor works only on their own NGO's survivors; another NGO's record is "not
+found", never "forbidden", so that its existence is not revealed. Admins may read
+any record. Every read and write leaves an ``AuditEvent`` (who, whose record, what;
+never the content). Nothing here logs survivor data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping, Sequence
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from api.auth import Principal
+from api.db import unit_of_work
+from api.errors import Conflict, NotFound, Unprocessable
+from api.models import AuditEvent, Occupation, Province, SkillFamily, Survivor, Town
+from api.models.people import LITERACY_CHOICES, RELOCATION_CHOICES, SURVIVOR_FIELDS
+from api.pagination import paginate
+from matcher.types import Profile
+
+MIN_AGE = 10  # younger children are not placed in training or work at all
+MAX_AGE = 80
+APTITUDE_MAX = 5
+EDUCATION_MAX_GRADE = 12
+
+# Defaults of a new record for the fields a counsellor may leave out.
+DEFAULTS: dict[str, Any] = {
+    "gender": None,
+    "education_grade": 0,
+    "aptitudes": {},
+    "preferences": [],
+    "relocation": "home_only",
+    "willing_towns": [],
+    "avoid_towns": [],
+    "needs_accommodation": False,
+    "self_employment_interest": False,
+    "completed_tracks": [],
+    "consent_share_with_employers": False,
+    "notes": "",
+}
+REQUIRED: tuple[str, ...] = ("case_code", "birth_year", "home_province", "literacy")
+
+
+def today_utc() -> date:
+    return datetime.now(UTC).date()
+
+
+def _codes(session: Session, column: Any) -> set[str]:
+    return set(session.scalars(select(column)))
+
+
+def known_track_codes(session: Session) -> set[str] | None:
+    """Track codes, or None while this deployment has no catalog tables."""
+    try:
+        from api.models import Track  # type: ignore[attr-defined]
+    except ImportError:
+        return None
+    return _codes(session, Track.code)
+
+
+def _unknown(values: Sequence[str], known: Collection[str]) -> list[str]:
+    return [v for v in values if v not in known]
+
+
+def survivor_problems(
+    session: Session, data: Mapping[str, Any], *, today: date | None = None
+) -> list[dict[str, str]]:
+    """Every problem with the given fields (only those present are checked).
+
+    Types were checked by the request schema; this checks values against the reference
+    data and the plausible ranges, and lists each problem as ``{"field", "message"}``.
+    """
+    problems: list[dict[str, str]] = []
+
+    def add(field: str, message: str) -> None:
+        problems.append({"field": field, "message": message})
+
+    year = (today or today_utc()).year
+    if "birth_year" in data:
+        age = year - data["birth_year"]
+        if not MIN_AGE <= age <= MAX_AGE:
+            add(
+                "birth_year",
+                f"must make the survivor between {MIN_AGE} and {MAX_AGE} years old this "
+                f"year ({year - MAX_AGE} to {year - MIN_AGE})",
+            )
+    if "home_province" in data and session.get(Province, data["home_province"]) is None:
+        add("home_province", "is not a known province code (ISO 3166-2:KH, e.g. KH-20)")
+    if "literacy" in data and data["literacy"] not in LITERACY_CHOICES:
+        add("literacy", f"must be one of {', '.join(LITERACY_CHOICES)}")
+    if "relocation" in data and data["relocation"] not in RELOCATION_CHOICES:
+        add("relocation", f"must be one of {', '.join(RELOCATION_CHOICES)}")
+    if "education_grade" in data and not 0 <= data["education_grade"] <= EDUCATION_MAX_GRADE:
+        add("education_grade", f"must be a school grade from 0 to {EDUCATION_MAX_GRADE}")
+    if "aptitudes" in data:
+        families = _codes(session, SkillFamily.name)
+        for family, level in data["aptitudes"].items():
+            if family not in families:
+                add(f"aptitudes.{family}", "is not a known skill family")
+            elif not 0 <= level <= APTITUDE_MAX:
+                add(f"aptitudes.{family}", f"must be from 0 to {APTITUDE_MAX}")
+    tracks = known_track_codes(session)
+    if "preferences" in data:
+        known = _codes(session, Occupation.code) | (tracks or set())
+        what = "an occupation (ISCO-08) or track code" if tracks is not None else "an occupation"
+        for code in _unknown(data["preferences"], known):
+            add("preferences", f"{code!r} is not {what}")
+        if len(set(data["preferences"])) != len(data["preferences"]):
+            add("preferences", "lists a code more than once")
+    if "completed_tracks" in data and tracks is not None:
+        for code in _unknown(data["completed_tracks"], tracks):
+            add("completed_tracks", f"{code!r} is not a known track code")
+    towns = _codes(session, Town.code) if {"willing_towns", "avoid_towns"} & data.keys() else set()
+    for field in ("willing_towns", "avoid_towns"):
+        for code in _unknown(data.get(field, ()), towns):
+            add(field, f"{code!r} is not a known town code")
+    both = set(data.get("willing_towns", ())) & set(data.get("avoid_towns", ()))
+    if both:
+        add("avoid_towns", f"{', '.join(sorted(both))} also listed in willing_towns")
+    return problems
+
+
+def audit(session: Session, principal: Principal, action: str, survivor: Survivor) -> None:
+    """Record who touched which survivor record (the record's NGO, never its content)."""
+    session.add(
+        AuditEvent(
+            user_id=principal.user_id,
+            org_id=survivor.org_id,
+            action=action,
+            entity="survivor",
+            entity_id=survivor.id,
+        )
+    )
+
+
+def find_survivor(session: Session, principal: Principal, survivor_id: int) -> Survivor:
+    """The survivor, if the principal may see it; otherwise ``NotFound`` (never 403)."""
+    survivor = session.get(Survivor, survivor_id)
+    if survivor is None or (principal.role != "admin" and survivor.org_id != principal.org_id):
+        raise NotFound("There is no survivor with this id in your organisation.")
+    return survivor
+
+
+def _check(session: Session, data: Mapping[str, Any]) -> None:
+    problems = survivor_problems(session, data)
+    if problems:
+        fields = ", ".join(dict.fromkeys(p["field"] for p in problems))
+        raise Unprocessable(f"The survivor record has invalid fields: {fields}", problems)
+
+
+def _case_code_taken(session: Session, org_id: int, case_code: str, but: int | None) -> bool:
+    stmt = select(Survivor.id).where(Survivor.org_id == org_id, Survivor.case_code == case_code)
+    if but is not None:
+        stmt = stmt.where(Survivor.id != but)
+    return session.scalar(stmt) is not None
+
+
+def _duplicate(case_code: str) -> Conflict:
+    return Conflict(
+        "Your organisation already has a survivor with this case code.",
+        [{"field": "case_code", "message": "already used by another survivor of your NGO"}],
+    )
+
+
+def create_survivor(session: Session, principal: Principal, data: Mapping[str, Any]) -> Survivor:
+    """Validate and store a new survivor of the counsellor's NGO."""
+    missing = [f for f in REQUIRED if f not in data]
+    if missing:
+        raise Unprocessable(
+            f"Missing fields: {', '.join(missing)}",
+            [{"field": f, "message": "is required"} for f in missing],
+        )
+    _check(session, data)
+    values = {**DEFAULTS, **{k: v for k, v in data.items() if k in SURVIVOR_FIELDS}}
+    with unit_of_work(session):
+        if _case_code_taken(session, principal.org_id, values["case_code"], None):
+            raise _duplicate(values["case_code"])
+        survivor = Survivor(org_id=principal.org_id, **values)
+        session.add(survivor)
+        try:
+            session.flush()
+        except IntegrityError as exc:  # a concurrent insert of the same case code
+            raise _duplicate(values["case_code"]) from exc
+        audit(session, principal, "create", survivor)
+    return survivor
+
+
+def read_survivor(session: Session, principal: Principal, survivor_id: int) -> Survivor:
+    """One survivor record, audited."""
+    with unit_of_work(session):
+        survivor = find_survivor(session, principal, survivor_id)
+        audit(session, principal, "read", survivor)
+    return survivor
+
+
+def update_survivor(
+    session: Session, principal: Principal, survivor_id: int, changes: Mapping[str, Any]
+) -> Survivor:
+    """Change some fields of a survivor of the counsellor's NGO."""
+    survivor = find_survivor(session, principal, survivor_id)
+    _check(session, changes)
+    with unit_of_work(session):
+        code = changes.get("case_code")
+        if code is not None and _case_code_taken(session, survivor.org_id, code, survivor.id):
+            raise _duplicate(code)
+        for key, value in changes.items():
+            if key in SURVIVOR_FIELDS:
+                setattr(survivor, key, value)
+        audit(session, principal, "update", survivor)
+    return survivor
+
+
+def list_survivors(
+    session: Session, principal: Principal, limit: int, cursor: str | None
+) -> tuple[Sequence[Survivor], str | None]:
+    """A page of the NGO's survivors (every NGO's for an admin); each one read is audited."""
+    stmt = select(Survivor)
+    if principal.role != "admin":
+        stmt = stmt.where(Survivor.org_id == principal.org_id)
+    with unit_of_work(session):
+        items, next_cursor = paginate(session, stmt, Survivor.id, limit, cursor)
+        for survivor in items:
+            audit(session, principal, "read", survivor)
+    return items, next_cursor
+
+
+def to_profile(survivor: Survivor) -> Profile:
+    """What the engine may know of a survivor: never the case code or the notes."""
+    return Profile(
+        survivor_id=survivor.id,
+        birth_year=survivor.birth_year,
+        home_province=survivor.home_province,
+        literacy=survivor.literacy,
+        education_grade=survivor.education_grade,
+        aptitudes=dict(survivor.aptitudes or {}),
+        preferences=tuple(survivor.preferences or ()),
+        relocation=survivor.relocation,
+        willing_towns=tuple(survivor.willing_towns or ()),
+        avoid_towns=tuple(survivor.avoid_towns or ()),
+        needs_accommodation=survivor.needs_accommodation,
+        self_employment_interest=survivor.self_employment_interest,
+        completed_tracks=tuple(survivor.completed_tracks or ()),
+        gender=survivor.gender,
+    )
