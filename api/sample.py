@@ -34,7 +34,14 @@ def load_organisations(session: Session) -> str:
     return f"organisations: {added} added"
 
 
+def load_survivors(session: Session) -> str:
+    from api.services.survivors import load_sample_survivors
+
+    return load_sample_survivors(session)
+
+
 LOADERS: list[Callable[[Session], str]] = [load_organisations]
+LOADERS.append(load_survivors)  # after the catalog, whose track codes it refers to
 
 
 def load_sample(session: Session) -> list[str]:

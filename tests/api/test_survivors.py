@@ -328,3 +328,21 @@ def test_survivor_data_never_reaches_the_logs(client, token, caplog) -> None:
         client.post(URL, json=survivor_body(case_code="BAD CODE"), headers=auth(tok))
     assert "UNIQUE-NOTE-MARKER" not in caplog.text
     assert "SRS-2026-001" not in caplog.text
+
+
+def test_sample_demo_survivors_belong_to_the_sample_shelter(client, runner, token) -> None:
+    first = runner.invoke(args=["load-sample"])
+    assert first.exit_code == 0, first.output
+    assert runner.invoke(args=["load-sample"]).exit_code == 0
+    shelter = token("counsellor", org="Svay Rieng Shelter")
+    items = client.get(URL, headers=auth(shelter)).get_json()["items"]
+    by_code = {s["case_code"]: s for s in items}
+    assert len(by_code) == len(items) >= 4
+    minor = by_code["SRS-2026-001"]
+    assert THIS_YEAR - minor["birth_year"] == 16
+    assert "7231" in minor["preferences"]
+    assert by_code["SRS-2026-002"]["literacy"] == "none"
+    assert client.get(URL, headers=auth(token("counsellor", org="Other NGO"))).get_json() == {
+        "items": [],
+        "next_cursor": None,
+    }
