@@ -169,7 +169,9 @@ def recommend_prepared(
     excluded: tuple[ExcludedItem, ...] = ()
     if include_excluded:
         mask = ev.rule > NOT_A_CANDIDATE
-        excluded = tuple(_excluded(int(i), profile, prepared, ev) for i in top_k(ev.scores, mask, limit))
+        excluded = tuple(
+            _excluded(int(i), profile, prepared, ev) for i in top_k(ev.scores, mask, limit)
+        )
     candidates = int(np.count_nonzero(ev.rule != NOT_A_CANDIDATE))
     return Recommendation(
         survivor_id=profile.survivor_id,
@@ -242,9 +244,7 @@ def track_scores_prepared(
             scores[track.code] = round(float(best[ti]), SCORE_DECIMALS)
         elif ti in first_of_track:
             i = first_of_track[ti]
-            excluded[track.code] = explain.excluded_reason(
-                profile, p, ev.ctx, i, int(ev.rule[i])
-            )
+            excluded[track.code] = explain.excluded_reason(profile, p, ev.ctx, i, int(ev.rule[i]))
         else:
             excluded[track.code] = NO_JOB_DATA
     return TrackScores(scores=scores, excluded=excluded)

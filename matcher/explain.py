@@ -88,8 +88,11 @@ def _costs_sentence(p: PreparedMarket, i: int) -> str:
         given.append("a room")
     if not given:
         return f"food, a room and other needs in {town.name} cost {usd(costs)}"
-    needs = "other needs" if len(given) == 2 else ("a room and other needs" if given == ["food"]
-                                                   else "food and other needs")
+    needs = (
+        "other needs"
+        if len(given) == 2
+        else ("a room and other needs" if given == ["food"] else "food and other needs")
+    )
     return f"the employer provides {' and '.join(given)}; {needs} in {town.name} cost {usd(costs)}"
 
 
@@ -158,9 +161,7 @@ def reasons(
     if ti >= 0:
         t = p.tracks[ti]
         start = t.next_start.isoformat() if t.next_start else "not scheduled"
-        out.append(
-            f"{t.seats_available} of {t.seats} seats left, next intake {start}"
-        )
+        out.append(f"{t.seats_available} of {t.seats} seats left, next intake {start}")
         out.append(f"Trains {t.duration_months} months in {p.towns[int(p.track_town[ti])].name}")
     elif bool(ctx.trained_occupation[oi]):
         done = [
@@ -188,8 +189,10 @@ def reasons(
     else:
         out.append(f"Away from home in {town.name}: the survivor will move anywhere")
         if profile.needs_accommodation and not (vac is not None and vac.provides_room):
-            warn.append(f"Needs accommodation: a room in {town.name} costs "
-                        f"{usd(float(p.town_room[int(p.cand_town[i])]))} a month")
+            warn.append(
+                f"Needs accommodation: a room in {town.name} costs "
+                f"{usd(float(p.town_room[int(p.cand_town[i])]))} a month"
+            )
     if own:
         venue = VENUES[int(p.out_venue[outlet])] if int(p.out_venue[outlet]) >= 0 else "unknown"
         where = "a tourist hub" if town.tourist_hub else "a town off the tourist routes"
@@ -216,7 +219,9 @@ def reasons(
                     f"{s.loan_repayment_share * 100:g}% of the net income"
                 )
                 if startup_info.loan_months > s.max_loan_months:
-                    warn.append(f"The start-up loan takes {startup_info.loan_months} months to repay")
+                    warn.append(
+                        f"The start-up loan takes {startup_info.loan_months} months to repay"
+                    )
         elif startup_info is not None:
             out.append("Start-up cost not surveyed")
         if not profile.self_employment_interest:
@@ -226,7 +231,9 @@ def reasons(
     if occ.exploitation_risk:
         warn.append(f"{occ.name}: work with a known risk of exploitation; check the employer")
     if town.casino_town:
-        warn.append(f"{town.name} is a casino town with reported scam compounds; check the employer")
+        warn.append(
+            f"{town.name} is a casino town with reported scam compounds; check the employer"
+        )
     if ctx.minor and not own:
         warn.append("Under 18: a parent or guardian must consent to the contract")
     return tuple(out), tuple(warn)
@@ -252,7 +259,9 @@ def _family_wish(profile: Profile, p: PreparedMarket, family: int) -> int | None
     return None
 
 
-def excluded_reason(profile: Profile, p: PreparedMarket, ctx: SurvivorContext, i: int, rule: int) -> str:
+def excluded_reason(
+    profile: Profile, p: PreparedMarket, ctx: SurvivorContext, i: int, rule: int
+) -> str:
     """What stands in the way of candidate ``i``, which rule ``rule`` removed."""
     ti = int(p.cand_track[i])
     track = p.tracks[ti] if ti >= 0 else None

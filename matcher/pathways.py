@@ -49,8 +49,6 @@ RULE_VACANCY_CLOSED = 24
 RULE_VACANCY_FULL = 25
 NO_RULE = -1
 
-_NO_POSITIONS_LIMIT = np.iinfo(np.int32).max
-
 
 @dataclass(frozen=True, eq=False)
 class PreparedMarket:
@@ -207,7 +205,7 @@ def prepare_market(
     literacy_index = {lv: i for i, lv in enumerate(LITERACY_LEVELS)}
     tracks = tuple(catalog.tracks)
     track_index = {t.code: i for i, t in enumerate(tracks)}
-    n_towns, n_occ, n_tracks = len(towns), len(occupations), len(tracks)
+    n_towns, n_occ = len(towns), len(occupations)
 
     occ_family = np.array([family_index.get(o.skill_family, -1) for o in occupations], np.int32)
     occ_hazardous = _bool_col([o.hazardous for o in occupations])
@@ -223,9 +221,7 @@ def prepare_market(
         if missing:
             raise MatcherInputError(f"track {t.code}: occupations {missing} not in the catalog")
     track_town = np.array([town_index[t.town] for t in tracks] + [-1], np.int32)
-    track_family = np.array(
-        [family_index.get(t.skill_family, -1) for t in tracks] + [-1], np.int32
-    )
+    track_family = np.array([family_index.get(t.skill_family, -1) for t in tracks] + [-1], np.int32)
     track_min_age = np.array([t.min_age for t in tracks] + [0], np.int32)
     track_min_literacy = np.array(
         [literacy_index.get(t.min_literacy, 0) for t in tracks] + [0], np.int32
@@ -322,17 +318,21 @@ def prepare_market(
     )
     n_out = out_kind.shape[0]
     pad = n_out - n_vac
-    out_food_given = np.concatenate([_bool_col([v.provides_food for v in vacancies]), np.zeros(pad, bool)])
-    out_room_given = np.concatenate([_bool_col([v.provides_room for v in vacancies]), np.zeros(pad, bool)])
-    out_night_shift = np.concatenate([_bool_col([v.night_shift for v in vacancies]), np.zeros(pad, bool)])
+    out_food_given = np.concatenate(
+        [_bool_col([v.provides_food for v in vacancies]), np.zeros(pad, bool)]
+    )
+    out_room_given = np.concatenate(
+        [_bool_col([v.provides_room for v in vacancies]), np.zeros(pad, bool)]
+    )
+    out_night_shift = np.concatenate(
+        [_bool_col([v.night_shift for v in vacancies]), np.zeros(pad, bool)]
+    )
     out_min_age = np.concatenate(
         [np.array([v.min_age for v in vacancies], np.int32), np.zeros(pad, np.int32)]
     ).astype(np.int32)
     out_hires = np.concatenate(
         [
-            np.array(
-                [track_index.get(v.hires_from_track or "", -2) for v in vacancies], np.int32
-            ),
+            np.array([track_index.get(v.hires_from_track or "", -2) for v in vacancies], np.int32),
             np.full(pad, -2, np.int32),
         ]
     ).astype(np.int32)
@@ -356,9 +356,7 @@ def prepare_market(
     order = np.argsort(out_occ, kind="stable").astype(np.int64)
     counts = np.bincount(out_occ, minlength=n_occ).astype(np.int64)
     starts = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64)
-    edge_track = np.array(
-        [ti for ti, occs in enumerate(track_occupations) for _ in occs], np.int64
-    )
+    edge_track = np.array([ti for ti, occs in enumerate(track_occupations) for _ in occs], np.int64)
     edge_occ = np.array([o for occs in track_occupations for o in occs], np.int64)
     per_edge = counts[edge_occ] if edge_occ.size else np.zeros(0, np.int64)
     total = int(per_edge.sum())
@@ -369,9 +367,7 @@ def prepare_market(
     # Then every outlet once with no track: offered when learned on the job or
     # already trained for (decided per survivor).
     cand_track = np.concatenate([rep_track, np.full(n_out, -1, np.int64)]).astype(np.int32)
-    cand_outlet = np.concatenate([track_outlets, np.arange(n_out, dtype=np.int64)]).astype(
-        np.int32
-    )
+    cand_outlet = np.concatenate([track_outlets, np.arange(n_out, dtype=np.int64)]).astype(np.int32)
 
     cand_occ = out_occ[cand_outlet]
     cand_town = out_town[cand_outlet]
@@ -408,7 +404,8 @@ def prepare_market(
     out_venue_factor = venue_values[out_venue]
     hub_market = (out_venue == VENUES.index("market")) & town_hub[out_town]
     out_venue_factor = np.where(
-        hub_market, max(settings.tourist_hub_market, venue_values[VENUES.index("market")]),
+        hub_market,
+        max(settings.tourist_hub_market, venue_values[VENUES.index("market")]),
         out_venue_factor,
     )
     cand_venue_factor = out_venue_factor[cand_outlet]

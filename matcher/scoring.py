@@ -25,9 +25,7 @@ def preference_value(rank: int, settings: Settings) -> float:
     return max(1.0 - rank * settings.preference_step, settings.preference_floor)
 
 
-def components(
-    profile: Profile, prepared: PreparedMarket, ctx: SurvivorContext
-) -> FloatArray:
+def components(profile: Profile, prepared: PreparedMarket, ctx: SurvivorContext) -> FloatArray:
     """All score components of every candidate for one survivor.
 
     Parameters
@@ -102,9 +100,7 @@ def _preference(profile: Profile, p: PreparedMarket, s: Settings) -> FloatArray:
             family_rank[family] = min(family_rank[family], rank)
     direct = np.minimum(track_rank[p.cand_track], occ_rank[p.cand_occ])
     by_family = family_rank[p.cand_family]
-    values = np.array(
-        [preference_value(r, s) for r in range(len(profile.preferences))] + [0.0]
-    )
+    values = np.array([preference_value(r, s) for r in range(len(profile.preferences))] + [0.0])
     capped_direct = np.minimum(direct, len(profile.preferences))
     capped_family = np.minimum(by_family, len(profile.preferences))
     return np.where(

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from market_survey.types import MarketSnapshot
 from matcher import Weights, recommend, track_scores
-from matcher.results import Recommendation
+from matcher.types import Vacancy
 from tests.matcher.builders import (
     COSTS_2008,
     TODAY,
@@ -16,9 +17,10 @@ from tests.matcher.builders import (
     track,
     vacancy,
 )
+from training_catalog.types import Catalog
 
 
-def _sewing_and_electronics(electronics_seats: int) -> tuple[object, object]:
+def _sewing_and_electronics(electronics_seats: int) -> tuple[MarketSnapshot, Catalog]:
     cat = catalog(
         [
             track("sewing-svr", "SVR", "textile", ["8153", "7531"], seats=30),
@@ -51,7 +53,7 @@ def test_man_who_wants_electronics_is_not_sent_to_sewing() -> None:
         aptitudes={"electronics": 5, "textile": 1},
         preferences=("electronics-repair-svr",),
     )
-    rec = recommend(man, mkt, cat, [], today=TODAY)  # type: ignore[arg-type]
+    rec = recommend(man, mkt, cat, [], today=TODAY)
 
     tracked = [i for i in rec.items if i.track is not None]
     assert tracked[0].track is not None
@@ -62,26 +64,28 @@ def test_man_who_wants_electronics_is_not_sent_to_sewing() -> None:
     # Every electronics pathway ranks above every sewing-track pathway.
     ranks = {i.track.code: i.rank for i in reversed(tracked) if i.track}
     assert ranks["electronics-repair-svr"] < ranks.get("sewing-svr", len(rec.items) + 1)
-    scores = track_scores(man, mkt, cat, [], today=TODAY)  # type: ignore[arg-type]
+    scores = track_scores(man, mkt, cat, [], today=TODAY)
     assert scores.scores["electronics-repair-svr"] > scores.scores["sewing-svr"]
 
 
 def test_full_electronics_class_is_explained_not_replaced_silently() -> None:
     mkt, cat = _sewing_and_electronics(electronics_seats=0)
-    man = profile(aptitudes={"electronics": 5, "textile": 1}, preferences=("electronics-repair-svr",))
-    rec = recommend(man, mkt, cat, [], today=TODAY, include_excluded=True)  # type: ignore[arg-type]
+    man = profile(
+        aptitudes={"electronics": 5, "textile": 1}, preferences=("electronics-repair-svr",)
+    )
+    rec = recommend(man, mkt, cat, [], today=TODAY, include_excluded=True)
 
     assert all(i.track is None or i.track.code != "electronics-repair-svr" for i in rec.items)
     blocked = [e for e in rec.excluded if e.track and e.track.code == "electronics-repair-svr"]
     assert blocked and blocked[0].rule == "track_no_seats"
     assert "No seats left" in blocked[0].reason
     assert rec.excluded[0] == blocked[0]  # his first wish is the best excluded option
-    scores = track_scores(man, mkt, cat, [], today=TODAY)  # type: ignore[arg-type]
+    scores = track_scores(man, mkt, cat, [], today=TODAY)
     assert "electronics-repair-svr" not in scores.scores
     assert scores.excluded["electronics-repair-svr"].startswith("No seats left")
 
 
-def _garment_2008() -> tuple[object, object, list[object]]:
+def _garment_2008() -> tuple[MarketSnapshot, Catalog, list[Vacancy]]:
     cat = catalog()
     mkt = market([job("SVR", "5131", 100, 110, openings=10)], COSTS_2008)
     vacancies = [
@@ -93,7 +97,7 @@ def _garment_2008() -> tuple[object, object, list[object]]:
 
 def test_2008_garment_job_is_flagged_below_living_wage_in_dollars() -> None:
     mkt, cat, vacancies = _garment_2008()
-    rec = recommend(profile(), mkt, cat, vacancies, today=TODAY)  # type: ignore[arg-type]
+    rec = recommend(profile(), mkt, cat, vacancies, today=TODAY)
 
     garment = next(i for i in rec.items if i.vacancy_id == 1)
     assert garment.gross_income_usd_month == 45.0
@@ -110,7 +114,7 @@ def test_2008_garment_job_ranks_below_livable_job_even_as_first_wish() -> None:
     # She wants garment work first and waiting second: the garment job fits her better
     # on everything but money, and still must not rank above the livable job.
     survivor = profile(preferences=("8153", "5131"), aptitudes={"textile": 4, "hospitality": 3})
-    rec = recommend(survivor, mkt, cat, vacancies, today=TODAY)  # type: ignore[arg-type]
+    rec = recommend(survivor, mkt, cat, vacancies, today=TODAY)
 
     rank = {i.vacancy_id: i.rank for i in rec.items if i.vacancy_id}
     assert rank[2] < rank[1]
@@ -125,7 +129,7 @@ def test_employer_who_provides_food_and_room_lowers_living_costs() -> None:
     cat = catalog()
     mkt = market([], COSTS_2008)
     ngo_shop = vacancy(5, "5223", "SVR", 35, provides_food=True, provides_room=True)
-    rec = recommend(profile(), mkt, cat, [ngo_shop], today=TODAY)  # type: ignore[arg-type]
+    rec = recommend(profile(), mkt, cat, [ngo_shop], today=TODAY)
 
     item = rec.items[0]
     assert item.living_costs_usd_month == 38.75
@@ -134,7 +138,7 @@ def test_employer_who_provides_food_and_room_lowers_living_costs() -> None:
     assert any("$54 below the living wage" in r for r in item.reasons)
 
 
-def _tailor_market() -> tuple[object, object]:
+def _tailor_market() -> tuple[MarketSnapshot, Catalog]:
     cat = catalog([track("tailoring-svr", "SVR", "textile", ["7531"])])
     mkt = market(
         [
@@ -156,7 +160,7 @@ def test_tailor_willing_to_move_sees_tourist_town_shop_before_village_shop() -> 
         willing_towns=("SRP",),
         self_employment_interest=True,
     )
-    rec = recommend(tailor, mkt, cat, [], today=TODAY)  # type: ignore[arg-type]
+    rec = recommend(tailor, mkt, cat, [], today=TODAY)
 
     towns = [i.town.code for i in rec.items]
     assert towns.index("SRP") < towns.index("SVR")
@@ -176,7 +180,7 @@ def test_tailor_willing_to_move_sees_tourist_town_shop_before_village_shop() -> 
 def test_tailor_who_will_not_move_sees_only_home() -> None:
     mkt, cat = _tailor_market()
     tailor = profile(completed_tracks=("tailoring-svr",), aptitudes={"textile": 4})
-    rec = recommend(tailor, mkt, cat, [], today=TODAY, include_excluded=True)  # type: ignore[arg-type]
+    rec = recommend(tailor, mkt, cat, [], today=TODAY, include_excluded=True)
 
     assert rec.items
     assert {i.town.code for i in rec.items} <= {"SVR", "BVT"}
@@ -188,14 +192,14 @@ def test_training_town_is_bounded_by_relocation_too() -> None:
     cat = catalog([track("electronics-pnh", "PNH", "electronics", ["7421"])])
     mkt = market([job("SVR", "7421", 120, 150)], COSTS_2008)
     stays = profile(aptitudes={"electronics": 5})
-    rec = recommend(stays, mkt, cat, [], today=TODAY, include_excluded=True)  # type: ignore[arg-type]
+    rec = recommend(stays, mkt, cat, [], today=TODAY, include_excluded=True)
     assert rec.items == ()
     assert rec.excluded[0].reason == (
         "Training in Phnom Penh: outside the survivor's home province"
     )
 
     moves = profile(aptitudes={"electronics": 5}, relocation="named", willing_towns=("PNH",))
-    rec = recommend(moves, mkt, cat, [], today=TODAY)  # type: ignore[arg-type]
+    rec = recommend(moves, mkt, cat, [], today=TODAY)
     assert [(i.track.code if i.track else None, i.town.code) for i in rec.items] == [
         ("electronics-pnh", "SVR")
     ]
@@ -205,12 +209,12 @@ def test_avoid_town_wins_over_willingness() -> None:
     cat = catalog()
     mkt = market([job("SVR", "5131", 100), job("BVT", "5131", 120)], COSTS_2008)
     survivor = profile(relocation="anywhere", avoid_towns=("BVT",))
-    rec = recommend(survivor, mkt, cat, [], today=TODAY, include_excluded=True)  # type: ignore[arg-type]
+    rec = recommend(survivor, mkt, cat, [], today=TODAY, include_excluded=True)
     assert [i.town.code for i in rec.items] == ["SVR"]
     assert rec.excluded[0].reason == "Bavet is a town the survivor must avoid"
 
 
-def _youth_market() -> tuple[object, object, list[object]]:
+def _youth_market() -> tuple[MarketSnapshot, Catalog, list[Vacancy]]:
     cat = catalog(
         [
             track("construction-svr", "SVR", "construction", ["7112"], min_age=15),
@@ -237,7 +241,7 @@ def _youth_market() -> tuple[object, object, list[object]]:
 def test_16_year_old_never_sees_construction_or_night_work() -> None:
     mkt, cat, vacancies = _youth_market()
     youth = profile(birth_year=birth_year_for_lowest_age(16), aptitudes={"construction": 5})
-    rec = recommend(youth, mkt, cat, vacancies, today=TODAY, include_excluded=True)  # type: ignore[arg-type]
+    rec = recommend(youth, mkt, cat, vacancies, today=TODAY, include_excluded=True)
 
     shown = {(i.occupation.code, i.vacancy_id) for i in rec.items}
     assert shown == {("8153", 3), ("5223", None)}
@@ -248,32 +252,32 @@ def test_16_year_old_never_sees_construction_or_night_work() -> None:
     assert rules[("8153", 2)] == "minor_night_work"
     assert rules[("7112", None)] == "minor_hazardous"
     assert set(rules.values()) == {"minor_hazardous", "minor_night_work"}
-    assert all("Under 18: a parent or guardian must consent" in " ".join(i.warnings) for i in rec.items)
+    assert all(
+        "Under 18: a parent or guardian must consent" in " ".join(i.warnings) for i in rec.items
+    )
     assert all("the survivor may be only 16" in e.reason for e in rec.excluded)
 
 
 def test_adult_sees_the_same_construction_work() -> None:
     mkt, cat, vacancies = _youth_market()
     adult = profile(aptitudes={"construction": 5})
-    rec = recommend(adult, mkt, cat, vacancies, today=TODAY)  # type: ignore[arg-type]
+    rec = recommend(adult, mkt, cat, vacancies, today=TODAY)
     assert {"9313", "7112"} <= {i.occupation.code for i in rec.items}
 
 
 def test_under_15_gets_only_light_work() -> None:
     cat = catalog()
-    mkt = market(
-        [shop("SVR", "7533", 60, 90, "market"), job("SVR", "5223", 100, 120)], COSTS_2008
-    )
+    mkt = market([shop("SVR", "7533", 60, 90, "market"), job("SVR", "5223", 100, 120)], COSTS_2008)
     child = profile(
         birth_year=birth_year_for_lowest_age(14),
         completed_tracks=(),
         preferences=("5223",),
     )
     cat2 = catalog([track("embroidery-svr", "SVR", "textile", ["7533"], min_age=12)])
-    rec = recommend(child, mkt, cat2, [], today=TODAY, include_excluded=True)  # type: ignore[arg-type]
+    rec = recommend(child, mkt, cat2, [], today=TODAY, include_excluded=True)
     assert {i.occupation.code for i in rec.items} == {"7533"}
     assert any(e.rule == "under_15_light_work_only" for e in rec.excluded)
-    assert recommend(child, mkt, cat, [], today=TODAY).items == ()  # type: ignore[arg-type]
+    assert recommend(child, mkt, cat, [], today=TODAY).items == ()
 
 
 def test_illiterate_survivor_gets_literacy_track_not_reading_tracks() -> None:
@@ -293,7 +297,7 @@ def test_illiterate_survivor_gets_literacy_track_not_reading_tracks() -> None:
         COSTS_2008,
     )
     survivor = profile(literacy="none", preferences=("data-entry-svr",))
-    rec = recommend(survivor, mkt, cat, [], today=TODAY, include_excluded=True)  # type: ignore[arg-type]
+    rec = recommend(survivor, mkt, cat, [], today=TODAY, include_excluded=True)
 
     codes = {i.track.code for i in rec.items if i.track}
     assert codes == {"khmer-literacy-svr"}
@@ -302,7 +306,7 @@ def test_illiterate_survivor_gets_literacy_track_not_reading_tracks() -> None:
         "Data entry svr needs functional literacy; the survivor's is none"
     )
     assert blocked["reception-svr"].rule == "track_min_literacy"
-    scores = track_scores(survivor, mkt, cat, [], today=TODAY)  # type: ignore[arg-type]
+    scores = track_scores(survivor, mkt, cat, [], today=TODAY)
     assert set(scores.scores) == {"khmer-literacy-svr"}
     assert set(scores.excluded) == {"data-entry-svr", "reception-svr"}
 
@@ -318,7 +322,7 @@ def test_unvetted_closed_or_full_vacancies_are_never_offered() -> None:
         vacancy(5, "5131", "SVR", 120, positions_left=0),
         vacancy(6, "5131", "SVR", 100),
     ]
-    rec = recommend(profile(), mkt, cat, vacancies, today=TODAY, include_excluded=True)  # type: ignore[arg-type]
+    rec = recommend(profile(), mkt, cat, vacancies, today=TODAY, include_excluded=True)
     assert [i.vacancy_id for i in rec.items] == [6]
     assert {e.vacancy_id: e.rule for e in rec.excluded} == {
         1: "employer_not_vetted",
@@ -338,7 +342,7 @@ def test_employer_commitment_lifts_the_track_it_hires_from() -> None:
     )
     mkt = market([], COSTS_2008)
     vac = vacancy(9, "5120", "SVR", 150, employer_name="Hotel", hires_from_track="cooking-bvt")
-    rec = recommend(profile(), mkt, cat, [vac], today=TODAY)  # type: ignore[arg-type]
+    rec = recommend(profile(), mkt, cat, [vac], today=TODAY)
     assert rec.items[0].track is not None and rec.items[0].track.code == "cooking-bvt"
     assert rec.items[0].components["commitment"] == 1.0
     assert "Hotel has committed to hire graduates of this track" in rec.items[0].reasons
@@ -346,12 +350,14 @@ def test_employer_commitment_lifts_the_track_it_hires_from() -> None:
 
 def test_weights_change_the_order() -> None:
     mkt, cat = _sewing_and_electronics(electronics_seats=4)
-    man = profile(aptitudes={"electronics": 1, "textile": 5}, preferences=("electronics-repair-svr",))
-    wish_first = recommend(man, mkt, cat, [], today=TODAY, weights=Weights.from_mapping({"aptitude": 0.0}))  # type: ignore[arg-type]
-    talent_first = recommend(man, mkt, cat, [], today=TODAY, weights=Weights.from_mapping({"preference": 0.0}))  # type: ignore[arg-type]
+    man = profile(
+        aptitudes={"electronics": 1, "textile": 5}, preferences=("electronics-repair-svr",)
+    )
+    wish_first = recommend(
+        man, mkt, cat, [], today=TODAY, weights=Weights.from_mapping({"aptitude": 0.0})
+    )
+    talent_first = recommend(
+        man, mkt, cat, [], today=TODAY, weights=Weights.from_mapping({"preference": 0.0})
+    )
     assert wish_first.items[0].occupation.code in {"7421", "7422"}
     assert talent_first.items[0].occupation.code in {"8153", "7531"}
-
-
-def _first(rec: Recommendation) -> str:
-    return rec.items[0].occupation.code
