@@ -1,0 +1,324 @@
+"""The engine's public entry points: ``recommend`` and ``track_scores``.
+
+One survivor against one market::
+
+    rec = recommend(profile, market, catalog, vacancies, today=date.today())
+
+Many survivors against the same market (a cohort, a batch job, the api's cache)::
+
+    prepared = prepare_market(market, catalog, vacancies)
+    for profile in profiles:
+        rec = recommend_prepared(profile, prepared, today=today)
+
+Both give identical results; ``prepare_market`` is the one-off part (see
+``benchmarks/README.md`` for its cost).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+
+from market_survey.types import MarketSnapshot
+from matcher import explain
+from matcher.pathways import (
+    OWN_BUSINESS,
+    VACANCY,
+    BoolArray,
+    FloatArray,
+    Int8Array,
+    PreparedMarket,
+    prepare_market,
+)
+from matcher.results import (
+    EmployerRef,
+    ExcludedItem,
+    OccupationRef,
+    Recommendation,
+    RecommendationItem,
+    TownRef,
+    TrackRef,
+    TrackScores,
+)
+from matcher.safeguards import (
+    NO_RULE,
+    NOT_A_CANDIDATE,
+    RULE_NAMES,
+    SurvivorContext,
+    first_rule,
+    survivor_context,
+)
+from matcher.scoring import SCORE_DECIMALS, components, score, top_k
+from matcher.types import Profile, Vacancy
+from matcher.weights import COMPONENTS, VENUES, Settings, Weights
+from training_catalog.types import Catalog
+
+#: Stored with every recommendation, so that it can be explained later. Bump it
+#: whenever a rule, a component or a default weight changes.
+MODEL_VERSION = "matcher-1.0+rules-weighted-v1"
+
+NO_JOB_DATA = "No vacancy or survey row for the occupations this track leads to this season"
+
+
+@dataclass(frozen=True)
+class _Evaluation:
+    ctx: SurvivorContext
+    rule: Int8Array
+    allowed: BoolArray
+    comps: FloatArray
+    scores: FloatArray
+
+
+def _evaluate(
+    profile: Profile, prepared: PreparedMarket, today: date, weights: Weights | None
+) -> _Evaluation:
+    ctx = survivor_context(profile, prepared, today)
+    rule = first_rule(prepared, ctx)
+    comps = components(profile, prepared, ctx)
+    scores = score(comps, prepared.cand_meets, weights or Weights(), prepared.settings)
+    return _Evaluation(ctx, rule, rule == NO_RULE, comps, scores)
+
+
+def recommend(
+    profile: Profile,
+    market: MarketSnapshot,
+    catalog: Catalog,
+    vacancies: Sequence[Vacancy],
+    *,
+    today: date,
+    limit: int = 10,
+    include_excluded: bool = False,
+    weights: Weights | None = None,
+    settings: Settings | None = None,
+) -> Recommendation:
+    """Recommend the best pathways for one survivor, with reasons.
+
+    Builds every candidate pathway (track -> occupation -> work town -> vacancy, open
+    market or own business; and with no track, occupations learned on the job or
+    already trained for), removes those a hard rule forbids, scores the rest and
+    returns the ``limit`` best.
+
+    Parameters
+    ----------
+    profile : Profile
+        The survivor. ``gender`` is never read.
+    market : MarketSnapshot
+        The season's jobs and living costs.
+    catalog : Catalog
+        Towns, occupations and tracks.
+    vacancies : Sequence[Vacancy]
+        Registered vacancies (unvetted, closed or full ones are excluded with a reason).
+    today : date
+        The day of the request: decides the survivor's lowest possible age.
+    limit : int, default 10
+        How many items (and, with ``include_excluded``, excluded pathways) to return.
+    include_excluded : bool, default False
+        Also return the best-scoring excluded pathways with what stands in the way.
+    weights : Weights, optional
+        Component weights (default ``Weights()``).
+    settings : Settings, optional
+        Engine settings (default ``Settings()``).
+
+    Returns
+    -------
+    Recommendation
+        Items ranked 1..k by score (ties broken by candidate order, reproducibly).
+
+    Raises
+    ------
+    MatcherInputError
+        The market, catalog and vacancies disagree on town or occupation codes.
+    ValueError
+        ``limit`` is negative.
+    """
+    prepared = prepare_market(market, catalog, vacancies, settings=settings)
+    return recommend_prepared(
+        profile,
+        prepared,
+        today=today,
+        limit=limit,
+        include_excluded=include_excluded,
+        weights=weights,
+    )
+
+
+def recommend_prepared(
+    profile: Profile,
+    prepared: PreparedMarket,
+    *,
+    today: date,
+    limit: int = 10,
+    include_excluded: bool = False,
+    weights: Weights | None = None,
+) -> Recommendation:
+    """:func:`recommend` against a market prepared once with :func:`prepare_market`.
+
+    Same parameters and result as :func:`recommend`; the settings are those the
+    market was prepared with.
+    """
+    if limit < 0:
+        raise ValueError("limit must be >= 0")
+    ev = _evaluate(profile, prepared, today, weights)
+    chosen = top_k(ev.scores, ev.allowed, limit)
+    items = tuple(
+        _item(rank, int(i), profile, prepared, ev) for rank, i in enumerate(chosen, start=1)
+    )
+    excluded: tuple[ExcludedItem, ...] = ()
+    if include_excluded:
+        mask = ev.rule > NOT_A_CANDIDATE
+        excluded = tuple(
+            _excluded(int(i), profile, prepared, ev) for i in top_k(ev.scores, mask, limit)
+        )
+    candidates = int(np.count_nonzero(ev.rule != NOT_A_CANDIDATE))
+    return Recommendation(
+        survivor_id=profile.survivor_id,
+        model_version=MODEL_VERSION,
+        items=items,
+        excluded=excluded,
+        candidates=candidates,
+        allowed=int(np.count_nonzero(ev.allowed)),
+    )
+
+
+def track_scores(
+    profile: Profile,
+    market: MarketSnapshot,
+    catalog: Catalog,
+    vacancies: Sequence[Vacancy],
+    *,
+    today: date,
+    weights: Weights | None = None,
+    settings: Settings | None = None,
+) -> TrackScores:
+    """Best score per track for one survivor: the input of the cohort allocation.
+
+    Parameters
+    ----------
+    profile, market, catalog, vacancies, today, weights, settings
+        As in :func:`recommend`.
+
+    Returns
+    -------
+    TrackScores
+        ``scores[code]`` is the best score among the survivor's allowed pathways
+        through that track (the very score ``recommend`` shows for that pathway);
+        ``excluded[code]`` says why no pathway through the track is allowed.
+    """
+    prepared = prepare_market(market, catalog, vacancies, settings=settings)
+    return track_scores_prepared(profile, prepared, today=today, weights=weights)
+
+
+def track_scores_prepared(
+    profile: Profile,
+    prepared: PreparedMarket,
+    *,
+    today: date,
+    weights: Weights | None = None,
+) -> TrackScores:
+    """:func:`track_scores` against a market prepared once with :func:`prepare_market`."""
+    ev = _evaluate(profile, prepared, today, weights)
+    p = prepared
+    n_tracks = len(p.tracks)
+    with_track = p.cand_track >= 0
+    ok = ev.allowed & with_track
+    best = np.full(n_tracks, -1.0)
+    np.maximum.at(best, p.cand_track[ok], ev.scores[ok])
+
+    # For tracks with no allowed pathway: the reason of the best-scoring excluded one.
+    blocked = with_track & ~ev.allowed
+    idx = np.flatnonzero(blocked)
+    order = idx[np.lexsort((idx, -ev.scores[idx], p.cand_track[idx]))]
+    first_of_track: dict[int, int] = {}
+    if order.size:
+        tracks_sorted = p.cand_track[order]
+        uniq, first = np.unique(tracks_sorted, return_index=True)
+        first_of_track = {int(t): int(order[f]) for t, f in zip(uniq, first, strict=True)}
+
+    scores: dict[str, float] = {}
+    excluded: dict[str, str] = {}
+    for ti, track in enumerate(p.tracks):
+        if best[ti] >= 0:
+            scores[track.code] = round(float(best[ti]), SCORE_DECIMALS)
+        elif ti in first_of_track:
+            i = first_of_track[ti]
+            excluded[track.code] = explain.excluded_reason(profile, p, ev.ctx, i, int(ev.rule[i]))
+        else:
+            excluded[track.code] = NO_JOB_DATA
+    return TrackScores(scores=scores, excluded=excluded)
+
+
+def _refs(
+    i: int, p: PreparedMarket
+) -> tuple[TrackRef | None, OccupationRef, TownRef, EmployerRef | None, int | None]:
+    ti = int(p.cand_track[i])
+    track = None
+    if ti >= 0:
+        t = p.tracks[ti]
+        track = TrackRef(t.code, t.name, t.town, t.duration_months, t.seats_available)
+    occ = p.occupations[int(p.cand_occ[i])]
+    town = p.towns[int(p.cand_town[i])]
+    vac = p.out_vacancy[int(p.cand_outlet[i])]
+    employer = EmployerRef(vac.employer_id, vac.employer_name) if vac is not None else None
+    return (
+        track,
+        OccupationRef(occ.code, occ.name),
+        TownRef(town.code, town.name, town.tourist_hub),
+        employer,
+        vac.id if vac is not None else None,
+    )
+
+
+def _item(
+    rank: int, i: int, profile: Profile, p: PreparedMarket, ev: _Evaluation
+) -> RecommendationItem:
+    track, occ, town, employer, vacancy_id = _refs(i, p)
+    outlet = int(p.cand_outlet[i])
+    own = int(p.out_kind[outlet]) == OWN_BUSINESS
+    net = float(p.cand_net[i])
+    start = explain.startup(float(p.out_startup[outlet]), net, p.settings) if own else None
+    reasons, warnings = explain.reasons(profile, p, ev.ctx, i, start)
+    venue_i = int(p.out_venue[outlet])
+    return RecommendationItem(
+        rank=rank,
+        pathway="self_employment" if own else "employment",
+        track=track,
+        occupation=occ,
+        town=town,
+        employer=employer,
+        vacancy_id=vacancy_id if int(p.out_kind[outlet]) == VACANCY else None,
+        warnings=warnings,
+        gross_income_usd_month=round(float(p.cand_gross[i]), 2),
+        living_costs_usd_month=round(float(p.cand_living_costs[i]), 2),
+        net_income_usd_month=round(net, 2),
+        living_wage_usd_month=round(float(p.cand_living_wage[i]), 2),
+        meets_living_wage=bool(p.cand_meets[i]),
+        score=float(ev.scores[i]),
+        components={
+            name: round(float(ev.comps[j, i]), SCORE_DECIMALS) for j, name in enumerate(COMPONENTS)
+        },
+        reasons=reasons,
+        venue=_venue_name(venue_i) if own else None,
+        startup=start,
+    )
+
+
+def _venue_name(i: int) -> str | None:
+    return VENUES[i] if 0 <= i < len(VENUES) else None
+
+
+def _excluded(i: int, profile: Profile, p: PreparedMarket, ev: _Evaluation) -> ExcludedItem:
+    track, occ, town, employer, vacancy_id = _refs(i, p)
+    rule = int(ev.rule[i])
+    return ExcludedItem(
+        track=track,
+        occupation=occ,
+        town=town,
+        employer=employer,
+        vacancy_id=vacancy_id,
+        reason=explain.excluded_reason(profile, p, ev.ctx, i, rule),
+        rule=RULE_NAMES.get(rule, "unknown"),
+        score=float(ev.scores[i]),
+    )

@@ -1,0 +1,320 @@
+"""Sentences a counsellor can read aloud: why a pathway ranks where it does, and
+what stands in the way of an excluded one.
+
+Built per shown item only (ten or so), so plain Python is fine here.
+"""
+
+from __future__ import annotations
+
+import math
+
+from matcher.pathways import (
+    MARKET,
+    OWN_BUSINESS,
+    RULE_EMPLOYER_PENDING,
+    RULE_EMPLOYER_REJECTED,
+    RULE_EMPLOYER_SUSPENDED,
+    RULE_NO_SEATS,
+    RULE_VACANCY_CLOSED,
+    RULE_VACANCY_FULL,
+    PreparedMarket,
+)
+from matcher.results import StartUp
+from matcher.safeguards import (
+    RULE_AVOID_TRAINING_TOWN,
+    RULE_AVOID_WORK_TOWN,
+    RULE_COMPLETED,
+    RULE_MINOR_EXPLOITATION,
+    RULE_MINOR_HAZARDOUS,
+    RULE_MINOR_NIGHT,
+    RULE_RELOCATION_TRAINING,
+    RULE_RELOCATION_WORK,
+    RULE_TRACK_LITERACY,
+    RULE_TRACK_MIN_AGE,
+    RULE_UNDER_12,
+    RULE_UNDER_15_LIGHT,
+    RULE_VACANCY_MIN_AGE,
+    SurvivorContext,
+)
+from matcher.types import Profile
+from matcher.weights import VENUES, Settings
+from training_catalog.types import LITERACY_LEVELS, SKILL_FAMILIES
+
+_ORDINALS = ("First", "Second", "Third", "Fourth", "Fifth")
+
+
+def usd(amount: float) -> str:
+    """Whole dollars, as a counsellor would say them: ``$1,250``."""
+    return f"${round(amount):,}"
+
+
+def choice(rank: int) -> str:
+    """``First choice``, ``Second choice``, ... ``Choice 7`` (rank is 0-based)."""
+    return f"{_ORDINALS[rank]} choice" if rank < len(_ORDINALS) else f"Choice {rank + 1}"
+
+
+def startup(cost: float, net: float, settings: Settings) -> StartUp:
+    """Start-up money for an own business: NGO support, loan and months to repay.
+
+    The loan (cost less the NGO's support) is an annuity at ``loan_interest_month``,
+    repaid from ``loan_repayment_share`` of the monthly net income.
+    """
+    support = settings.ngo_startup_support_usd
+    if math.isnan(cost):
+        return StartUp(None, support, 0.0, settings.loan_interest_month, 0)
+    loan = max(cost - support, 0.0)
+    months: int | None = 0
+    if loan > 0:
+        payment = settings.loan_repayment_share * max(net, 0.0)
+        rate = settings.loan_interest_month
+        if payment <= 0 or payment <= rate * loan:
+            months = None
+        elif rate == 0:
+            months = math.ceil(loan / payment)
+        else:
+            months = math.ceil(-math.log(1.0 - rate * loan / payment) / math.log(1.0 + rate))
+    return StartUp(round(cost, 2), support, round(loan, 2), settings.loan_interest_month, months)
+
+
+def _costs_sentence(p: PreparedMarket, i: int) -> str:
+    town = p.towns[int(p.cand_town[i])]
+    outlet = int(p.cand_outlet[i])
+    vac = p.out_vacancy[outlet]
+    costs = float(p.cand_living_costs[i])
+    given = []
+    if vac is not None and vac.provides_food:
+        given.append("food")
+    if vac is not None and vac.provides_room:
+        given.append("a room")
+    if not given:
+        return f"food, a room and other needs in {town.name} cost {usd(costs)}"
+    needs = (
+        "other needs"
+        if len(given) == 2
+        else ("a room and other needs" if given == ["food"] else "food and other needs")
+    )
+    return f"the employer provides {' and '.join(given)}; {needs} in {town.name} cost {usd(costs)}"
+
+
+def reasons(
+    profile: Profile,
+    p: PreparedMarket,
+    ctx: SurvivorContext,
+    i: int,
+    startup_info: StartUp | None,
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Reasons and warnings of candidate ``i``, most important first.
+
+    Returns
+    -------
+    (reasons, warnings)
+    """
+    s = p.settings
+    out: list[str] = []
+    warn: list[str] = []
+    ti = int(p.cand_track[i])
+    oi = int(p.cand_occ[i])
+    outlet = int(p.cand_outlet[i])
+    kind = int(p.out_kind[outlet])
+    town = p.towns[int(p.cand_town[i])]
+    occ = p.occupations[oi]
+    vac = p.out_vacancy[outlet]
+    gross = float(p.cand_gross[i])
+    wage = float(p.cand_living_wage[i])
+    own = kind == OWN_BUSINESS
+
+    # Money first: the study's placements failed on it.
+    verb = "Earns about" if own or kind == MARKET else "Pays"
+    if bool(p.cand_meets[i]):
+        out.append(f"{verb} {usd(gross)} a month; {_costs_sentence(p, i)}")
+    else:
+        short = wage - gross
+        out.append(
+            f"{verb} {usd(gross)} a month, {usd(short)} below the living wage in "
+            f"{town.name} ({usd(wage)})"
+        )
+        warn.append(f"Below the living wage in {town.name}")
+
+    # Wishes.
+    pref_rank = _wish_rank(profile, p, ti, oi)
+    if pref_rank is not None:
+        out.append(f"{choice(pref_rank)} of the survivor")
+    else:
+        fam = _family_wish(profile, p, int(p.cand_family[i]))
+        if fam is not None:
+            out.append(
+                f"Same skill family ({SKILL_FAMILIES[int(p.cand_family[i])]}) as the "
+                f"survivor's {choice(fam).lower()}"
+            )
+
+    # Aptitude.
+    fi = int(p.cand_family[i])
+    if 0 <= fi < len(SKILL_FAMILIES):
+        family = SKILL_FAMILIES[fi]
+        level = profile.aptitudes.get(family)
+        if level is None:
+            out.append(f"Aptitude for {family} not assessed")
+        else:
+            out.append(f"Aptitude for {family}: {level} of 5")
+
+    # Track and seats, or why no training is needed.
+    if ti >= 0:
+        t = p.tracks[ti]
+        start = t.next_start.isoformat() if t.next_start else "not scheduled"
+        out.append(f"{t.seats_available} of {t.seats} seats left, next intake {start}")
+        out.append(f"Trains {t.duration_months} months in {p.towns[int(p.track_town[ti])].name}")
+    elif bool(ctx.trained_occupation[oi]):
+        done = [
+            p.tracks[j].name
+            for j, occs in enumerate(p.track_occupations)
+            if ctx.completed_track[j] and oi in occs
+        ]
+        out.append(f"Already trained: completed {done[0]}" if done else "Already trained")
+    else:
+        out.append("Learned on the job: employers take beginners")
+
+    # Where the money comes from.
+    if vac is not None:
+        out.append(f"Vacancy at {vac.employer_name}: {vac.positions_left} positions left")
+        if bool(p.cand_commitment[i]):
+            out.append(f"{vac.employer_name} has committed to hire graduates of this track")
+    openings = int(p.cand_town_openings[i])
+    out.append(f"{openings} openings for {occ.name.lower()} in {town.name} this season")
+
+    # Where.
+    if bool(ctx.home_town[int(p.cand_town[i])]):
+        out.append("In the survivor's home province")
+    elif bool(ctx.willing_town[int(p.cand_town[i])]):
+        out.append(f"{town.name} is a town the survivor is willing to move to")
+    else:
+        out.append(f"Away from home in {town.name}: the survivor will move anywhere")
+        if profile.needs_accommodation and not (vac is not None and vac.provides_room):
+            warn.append(
+                f"Needs accommodation: a room in {town.name} costs "
+                f"{usd(float(p.town_room[int(p.cand_town[i])]))} a month"
+            )
+    if own:
+        venue = VENUES[int(p.out_venue[outlet])] if int(p.out_venue[outlet]) >= 0 else "unknown"
+        where = "a tourist hub" if town.tourist_hub else "a town off the tourist routes"
+        out.append(f"Own business at a {venue} venue in {where}")
+        if startup_info is not None and startup_info.cost_usd is not None:
+            cost = startup_info.cost_usd
+            if startup_info.loan_usd <= 0:
+                out.append(
+                    f"Start-up about {usd(cost)}, within the NGO's support of "
+                    f"{usd(startup_info.ngo_support_usd)}"
+                )
+            elif startup_info.loan_months is None:
+                warn.append(
+                    f"Start-up about {usd(cost)}: a loan of {usd(startup_info.loan_usd)} "
+                    "beyond the NGO's support could not be repaid from this income"
+                )
+            else:
+                out.append(
+                    f"Start-up about {usd(cost)}; the NGO can give "
+                    f"{usd(startup_info.ngo_support_usd)}; a loan of "
+                    f"{usd(startup_info.loan_usd)} at "
+                    f"{startup_info.loan_interest_month * 100:g}% a month repays in about "
+                    f"{startup_info.loan_months} months from "
+                    f"{s.loan_repayment_share * 100:g}% of the net income"
+                )
+                if startup_info.loan_months > s.max_loan_months:
+                    warn.append(
+                        f"The start-up loan takes {startup_info.loan_months} months to repay"
+                    )
+        elif startup_info is not None:
+            out.append("Start-up cost not surveyed")
+        if not profile.self_employment_interest:
+            warn.append("The survivor has not asked for an own business")
+
+    # Protection.
+    if occ.exploitation_risk:
+        warn.append(f"{occ.name}: work with a known risk of exploitation; check the employer")
+    if town.casino_town:
+        warn.append(
+            f"{town.name} is a casino town with reported scam compounds; check the employer"
+        )
+    if ctx.minor and not own:
+        warn.append("Under 18: a parent or guardian must consent to the contract")
+    return tuple(out), tuple(warn)
+
+
+def _wish_rank(profile: Profile, p: PreparedMarket, ti: int, oi: int) -> int | None:
+    occ_code = p.occupations[oi].code
+    track_code = p.tracks[ti].code if ti >= 0 else None
+    for rank, code in enumerate(profile.preferences):
+        if code == occ_code or (track_code is not None and code == track_code):
+            return rank
+    return None
+
+
+def _family_wish(profile: Profile, p: PreparedMarket, family: int) -> int | None:
+    for rank, code in enumerate(profile.preferences):
+        ti = p.track_index.get(code)
+        oi = p.occupation_index.get(code)
+        if (ti is not None and int(p.track_family[ti]) == family) or (
+            oi is not None and int(p.occ_family[oi]) == family
+        ):
+            return rank
+    return None
+
+
+def excluded_reason(
+    profile: Profile, p: PreparedMarket, ctx: SurvivorContext, i: int, rule: int
+) -> str:
+    """What stands in the way of candidate ``i``, which rule ``rule`` removed."""
+    ti = int(p.cand_track[i])
+    track = p.tracks[ti] if ti >= 0 else None
+    town = p.towns[int(p.cand_town[i])]
+    occ = p.occupations[int(p.cand_occ[i])]
+    vac = p.out_vacancy[int(p.cand_outlet[i])]
+    train_town = p.towns[int(p.track_town[ti])] if ti >= 0 else None
+    age = f"the survivor may be only {ctx.age}"
+    bound = {
+        "home_only": "outside the survivor's home province",
+        "named": "outside the home province and the towns the survivor named",
+    }.get(profile.relocation, "outside the towns the survivor accepts")
+    if rule == RULE_AVOID_WORK_TOWN:
+        return f"{town.name} is a town the survivor must avoid"
+    if rule == RULE_AVOID_TRAINING_TOWN and train_town is not None:
+        return f"Training in {train_town.name}, a town the survivor must avoid"
+    if rule == RULE_RELOCATION_TRAINING and train_town is not None:
+        return f"Training in {train_town.name}: {bound}"
+    if rule == RULE_RELOCATION_WORK:
+        return f"Work in {town.name}: {bound}"
+    if rule == RULE_COMPLETED and track is not None:
+        return f"Already completed {track.name}"
+    if rule == RULE_UNDER_12:
+        return f"No work under 12: {age}"
+    if rule == RULE_MINOR_HAZARDOUS:
+        return f"{occ.name} is hazardous work, not allowed under 18: {age}"
+    if rule == RULE_MINOR_NIGHT:
+        what = "a night shift" if vac is not None and vac.night_shift else "night work"
+        return f"{occ.name} means {what}, not allowed under 18: {age}"
+    if rule == RULE_MINOR_EXPLOITATION:
+        return f"{occ.name} carries a risk of exploitation, never offered under 18: {age}"
+    if rule == RULE_UNDER_15_LIGHT:
+        return f"Only light work under 15 and {occ.name.lower()} is not light work: {age}"
+    if rule == RULE_TRACK_MIN_AGE and track is not None:
+        return f"{track.name} takes trainees from age {track.min_age}: {age}"
+    if rule == RULE_TRACK_LITERACY and track is not None:
+        have = profile.literacy if profile.literacy in LITERACY_LEVELS else "none"
+        return f"{track.name} needs {track.min_literacy} literacy; the survivor's is {have}"
+    if rule == RULE_VACANCY_MIN_AGE and vac is not None:
+        return f"{vac.employer_name} hires from age {vac.min_age}: {age}"
+    if rule == RULE_NO_SEATS and track is not None:
+        start = track.next_start.isoformat() if track.next_start else "not scheduled"
+        return f"No seats left in {track.name} (of {track.seats}; next intake {start})"
+    if rule in (RULE_EMPLOYER_PENDING, RULE_EMPLOYER_REJECTED, RULE_EMPLOYER_SUSPENDED):
+        name = vac.employer_name if vac is not None else "The employer"
+        state = {
+            RULE_EMPLOYER_PENDING: "not vetted yet",
+            RULE_EMPLOYER_REJECTED: "rejected at vetting",
+            RULE_EMPLOYER_SUSPENDED: "suspended",
+        }[rule]
+        return f"{name} is {state}"
+    if rule == RULE_VACANCY_CLOSED:
+        return "The vacancy is closed"
+    if rule == RULE_VACANCY_FULL:
+        return "The vacancy has no position left"
+    return "Not allowed"
