@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.models import Organisation
+from api.services.catalog_sample import load_sample_employers, load_sample_tracks
 
 SAMPLE_DIR = Path(__file__).resolve().parent.parent / "data" / "sample"
 
@@ -34,7 +35,11 @@ def load_organisations(session: Session) -> str:
     return f"organisations: {added} added"
 
 
-LOADERS: list[Callable[[Session], str]] = [load_organisations]
+LOADERS: list[Callable[[Session], str]] = [
+    load_organisations,
+    load_sample_tracks,
+    load_sample_employers,
+]
 
 
 def load_sample(session: Session) -> list[str]:

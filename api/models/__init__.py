@@ -3,6 +3,7 @@
 from api.models.accounts import ROLES, ApiToken, Organisation, User
 from api.models.audit import AuditEvent
 from api.models.base import Base
+from api.models.catalog import Employer, SeatReservation, Track, TrackOccupation, Vacancy
 from api.models.reference import Occupation, Province, SkillFamily, Town
 
 __all__ = [
@@ -10,10 +11,15 @@ __all__ = [
     "ApiToken",
     "AuditEvent",
     "Base",
+    "Employer",
     "Occupation",
     "Organisation",
     "Province",
+    "SeatReservation",
     "SkillFamily",
     "Town",
+    "Track",
+    "TrackOccupation",
     "User",
+    "Vacancy",
 ]
