@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.models import Organisation
+from api.services.catalog_sample import load_sample_employers, load_sample_tracks
 
 SAMPLE_DIR = Path(__file__).resolve().parent.parent / "data" / "sample"
 
@@ -40,8 +41,12 @@ def load_survivors(session: Session) -> str:
     return load_sample_survivors(session)
 
 
-LOADERS: list[Callable[[Session], str]] = [load_organisations]
-LOADERS.append(load_survivors)  # after the catalog, whose track codes it refers to
+LOADERS: list[Callable[[Session], str]] = [
+    load_organisations,
+    load_sample_tracks,
+    load_sample_employers,
+    load_survivors,  # after the tracks, whose codes survivors refer to
+]
 
 
 def load_sample(session: Session) -> list[str]:

@@ -3,6 +3,7 @@
 from api.models.accounts import ROLES, ApiToken, Organisation, User
 from api.models.audit import AuditEvent
 from api.models.base import Base
+from api.models.catalog import Employer, SeatReservation, Track, TrackOccupation, Vacancy
 from api.models.people import Survivor
 from api.models.reference import Occupation, Province, SkillFamily, Town
 
@@ -11,11 +12,16 @@ __all__ = [
     "ApiToken",
     "AuditEvent",
     "Base",
+    "Employer",
     "Occupation",
     "Organisation",
     "Province",
+    "SeatReservation",
     "SkillFamily",
     "Survivor",
     "Town",
+    "Track",
+    "TrackOccupation",
     "User",
+    "Vacancy",
 ]

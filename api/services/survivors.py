@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from api.auth import Principal
 from api.db import unit_of_work
 from api.errors import Conflict, NotFound, Unprocessable
-from api.models import AuditEvent, Occupation, Province, SkillFamily, Survivor, Town
+from api.models import AuditEvent, Occupation, Province, SkillFamily, Survivor, Town, Track
 from api.models.people import LITERACY_CHOICES, RELOCATION_CHOICES, SURVIVOR_FIELDS
 from api.pagination import paginate
 from matcher.types import Profile
@@ -55,12 +55,7 @@ def _codes(session: Session, column: Any) -> set[str]:
     return set(session.scalars(select(column)))
 
 
-def known_track_codes(session: Session) -> set[str] | None:
-    """Track codes, or None while this deployment has no catalog tables."""
-    try:
-        from api.models import Track  # type: ignore[attr-defined]
-    except ImportError:
-        return None
+def known_track_codes(session: Session) -> set[str]:
     return _codes(session, Track.code)
 
 
@@ -105,15 +100,16 @@ def survivor_problems(
                 add(f"aptitudes.{family}", "is not a known skill family")
             elif not 0 <= level <= APTITUDE_MAX:
                 add(f"aptitudes.{family}", f"must be from 0 to {APTITUDE_MAX}")
-    tracks = known_track_codes(session)
+    tracks = (
+        known_track_codes(session) if {"preferences", "completed_tracks"} & data.keys() else set()
+    )
     if "preferences" in data:
-        known = _codes(session, Occupation.code) | (tracks or set())
-        what = "an occupation (ISCO-08) or track code" if tracks is not None else "an occupation"
+        known = _codes(session, Occupation.code) | tracks
         for code in _unknown(data["preferences"], known):
-            add("preferences", f"{code!r} is not {what}")
+            add("preferences", f"{code!r} is not an occupation (ISCO-08) or track code")
         if len(set(data["preferences"])) != len(data["preferences"]):
             add("preferences", "lists a code more than once")
-    if "completed_tracks" in data and tracks is not None:
+    if "completed_tracks" in data:
         for code in _unknown(data["completed_tracks"], tracks):
             add("completed_tracks", f"{code!r} is not a known track code")
     towns = _codes(session, Town.code) if {"willing_towns", "avoid_towns"} & data.keys() else set()

@@ -346,3 +346,19 @@ def test_sample_demo_survivors_belong_to_the_sample_shelter(client, runner, toke
         "items": [],
         "next_cursor": None,
     }
+
+
+def test_preferences_may_name_tracks_and_completed_tracks_must_exist(client, runner, token):
+    assert runner.invoke(args=["load-sample"]).exit_code == 0
+    tok = token("counsellor")
+    ok = create(client, tok, preferences=["electronics-repair-pnh", "7421"])
+    assert ok["preferences"] == ["electronics-repair-pnh", "7421"]
+    bad = client.post(
+        URL,
+        json=survivor_body(case_code="T-2", completed_tracks=["sewing-svr", "juggling-pnh"]),
+        headers=auth(tok),
+    )
+    assert bad.status_code == 422
+    assert bad.get_json()["errors"] == [
+        {"field": "completed_tracks", "message": "'juggling-pnh' is not a known track code"}
+    ]

@@ -1,0 +1,129 @@
+"""Training tracks: everyone reads; the provider NGO's surveyors and admins write."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import marshmallow as ma
+from flask_smorest import Blueprint
+
+from api.auth import ALL_ROLES, current_principal, require_roles
+from api.db import get_session
+from api.pagination import PageArgs, page_schema
+from api.services import catalog as service
+from training_catalog import LITERACY_LEVELS, SKILL_FAMILIES
+
+blp = Blueprint("catalog", __name__, url_prefix="/api/v1", description="Training catalog")
+
+TRACK_CODE = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+
+
+def _track_fields(required: bool) -> dict[str, ma.fields.Field]:
+    """The writable fields of a track; all required to create, none to change."""
+    need = {"required": True} if required else {}
+    return {
+        "name": ma.fields.String(validate=ma.validate.Length(min=1, max=200), **need),
+        "provider": ma.fields.String(
+            validate=ma.validate.Length(min=1, max=200),
+            metadata={"description": "The provider NGO's name (a surveyor's own by default)"},
+        ),
+        "town": ma.fields.String(validate=ma.validate.Length(min=1, max=8), **need),
+        "skill_family": ma.fields.String(validate=ma.validate.OneOf(SKILL_FAMILIES), **need),
+        "occupations": ma.fields.List(
+            ma.fields.String(validate=ma.validate.Length(min=1, max=4)),
+            validate=ma.validate.Length(max=20),
+            **({"load_default": list} if required else {}),
+        ),
+        "duration_months": ma.fields.Integer(
+            strict=True, validate=ma.validate.Range(min=1, max=120), **need
+        ),
+        "seats": ma.fields.Integer(
+            strict=True, validate=ma.validate.Range(min=1, max=10_000), **need
+        ),
+        "next_start": ma.fields.Date(**need),
+        "cost_usd": ma.fields.Float(validate=ma.validate.Range(min=0, max=10_000_000), **need),
+        "min_age": ma.fields.Integer(
+            strict=True, validate=ma.validate.Range(min=0, max=99), **need
+        ),
+        "min_literacy": ma.fields.String(validate=ma.validate.OneOf(LITERACY_LEVELS), **need),
+    }
+
+
+TrackIn = ma.Schema.from_dict(
+    {
+        "code": ma.fields.String(
+            required=True,
+            validate=[
+                ma.validate.Length(min=3, max=64),
+                ma.validate.Regexp(TRACK_CODE, error="lower-case words joined by '-'"),
+            ],
+        ),
+        **_track_fields(required=True),
+    },
+    name="TrackIn",
+)
+TrackPatch = ma.Schema.from_dict(_track_fields(required=False), name="TrackPatch")
+
+
+class TrackSchema(ma.Schema):
+    code = ma.fields.String()
+    name = ma.fields.String()
+    provider = ma.fields.String()
+    town = ma.fields.String()
+    skill_family = ma.fields.String()
+    occupations = ma.fields.List(ma.fields.String())
+    duration_months = ma.fields.Integer()
+    duration_class = ma.fields.String(metadata={"description": "short (< 12), mid, long (> 24)"})
+    seats = ma.fields.Integer()
+    seats_available = ma.fields.Integer(
+        metadata={"description": "seats minus those reserved for the next start"}
+    )
+    next_start = ma.fields.Date(allow_none=True)
+    cost_usd = ma.fields.Float()
+    min_age = ma.fields.Integer()
+    min_literacy = ma.fields.String()
+    employer_commitments = ma.fields.List(
+        ma.fields.Integer(), metadata={"description": "ids of vacancies that hire its graduates"}
+    )
+
+
+class TrackQuery(PageArgs):
+    town = ma.fields.String(load_default=None)
+    skill_family = ma.fields.String(load_default=None)
+
+
+@blp.get("/tracks")
+@blp.arguments(TrackQuery, location="query")
+@blp.response(200, page_schema(TrackSchema, "TrackPage"))
+@require_roles(*ALL_ROLES)
+def list_tracks(args: dict[str, Any]) -> dict[str, Any]:
+    """Training tracks, with the seats left in their next intake."""
+    return service.list_tracks(
+        get_session(), args["limit"], args["cursor"], args["town"], args["skill_family"]
+    )
+
+
+@blp.get("/tracks/<string:code>")
+@blp.response(200, TrackSchema)
+@require_roles(*ALL_ROLES)
+def get_track(code: str) -> dict[str, Any]:
+    """One training track."""
+    return service.get_track(get_session(), code)
+
+
+@blp.post("/tracks")
+@blp.arguments(TrackIn)
+@blp.response(201, TrackSchema)
+@require_roles("surveyor", "admin")
+def create_track(body: dict[str, Any]) -> dict[str, Any]:
+    """Add a track of your NGO (an admin names the provider)."""
+    return service.create_track(get_session(), current_principal(), body)
+
+
+@blp.patch("/tracks/<string:code>")
+@blp.arguments(TrackPatch)
+@blp.response(200, TrackSchema)
+@require_roles("surveyor", "admin")
+def update_track(body: dict[str, Any], code: str) -> dict[str, Any]:
+    """Change a track of your NGO."""
+    return service.update_track(get_session(), current_principal(), code, body)

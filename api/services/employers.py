@@ -1,0 +1,332 @@
+"""Use cases of employers and their vacancies: registration, vetting, posting and
+editing vacancies under the labour law, and who may see what."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import current_app, has_app_context
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+import training_catalog.types as tc
+from api.auth import Principal
+from api.db import unit_of_work
+from api.errors import Conflict, NotFound, Unprocessable
+from api.models import Base, Employer, Occupation, Town, Track, Vacancy
+from api.models.base import utcnow
+from api.pagination import paginate
+from training_catalog import risk_approval_violation, vacancy_law_violations
+
+DEFAULT_KHR_PER_USD = 4100.0
+DEFAULT_WORKING_DAYS_PER_MONTH = 26.0
+WEEKS_PER_MONTH = 52.0 / 12.0
+
+VACANCY_FIELDS = (
+    "occupation",
+    "town",
+    "pay",
+    "pay_unit",
+    "currency",
+    "positions",
+    "provides_food",
+    "provides_room",
+    "min_age",
+    "night_shift",
+    "description",
+)
+
+
+# --- money ---------------------------------------------------------------------------
+
+
+def pay_usd_month(session: Session, pay: float, unit: str, currency: str) -> float:
+    """Normalise a vacancy's pay to US$ per month, as the survey does.
+
+    The rates are the current (newest published) season's ``khr_per_usd`` and
+    ``working_days_per_month`` when the survey's ``seasons`` table exists and has one;
+    otherwise the ``KHR_PER_USD`` setting (``PATHWAYS_KHR_PER_USD``, 4100) and 26 days.
+    """
+    khr_per_usd, working_days = _config_rates()
+    seasons = Base.metadata.tables.get("seasons")
+    needed = {"status", "khr_per_usd", "working_days_per_month"}
+    if seasons is not None and needed <= set(seasons.c.keys()):
+        order = [seasons.c.published_at.desc().nulls_last()] if "published_at" in seasons.c else []
+        row = session.execute(
+            select(seasons.c.khr_per_usd, seasons.c.working_days_per_month)
+            .where(seasons.c.status == "published")
+            .order_by(*order, seasons.c.id.desc())
+            .limit(1)
+        ).first()
+        if row is not None:
+            khr_per_usd = float(row[0])
+            working_days = float(row[1] or DEFAULT_WORKING_DAYS_PER_MONTH)
+    per_month = {"month": 1.0, "week": WEEKS_PER_MONTH, "day": working_days}[unit]
+    usd = pay * per_month / (khr_per_usd if currency == "KHR" else 1.0)
+    return round(usd, 2)
+
+
+def _config_rates() -> tuple[float, float]:
+    khr = current_app.config.get("KHR_PER_USD") if has_app_context() else None
+    return float(khr or DEFAULT_KHR_PER_USD), DEFAULT_WORKING_DAYS_PER_MONTH
+
+
+# --- employers -----------------------------------------------------------------------
+
+
+def own_employer(session: Session, principal: Principal) -> Employer | None:
+    """The employer profile of the caller's organisation, if it registered one."""
+    return session.scalar(select(Employer).where(Employer.org_id == principal.org_id))
+
+
+def register_employer(session: Session, principal: Principal, data: Mapping[str, Any]) -> Employer:
+    """Create the caller's employer profile, pending vetting (one per organisation)."""
+    with unit_of_work(session):
+        if own_employer(session, principal) is not None:
+            raise Conflict(
+                f"{principal.org_name!r} already has an employer profile: one per organisation."
+            )
+        if session.get(Town, data["town"]) is None:
+            raise Unprocessable(
+                "The employer names an unknown town.",
+                [{"field": "town", "message": f"unknown town code {data['town']!r}"}],
+            )
+        employer = Employer(
+            org_id=principal.org_id,
+            name=data["name"],
+            town=data["town"],
+            sector=data.get("sector", ""),
+            contact=data.get("contact", ""),
+            vetting="pending",
+        )
+        session.add(employer)
+        session.flush()
+    return employer
+
+
+def _employers_visible_to(principal: Principal) -> Select[tuple[Employer]]:
+    stmt = select(Employer)
+    if principal.role == "employer":
+        return stmt.where(Employer.org_id == principal.org_id)
+    if principal.role == "counsellor":
+        return stmt.where(Employer.vetting == "vetted")
+    return stmt
+
+
+def list_employers(
+    session: Session, principal: Principal, limit: int, cursor: str | None, vetting: str | None
+) -> dict[str, Any]:
+    """Employers the caller may see: an admin all, an employer its own, a counsellor vetted."""
+    stmt = _employers_visible_to(principal)
+    if vetting:
+        stmt = stmt.where(Employer.vetting == vetting)
+    items, next_cursor = paginate(session, stmt, Employer.id, limit, cursor)
+    return {"items": items, "next_cursor": next_cursor}
+
+
+def get_employer(session: Session, principal: Principal, employer_id: int) -> Employer:
+    employer = session.scalar(_employers_visible_to(principal).where(Employer.id == employer_id))
+    if employer is None:
+        raise NotFound(f"There is no employer {employer_id} you may see.")
+    return employer
+
+
+def vet_employer(
+    session: Session, principal: Principal, employer_id: int, data: Mapping[str, Any]
+) -> Employer:
+    """Record an admin's decision; suspending hides the employer's vacancies at once."""
+    with unit_of_work(session):
+        employer = session.get(Employer, employer_id)
+        if employer is None:
+            raise NotFound(f"There is no employer {employer_id}.")
+        approved = data.get("approved_for_risk")
+        if approved and data["status"] != "vetted":
+            raise Unprocessable(
+                "Only a vetted employer can be approved for exploitation-risk occupations.",
+                [{"field": "approved_for_risk", "message": "needs status vetted"}],
+            )
+        employer.vetting = data["status"]
+        employer.vetting_note = data["note"]
+        employer.decided_by = principal.user_id
+        employer.decided_at = utcnow()
+        if data["status"] != "vetted":
+            employer.approved_for_risk = False
+        elif approved is not None:
+            employer.approved_for_risk = approved
+        session.flush()
+    return employer
+
+
+# --- vacancies -----------------------------------------------------------------------
+
+
+def _vacancies_visible_to(principal: Principal) -> Select[tuple[Vacancy]]:
+    """Admin: all. Employer: its own. Counsellor: vetted employers' open ones with room."""
+    stmt = select(Vacancy)
+    if principal.role == "employer":
+        return stmt.join(Employer, Employer.id == Vacancy.employer_id).where(
+            Employer.org_id == principal.org_id
+        )
+    if principal.role == "counsellor":
+        return stmt.join(Employer, Employer.id == Vacancy.employer_id).where(
+            Employer.vetting == "vetted",
+            Vacancy.status == "open",
+            Vacancy.positions_filled < Vacancy.positions,
+        )
+    return stmt
+
+
+def list_vacancies(
+    session: Session,
+    principal: Principal,
+    limit: int,
+    cursor: str | None,
+    filters: Mapping[str, Any],
+) -> dict[str, Any]:
+    """One page of the vacancies the caller may see."""
+    stmt = _vacancies_visible_to(principal)
+    if filters.get("town"):
+        stmt = stmt.where(Vacancy.town == filters["town"])
+    if filters.get("occupation"):
+        stmt = stmt.where(Vacancy.occupation == filters["occupation"])
+    items, next_cursor = paginate(session, stmt, Vacancy.id, limit, cursor)
+    return {"items": items, "next_cursor": next_cursor}
+
+
+def get_vacancy(session: Session, principal: Principal, vacancy_id: int) -> Vacancy:
+    """A vacancy the caller may see, else 404 (never reveal another's exists)."""
+    vacancy = session.scalar(_vacancies_visible_to(principal).where(Vacancy.id == vacancy_id))
+    if vacancy is None:
+        raise NotFound(f"There is no vacancy {vacancy_id} you may see.")
+    return vacancy
+
+
+def _occupation(row: Occupation) -> tc.Occupation:
+    return tc.Occupation(
+        code=row.code,
+        name=row.name,
+        skill_family=row.skill_family,
+        hazardous=row.hazardous,
+        night_work=row.night_work,
+        exploitation_risk=row.exploitation_risk,
+        on_the_job=row.on_the_job,
+        light_work=row.light_work,
+    )
+
+
+def _check_vacancy(
+    session: Session, employer: Employer, values: Mapping[str, Any]
+) -> tuple[list[dict[str, Any]], Track | None]:
+    """Every problem of a vacancy's values (references, counts, the law), and its track."""
+    errors: list[dict[str, Any]] = []
+    occupation = session.get(Occupation, values["occupation"])
+    if occupation is None:
+        errors.append(
+            {"field": "occupation", "message": f"unknown occupation {values['occupation']!r}"}
+        )
+    if session.get(Town, values["town"]) is None:
+        errors.append({"field": "town", "message": f"unknown town code {values['town']!r}"})
+    track = None
+    if values.get("hires_from_track"):
+        track = session.scalar(select(Track).where(Track.code == values["hires_from_track"]))
+        if track is None:
+            errors.append(
+                {
+                    "field": "hires_from_track",
+                    "message": f"unknown track {values['hires_from_track']!r}",
+                }
+            )
+    if values["positions_filled"] > values["positions"]:
+        errors.append(
+            {
+                "field": "positions_filled",
+                "message": f"cannot exceed positions ({values['positions']})",
+            }
+        )
+    if occupation is not None:
+        plain = _occupation(occupation)
+        violations = vacancy_law_violations(plain, values["min_age"], values["night_shift"])
+        approval = risk_approval_violation(plain, employer.approved_for_risk)
+        if approval is not None:
+            violations.append(approval)
+        errors.extend(
+            {"field": v.field, "message": f"{v.message} ({v.rule})", "rule": v.rule}
+            for v in violations
+        )
+    return errors, track
+
+
+def create_vacancy(session: Session, principal: Principal, data: Mapping[str, Any]) -> Vacancy:
+    """Post a vacancy of the caller's employer profile, checked against the law."""
+    with unit_of_work(session):
+        employer = own_employer(session, principal)
+        if employer is None:
+            raise Conflict(
+                "Register your employer profile (POST /api/v1/employers) before posting vacancies."
+            )
+        values = {**data, "positions_filled": 0}
+        errors, track = _check_vacancy(session, employer, values)
+        if errors:
+            raise Unprocessable("The vacancy cannot be posted as it stands.", errors)
+        vacancy = Vacancy(employer_id=employer.id, hires_from_track_id=track.id if track else None)
+        for field in VACANCY_FIELDS:
+            setattr(vacancy, field, data[field])
+        vacancy.pay_usd_month = pay_usd_month(
+            session, data["pay"], data["pay_unit"], data["currency"]
+        )
+        session.add(vacancy)
+        session.flush()
+    return vacancy
+
+
+def _current_values(vacancy: Vacancy) -> dict[str, Any]:
+    values = {field: getattr(vacancy, field) for field in VACANCY_FIELDS}
+    values["positions_filled"] = vacancy.positions_filled
+    values["status"] = vacancy.status
+    values["hires_from_track"] = vacancy.hires_from_track.code if vacancy.hires_from_track else None
+    return values
+
+
+def update_vacancy(
+    session: Session,
+    principal: Principal,
+    vacancy_id: int,
+    expected_version: int,
+    changes: Mapping[str, Any],
+) -> Vacancy:
+    """Edit a vacancy if ``expected_version`` is still its version (else 409)."""
+    try:
+        with unit_of_work(session):
+            vacancy = get_vacancy(session, principal, vacancy_id)
+            if vacancy.version != expected_version:
+                raise Conflict(
+                    f"The vacancy changed since you read it (version {expected_version}; now "
+                    f"{vacancy.version}): read it again and repeat your change.",
+                    headers={"ETag": etag(vacancy.version)},
+                )
+            values = {**_current_values(vacancy), **changes}
+            errors, track = _check_vacancy(session, vacancy.employer, values)
+            if errors:
+                raise Unprocessable("The vacancy cannot be changed that way.", errors)
+            pay_changed = any(
+                values[f] != getattr(vacancy, f) for f in ("pay", "pay_unit", "currency")
+            )
+            for field in (*VACANCY_FIELDS, "positions_filled", "status"):
+                if field in changes:
+                    setattr(vacancy, field, values[field])
+            if "hires_from_track" in changes:
+                vacancy.hires_from_track = track
+            if pay_changed:
+                vacancy.pay_usd_month = pay_usd_month(
+                    session, values["pay"], values["pay_unit"], values["currency"]
+                )
+            session.flush()
+    except StaleDataError as exc:  # another writer updated the row between read and write
+        raise Conflict("The vacancy changed meanwhile: read it again.") from exc
+    return vacancy
+
+
+def etag(version: int) -> str:
+    return f'"{version}"'
