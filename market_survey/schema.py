@@ -373,12 +373,14 @@ def _validate(
             )
     if problems:
         order = {c: i for i, c in enumerate(columns)}
-        problems.sort(
-            key=lambda p: (
-                -1 if p.get("row") is None else p["row"],
-                order.get(p["field"], len(order)),
-            )
-        )
+
+        def place(p: Problem) -> tuple[int, int, int]:
+            if p.get("row") is not None:
+                return (1, p["row"], order.get(p["field"], len(order)))
+            summary = str(p["message"]).startswith("and ")  # "and N more rows ..."
+            return (2 if summary else 0, 0, order.get(p["field"], len(order)))
+
+        problems.sort(key=place)
         n_rows = len({p["row"] for p in problems if p.get("row") is not None})
         detail = f"the {table} table has {len(problems)} problem{'s' if len(problems) != 1 else ''}"
         if n_rows:
@@ -432,6 +434,7 @@ def _problems(
         if check == "not_nullable":
             field = str(case["column"])
             reason = parse_problems.get(field, pd.Series(dtype=object)).get(row)
+            reason = reason if isinstance(reason, str) else None
             add(check, {"row": row + 1, "field": field, "message": reason or f"{field} is empty"})
             continue
         if check == "duplicate":
