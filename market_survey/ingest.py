@@ -104,9 +104,8 @@ def read_workbook(data: bytes, tables: Iterable[str] = TABLES) -> dict[str, pd.D
             # Trailing empty header cells are formatting, not columns.
             while header and not header[-1].strip():
                 header.pop()
-            body = [list(r[: len(header)]) for r in rows[1:]]
-            frame = pd.DataFrame(body, columns=header, dtype=object)
-            out[table] = frame.map(_cell_text)
+            body = [[_cell_text(v) for v in r[: len(header)]] for r in rows[1:]]
+            out[table] = pd.DataFrame(body, columns=header, dtype=object)
     finally:
         book.close()
     if not out:
@@ -128,8 +127,10 @@ def _cell_text(v: Any) -> Any:
         return ""
     if isinstance(v, bool):
         return str(v)
+    if isinstance(v, float) and v.is_integer():
+        return int(v)  # a code typed as a number (8153) reads back as 8153, not 8153.0
     if isinstance(v, (int, float)):
-        return float(v)
+        return v
     return str(v)
 
 

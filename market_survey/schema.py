@@ -89,7 +89,11 @@ def _one_of(name: str, allowed: tuple[str, ...]) -> Message:
 def _text(df: pd.DataFrame, col: str) -> pd.Series:
     if col not in df:
         return pd.Series("", index=df.index, dtype=object)
-    return df[col].astype(object).where(df[col].notna(), "").astype(str).str.strip()
+    values = df[col]
+    if not isinstance(values.dtype, pd.StringDtype):
+        # A code given as a number (JSON 8153 or 8153.0) is the code "8153".
+        values = values.map(lambda v: str(int(v)) if isinstance(v, float) and v.is_integer() else v)
+    return values.astype(object).where(values.notna(), "").astype(str).str.strip()
 
 
 def normalise_headers(raw: pd.DataFrame) -> pd.DataFrame:
