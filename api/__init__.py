@@ -69,10 +69,11 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
 
 def register_blueprints(app: Flask) -> None:
-    from api import accounts, reference
+    from api import accounts, reference, surveys
 
     api.register_blueprint(reference.blp)
     api.register_blueprint(accounts.blp)
+    surveys.register(app)
     _register_docs_assets(app)
 
 

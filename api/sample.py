@@ -34,7 +34,9 @@ def load_organisations(session: Session) -> str:
     return f"organisations: {added} added"
 
 
-LOADERS: list[Callable[[Session], str]] = [load_organisations]
+from api.survey_sample import load_seasons  # noqa: E402 (after the loaders it needs)
+
+LOADERS: list[Callable[[Session], str]] = [load_organisations, load_seasons]
 
 
 def load_sample(session: Session) -> list[str]:

@@ -4,6 +4,7 @@ from api.models.accounts import ROLES, ApiToken, Organisation, User
 from api.models.audit import AuditEvent
 from api.models.base import Base
 from api.models.reference import Occupation, Province, SkillFamily, Town
+from api.models.survey import Season, SurveyJob, SurveyLivingCost
 
 __all__ = [
     "ROLES",
@@ -13,7 +14,10 @@ __all__ = [
     "Occupation",
     "Organisation",
     "Province",
+    "Season",
     "SkillFamily",
+    "SurveyJob",
+    "SurveyLivingCost",
     "Town",
     "User",
 ]
