@@ -69,10 +69,11 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
 
 def register_blueprints(app: Flask) -> None:
-    from api import accounts, catalog, counsellors, employers, reference
+    from api import accounts, catalog, counsellors, employers, reference, surveys
 
     api.register_blueprint(reference.blp)
     api.register_blueprint(accounts.blp)
+    surveys.register(app)
     api.register_blueprint(catalog.blp)
     api.register_blueprint(employers.blp)
     api.register_blueprint(counsellors.blp)

@@ -138,12 +138,15 @@ def serve(host: str, port: int, workers: int) -> None:
     Server().run()
 
 
+from api.survey_cli import import_survey  # noqa: E402
+
 COMMANDS: list[click.Command] = [
     init_db,
     load_sample_command,
     create_token,
     revoke_token_command,
     serve,
+    import_survey,
 ]
 
 

@@ -97,6 +97,15 @@ def register_domain_error(exc_type: type[Exception], status: int) -> None:
     DOMAIN_ERRORS[exc_type] = status
 
 
+def _register_domain_errors() -> None:
+    from market_survey.errors import SurveyError
+
+    register_domain_error(SurveyError, 422)  # a survey file with problems a person can fix
+
+
+_register_domain_errors()
+
+
 def problem(
     status: int,
     detail: str,

@@ -41,8 +41,11 @@ def load_survivors(session: Session) -> str:
     return load_sample_survivors(session)
 
 
+from api.survey_sample import load_seasons  # noqa: E402 (after the loaders it needs)
+
 LOADERS: list[Callable[[Session], str]] = [
     load_organisations,
+    load_seasons,
     load_sample_tracks,
     load_sample_employers,
     load_survivors,  # after the tracks, whose codes survivors refer to

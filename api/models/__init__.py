@@ -6,6 +6,7 @@ from api.models.base import Base
 from api.models.catalog import Employer, SeatReservation, Track, TrackOccupation, Vacancy
 from api.models.people import Survivor
 from api.models.reference import Occupation, Province, SkillFamily, Town
+from api.models.survey import Season, SurveyJob, SurveyLivingCost
 
 __all__ = [
     "ROLES",
@@ -16,8 +17,11 @@ __all__ = [
     "Occupation",
     "Organisation",
     "Province",
+    "Season",
     "SeatReservation",
     "SkillFamily",
+    "SurveyJob",
+    "SurveyLivingCost",
     "Survivor",
     "Town",
     "Track",

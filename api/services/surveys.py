@@ -1,0 +1,475 @@
+"""Survey seasons: create, upload (all or nothing), publish, read, compare, snapshot.
+
+``market_survey`` turns a file into a validated, normalised frame; this module stores
+it. The HTTP upload, the CLI import and the sample loader share these functions.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import UTC, date, datetime
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from api.errors import Conflict, Forbidden, NotFound, Unprocessable
+from api.models import Occupation, Season, SurveyJob, SurveyLivingCost, Town
+from api.models.base import utcnow
+from market_survey.diff import diff_jobs
+from market_survey.ingest import TABLES, parse_table
+from market_survey.references import References
+from market_survey.snapshot import build_snapshot
+from market_survey.types import JOB_COLUMNS, LIVING_COST_COLUMNS, MarketSnapshot, SeasonParams
+
+# Rows per executemany / COPY batch: big enough to amortise the round trips, small
+# enough that a million-row import never holds all its tuples at once.
+STORE_BATCH = 50_000
+
+Progress = Callable[[int], None]
+
+
+# -- reading the database into plain values ----------------------------------------------
+
+
+def references(session: Session) -> References:
+    """Towns and occupations, by code, with their English and Khmer names."""
+    towns = {c: (n, km) for c, n, km in session.execute(select(Town.code, Town.name, Town.name_km))}
+    occupations = {
+        c: (n, km)
+        for c, n, km in session.execute(
+            select(Occupation.code, Occupation.name, Occupation.name_km)
+        )
+    }
+    return References.from_maps(towns, occupations)
+
+
+def params_of(season: Season) -> SeasonParams:
+    """The season's normalisation parameters as the domain's plain type."""
+    return SeasonParams(
+        label=season.label,
+        khr_per_usd=season.khr_per_usd,
+        minimum_wage_usd_month=season.minimum_wage_usd_month,
+        living_wage_usd_month=season.living_wage_usd_month,
+        working_days_per_month=season.working_days_per_month,
+    )
+
+
+def get_season(session: Session, season_id: int) -> Season:
+    """The season, or 404."""
+    season = session.get(Season, season_id)
+    if season is None:
+        raise NotFound(f"There is no season {season_id}.")
+    return season
+
+
+def season_by_label(session: Session, label: str) -> Season | None:
+    return session.scalar(select(Season).where(Season.label == label))
+
+
+def row_counts(session: Session, season_ids: Sequence[int]) -> dict[int, dict[str, int]]:
+    """``{season_id: {"jobs_rows", "living_cost_rows"}}`` in two queries."""
+    counts = {i: {"jobs_rows": 0, "living_cost_rows": 0} for i in season_ids}
+    if not season_ids:
+        return counts
+    for model, key in ((SurveyJob, "jobs_rows"), (SurveyLivingCost, "living_cost_rows")):
+        stmt = (
+            select(model.season_id, func.count())
+            .where(model.season_id.in_(season_ids))
+            .group_by(model.season_id)
+        )
+        for season_id, n in session.execute(stmt):
+            counts[season_id][key] = n
+    return counts
+
+
+def _reference_day(season: Season) -> date:
+    """The day the season's figures describe: its end, else when it was published."""
+    if season.ends_on is not None:
+        return season.ends_on
+    when = season.published_at or season.created_at
+    return when.date()
+
+
+def current_season(session: Session) -> Season | None:
+    """The newest published season (by the days it describes, then publication)."""
+    published = session.scalars(select(Season).where(Season.status == "published")).all()
+    if not published:
+        return None
+    return max(
+        published,
+        key=lambda s: (
+            _reference_day(s),
+            _aware(s.published_at or s.created_at),
+            s.id,
+        ),
+    )
+
+
+def _aware(when: datetime) -> datetime:
+    # SQLite hands back naive datetimes; they were stored as UTC.
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
+
+
+def _months_before(day: date, months: int) -> date:
+    month_index = day.year * 12 + (day.month - 1) - months
+    year, month = divmod(month_index, 12)
+    month += 1
+    for d in (day.day, 30, 29, 28):  # 31 March minus a month is 28/29 February
+        try:
+            return date(year, month, d)
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+def staleness(season: Season, stale_months: int, today: date | None = None) -> dict[str, Any]:
+    """``{"age_days", "stale", "stale_after_months"}`` of a season."""
+    today = today or datetime.now(UTC).date()
+    reference = _reference_day(season)
+    return {
+        "age_days": (today - reference).days,
+        "stale": reference < _months_before(today, stale_months),
+        "stale_after_months": stale_months,
+    }
+
+
+def current_season_summary(session: Session, stale_months: int) -> dict[str, Any] | None:
+    """For /health: the current season's id, label, age and staleness."""
+    season = current_season(session)
+    if season is None:
+        return None
+    return {"id": season.id, "label": season.label, **staleness(season, stale_months)}
+
+
+# -- writing -------------------------------------------------------------------------------
+
+
+def create_season(session: Session, data: Mapping[str, Any], org_id: int | None) -> Season:
+    """A new draft season; 409 when the label is taken. Commits."""
+    label = str(data["label"]).strip()
+    if season_by_label(session, label) is not None:
+        raise Conflict(
+            f"A season labelled {label!r} already exists.",
+            [{"field": "label", "message": "already used by another season"}],
+        )
+    starts_on, ends_on = data.get("starts_on"), data.get("ends_on")
+    if starts_on and ends_on and ends_on < starts_on:
+        raise Unprocessable(
+            "The season ends before it starts.",
+            [{"field": "ends_on", "message": "is before starts_on"}],
+        )
+    season = Season(
+        label=label,
+        status="draft",
+        starts_on=starts_on,
+        ends_on=ends_on,
+        khr_per_usd=float(data["khr_per_usd"]),
+        working_days_per_month=float(data.get("working_days_per_month") or 26.0),
+        minimum_wage_usd_month=float(data["minimum_wage_usd_month"]),
+        living_wage_usd_month=float(data["living_wage_usd_month"]),
+        org_id=org_id,
+    )
+    try:
+        session.add(season)
+        session.commit()
+    except Exception:
+        session.rollback()
+        raise
+    return season
+
+
+def _writable(season: Season, org_id: int | None, is_admin: bool) -> None:
+    if season.status == "published":
+        raise Conflict(
+            f"Season {season.label!r} is published: it is kept as it is, forever. "
+            "Create a new season for new figures."
+        )
+    if not is_admin and season.org_id is not None and org_id != season.org_id:
+        raise Forbidden("This draft season belongs to another organisation.")
+
+
+def parse_upload(
+    session: Session, season: Season, tables: Mapping[str, pd.DataFrame]
+) -> dict[str, pd.DataFrame]:
+    """Validate and normalise every uploaded table; one 422 lists every problem.
+
+    Raises ``market_survey.errors.SurveyError`` (mapped to 422) naming each table's
+    problems; a problem's ``field`` is prefixed by its table when more than one
+    table is uploaded at once (a workbook).
+    """
+    from market_survey.errors import SurveyError
+
+    refs = references(session)
+    params = params_of(season)
+    parsed: dict[str, pd.DataFrame] = {}
+    problems: list[dict[str, Any]] = []
+    details: list[str] = []
+    for table, raw in tables.items():
+        try:
+            parsed[table] = parse_table(table, raw, refs, params)
+        except SurveyError as exc:
+            prefix = f"{table}." if len(tables) > 1 else ""
+            problems.extend({**e, "field": prefix + str(e.get("field", ""))} for e in exc.errors)
+            details.append(exc.detail)
+    if problems:
+        raise SurveyError(problems, "; ".join(details))
+    return parsed
+
+
+def upload(
+    session: Session,
+    season_id: int,
+    tables: Mapping[str, pd.DataFrame],
+    org_id: int | None,
+    is_admin: bool,
+    progress: Progress | None = None,
+) -> dict[str, int]:
+    """Replace the uploaded tables of a draft season, all or nothing. Commits once.
+
+    Returns ``{table: accepted rows}``. 404 unknown season, 409 published, 422 bad rows
+    (and nothing is written).
+    """
+    season = get_season(session, season_id)
+    _writable(season, org_id, is_admin)
+    unknown = [t for t in tables if t not in TABLES]
+    if unknown or not tables:
+        raise Unprocessable(
+            "Name the table: jobs or living_costs.",
+            [{"field": "table", "message": f"must be one of {', '.join(TABLES)}"}],
+        )
+    parsed = parse_upload(session, season, tables)
+    try:
+        for table, frame in parsed.items():
+            store_table(session, season.id, table, frame, progress)
+        session.commit()
+    except Exception:
+        session.rollback()
+        raise
+    _forget(season.id)
+    return {table: len(frame) for table, frame in parsed.items()}
+
+
+def publish(session: Session, season_id: int, org_id: int | None, is_admin: bool) -> Season:
+    """Freeze a draft season that has jobs rows. Commits."""
+    season = get_season(session, season_id)
+    _writable(season, org_id, is_admin)
+    jobs = session.scalar(
+        select(func.count()).select_from(SurveyJob).where(SurveyJob.season_id == season.id)
+    )
+    if not jobs:
+        raise Unprocessable(
+            "A season needs at least one jobs row before it is published.",
+            [{"field": "jobs", "message": "no rows uploaded"}],
+        )
+    season.status = "published"
+    season.published_at = utcnow()
+    session.commit()
+    return season
+
+
+def delete_season(session: Session, season_id: int, org_id: int | None, is_admin: bool) -> None:
+    """Delete a draft and its rows (a published season: 409). Commits."""
+    season = get_season(session, season_id)
+    _writable(season, org_id, is_admin)
+    try:
+        for model in (SurveyJob, SurveyLivingCost):
+            session.execute(delete(model).where(model.season_id == season.id))
+        session.delete(season)
+        session.commit()
+    except Exception:
+        session.rollback()
+        raise
+    _forget(season_id)
+
+
+# -- bulk store ----------------------------------------------------------------------------
+
+JOB_TABLE_COLUMNS: tuple[str, ...] = ("season_id", *JOB_COLUMNS)
+LIVING_TABLE_COLUMNS: tuple[str, ...] = ("season_id", *LIVING_COST_COLUMNS)
+
+
+def _column_values(frame: pd.DataFrame, column: str) -> list[Any]:
+    """Python values (not numpy scalars) with None for NaN, as every driver accepts."""
+    values = frame[column]
+    if pd.api.types.is_float_dtype(values.dtype):
+        array = values.to_numpy(dtype="float64")
+        if np.isnan(array).any():
+            out = array.astype(object)
+            out[np.isnan(array)] = None
+            return list(out)
+        return array.tolist()
+    if pd.api.types.is_integer_dtype(values.dtype):
+        return values.to_numpy(dtype="int64").tolist()
+    return values.astype(object).tolist()
+
+
+def row_tuples(
+    season_id: int, frame: pd.DataFrame, columns: Sequence[str]
+) -> list[tuple[Any, ...]]:
+    """The frame's rows as tuples in ``season_id, *columns`` order."""
+    n = len(frame)
+    return list(zip([season_id] * n, *(_column_values(frame, c) for c in columns), strict=True))
+
+
+def bulk_insert(
+    session: Session,
+    table: str,
+    columns: Sequence[str],
+    rows: Sequence[tuple[Any, ...]],
+    progress: Progress | None = None,
+) -> None:
+    """Insert rows in the session's transaction: COPY on PostgreSQL, executemany elsewhere.
+
+    The ORM's unit of work would build a million objects; the driver's own bulk path
+    is an order of magnitude faster and still inside the session's transaction, so a
+    failure anywhere rolls everything back.
+    """
+    connection = session.connection()
+    dialect = connection.dialect.name
+    names = ", ".join(columns)
+    if dialect == "postgresql":
+        raw = connection.connection.driver_connection
+        with (
+            raw.cursor() as cursor,  # type: ignore[union-attr]
+            cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy,
+        ):
+            for start in range(0, len(rows), STORE_BATCH):
+                batch = rows[start : start + STORE_BATCH]
+                for row in batch:
+                    copy.write_row(row)
+                if progress:
+                    progress(len(batch))
+        return
+    marks = ", ".join("?" if dialect == "sqlite" else "%s" for _ in columns)
+    sql = f"INSERT INTO {table} ({names}) VALUES ({marks})"  # noqa: S608 (names are ours)
+    for start in range(0, len(rows), STORE_BATCH):
+        batch = rows[start : start + STORE_BATCH]
+        connection.exec_driver_sql(sql, list(batch))
+        if progress:
+            progress(len(batch))
+
+
+def store_table(
+    session: Session,
+    season_id: int,
+    table: str,
+    frame: pd.DataFrame,
+    progress: Progress | None = None,
+) -> int:
+    """Replace one table's rows of a season with a normalised frame (no commit)."""
+    if table == "jobs":
+        model: Any = SurveyJob
+        columns: Sequence[str] = JOB_COLUMNS
+    else:
+        model = SurveyLivingCost
+        columns = LIVING_COST_COLUMNS
+    session.execute(delete(model).where(model.season_id == season_id))
+    rows = row_tuples(season_id, frame, columns)
+    bulk_insert(session, model.__tablename__, ("season_id", *columns), rows, progress)
+    return len(rows)
+
+
+# -- reading frames, diff, snapshot ----------------------------------------------------------
+
+
+def jobs_frame(session: Session, season_id: int) -> pd.DataFrame:
+    """A season's jobs as a ``JOB_COLUMNS`` frame."""
+    stmt = (
+        select(*(getattr(SurveyJob, c) for c in JOB_COLUMNS))
+        .where(SurveyJob.season_id == season_id)
+        .order_by(SurveyJob.id)
+    )
+    rows = session.execute(stmt).all()
+    frame = pd.DataFrame(rows, columns=list(JOB_COLUMNS))
+    return frame.astype(
+        {
+            "pay_min_usd_month": "float64",
+            "pay_max_usd_month": "float64",
+            "openings": "int64",
+            "startup_cost_usd": "float64",
+        }
+    )
+
+
+def living_costs_frame(session: Session, season_id: int) -> pd.DataFrame:
+    """A season's living costs as a ``LIVING_COST_COLUMNS`` frame."""
+    stmt = (
+        select(*(getattr(SurveyLivingCost, c) for c in LIVING_COST_COLUMNS))
+        .where(SurveyLivingCost.season_id == season_id)
+        .order_by(SurveyLivingCost.town)
+    )
+    frame = pd.DataFrame(session.execute(stmt).all(), columns=list(LIVING_COST_COLUMNS))
+    return frame.astype(dict.fromkeys(LIVING_COST_COLUMNS[1:], "float64"))
+
+
+def diff(session: Session, season_id: int, against_id: int) -> dict[str, Any]:
+    """``{"season", "against", "added", "removed", "changed"}`` (drafts too)."""
+    season = get_season(session, season_id)
+    against = get_season(session, against_id)
+    result = diff_jobs(jobs_frame(session, season.id), jobs_frame(session, against.id))
+    return {
+        "season": {"id": season.id, "label": season.label},
+        "against": {"id": against.id, "label": against.label},
+        **result,
+    }
+
+
+_SNAPSHOTS: OrderedDict[tuple[str, int, str], MarketSnapshot] = OrderedDict()
+_SNAPSHOTS_LOCK = threading.Lock()
+SNAPSHOT_CACHE_SIZE = 8
+
+
+def _forget(season_id: int) -> None:
+    with _SNAPSHOTS_LOCK:
+        for key in [k for k in _SNAPSHOTS if k[1] == season_id]:
+            del _SNAPSHOTS[key]
+
+
+def get_snapshot(session: Session, season_id: int | None = None) -> MarketSnapshot:
+    """The season's market as plain frames (default: the current season).
+
+    Built once per published season and kept in this process (a published season
+    never changes); a draft is built afresh each time. 404 when there is no such
+    season, or no published season for the default.
+    """
+    if season_id is None:
+        season = current_season(session)
+        if season is None:
+            raise NotFound("No season has been published yet.")
+    else:
+        season = get_season(session, season_id)
+    if season.status != "published":
+        return _build(session, season)
+    # The database URL is part of the key: one process may serve several (tests do),
+    # and the publication time tells apart seasons that reused an id after a reset.
+    url = session.get_bind().url.render_as_string(hide_password=True)
+    key = (url, season.id, str(season.published_at))
+    with _SNAPSHOTS_LOCK:
+        cached = _SNAPSHOTS.get(key)
+        if cached is not None:
+            _SNAPSHOTS.move_to_end(key)
+            return cached
+    snapshot = _build(session, season)
+    with _SNAPSHOTS_LOCK:
+        _SNAPSHOTS[key] = snapshot
+        while len(_SNAPSHOTS) > SNAPSHOT_CACHE_SIZE:
+            _SNAPSHOTS.popitem(last=False)
+    return snapshot
+
+
+def _build(session: Session, season: Season) -> MarketSnapshot:
+    return build_snapshot(
+        season.id,
+        params_of(season),
+        jobs_frame(session, season.id),
+        living_costs_frame(session, season.id),
+    )
+
+
+def published_labels(session: Session) -> Iterable[str]:
+    return session.scalars(select(Season.label).where(Season.status == "published")).all()

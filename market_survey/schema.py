@@ -1,0 +1,482 @@
+"""The survey tables' schema, declared once (pandera), and its errors in words.
+
+A raw table (every cell as typed) is first *prepared*: names resolved to codes,
+spellings of units and currencies made canonical, numbers read (see ``money``).
+Whatever cannot be read is kept as typed, so that the schema's checks fail on it and
+the message can quote it. The schema is then validated lazily, so every failing row
+and column is reported at once, and the failure cases become ``{"row", "field",
+"message"}`` problems.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pandera.pandas as pa
+from pandera.errors import SchemaErrors
+
+from market_survey.errors import EmptyFile, Problem, SchemaProblems
+from market_survey.money import (
+    CURRENCIES,
+    CURRENCY_ALIASES,
+    PAY_UNITS,
+    UNIT_ALIASES,
+    canonical,
+    parse_amounts,
+)
+from market_survey.references import References
+
+EMPLOYMENTS: tuple[str, ...] = ("wage", "self")
+VENUES: tuple[str, ...] = ("industrial", "market", "tourist", "office", "farm", "home")
+
+JOB_INPUT_COLUMNS: tuple[str, ...] = (
+    "town",
+    "occupation",
+    "employment",
+    "venue",
+    "pay_min",
+    "pay_max",
+    "pay_unit",
+    "currency",
+    "openings",
+    "startup_cost",
+    "source",
+)
+JOB_OPTIONAL: frozenset[str] = frozenset({"startup_cost", "source"})
+JOB_NUMBERS: tuple[str, ...] = ("pay_min", "pay_max", "openings", "startup_cost")
+
+LIVING_INPUT_COLUMNS: tuple[str, ...] = ("town", "food", "room", "other", "currency", "source")
+LIVING_OPTIONAL: frozenset[str] = frozenset({"other", "source"})
+LIVING_NUMBERS: tuple[str, ...] = ("food", "room", "other")
+
+# Above this many rows with the same problem in one column, the rest are summed up
+# in one line: a million-row file with a wrong unit column must not answer with a
+# million-entry list.
+MAX_PER_PROBLEM = 1000
+
+# Check name -> (field, message for a failure case).
+Message = Callable[[Any], str]
+
+
+@dataclass(frozen=True)
+class _Rule:
+    field: str
+    message: Message
+
+
+def _isin(values: tuple[str, ...]) -> Callable[[pd.Series], pd.Series]:
+    allowed = set(values)
+    return lambda s: s.isin(allowed)
+
+
+def _one_of(name: str, allowed: tuple[str, ...]) -> Message:
+    def message(v: Any) -> str:
+        text = "" if v is None else str(v)
+        if not text.strip():
+            return f"{name} is empty; use one of {', '.join(allowed)}"
+        close = difflib.get_close_matches(text.casefold(), allowed, n=1)
+        hint = f"; did you mean {close[0]}?" if close else ""
+        return f"{name} {text!r} is not one of {', '.join(allowed)}{hint}"
+
+    return message
+
+
+def _text(df: pd.DataFrame, col: str) -> pd.Series:
+    if col not in df:
+        return pd.Series("", index=df.index, dtype=object)
+    values = df[col]
+    if not isinstance(values.dtype, pd.StringDtype):
+        # A code given as a number (JSON 8153 or 8153.0) is the code "8153".
+        values = values.map(lambda v: str(int(v)) if isinstance(v, float) and v.is_integer() else v)
+    return values.astype(object).where(values.notna(), "").astype(str).str.strip()
+
+
+def normalise_headers(raw: pd.DataFrame) -> pd.DataFrame:
+    """Column names trimmed, lower case, spaces and hyphens as underscores."""
+    out = raw.copy(deep=False)
+    out.columns = [
+        "_".join(str(c).strip().casefold().replace("-", " ").split()) for c in raw.columns
+    ]
+    return out
+
+
+def _drop_blank_rows(raw: pd.DataFrame) -> pd.DataFrame:
+    if raw.empty:
+        return raw
+    blank = raw.astype(object).isna() | (
+        raw.astype(object).map(lambda v: isinstance(v, str) and not v.strip())
+    )
+    return raw[~blank.all(axis=1)] if blank.all(axis=1).any() else raw
+
+
+# -- jobs ------------------------------------------------------------------------
+
+
+def jobs_schema(refs: References) -> pa.DataFrameSchema:
+    """The schema of a prepared ``jobs`` table."""
+    return pa.DataFrameSchema(
+        {
+            "town": pa.Column(None, pa.Check(_isin(tuple(refs.towns.codes)), error="town_known")),
+            "occupation": pa.Column(
+                None, pa.Check(_isin(tuple(refs.occupations.codes)), error="occupation_known")
+            ),
+            "employment": pa.Column(None, pa.Check(_isin(EMPLOYMENTS), error="employment_known")),
+            "venue": pa.Column(None, pa.Check(_isin(VENUES), error="venue_known")),
+            "pay_min": pa.Column(
+                "float64", pa.Check.gt(0, error="pay_min_positive"), nullable=False
+            ),
+            "pay_max": pa.Column(
+                "float64", pa.Check.gt(0, error="pay_max_positive"), nullable=False
+            ),
+            "pay_unit": pa.Column(None, pa.Check(_isin(PAY_UNITS), error="pay_unit_known")),
+            "currency": pa.Column(None, pa.Check(_isin(CURRENCIES), error="currency_known")),
+            "openings": pa.Column(
+                "float64",
+                [
+                    pa.Check.ge(0, error="openings_negative"),
+                    pa.Check(lambda s: s == np.floor(s), error="openings_integer"),
+                ],
+                nullable=False,
+            ),
+            "startup_cost": pa.Column(
+                "float64",
+                pa.Check.ge(0, error="startup_cost_negative"),
+                nullable=True,
+                required=False,
+            ),
+            "source": pa.Column(None, required=False),
+        },
+        checks=[
+            pa.Check(_pay_in_order, error="pay_order"),
+            pa.Check(_no_startup_on_wage, error="startup_on_wage"),
+            pa.Check(lambda df: ~df.duplicated(keep="first"), error="duplicate"),
+        ],
+        strict=True,
+        name="jobs",
+    )
+
+
+def _pay_in_order(df: pd.DataFrame) -> pd.Series:
+    if "pay_min" not in df or "pay_max" not in df:
+        return pd.Series(True, index=df.index)
+    return ~(df["pay_min"] > df["pay_max"])  # NaN compares False: reported elsewhere
+
+
+def _no_startup_on_wage(df: pd.DataFrame) -> pd.Series:
+    if "startup_cost" not in df or "employment" not in df:
+        return pd.Series(True, index=df.index)
+    return ~(df["startup_cost"].notna() & (df["employment"] == "wage"))
+
+
+def prepare_jobs(raw: pd.DataFrame, refs: References) -> tuple[pd.DataFrame, dict[str, pd.Series]]:
+    """Read a raw jobs table into typed columns; returns it and the unreadable numbers."""
+    df = normalise_headers(raw)
+    out = pd.DataFrame(index=df.index)
+    parse_problems: dict[str, pd.Series] = {}
+    for col in df.columns:
+        if col == "town":
+            out[col] = refs.towns.resolve(_text(df, col))
+        elif col == "occupation":
+            out[col] = refs.occupations.resolve(_text(df, col))
+        elif col in ("employment", "venue"):
+            out[col] = _text(df, col).str.casefold()
+        elif col == "pay_unit":
+            out[col] = canonical(df[col], UNIT_ALIASES)
+        elif col == "currency":
+            out[col] = canonical(df[col], CURRENCY_ALIASES)
+        elif col in JOB_NUMBERS:
+            out[col], parse_problems[col] = parse_amounts(df[col])
+        elif col == "source":
+            out[col] = _text(df, col)
+        else:
+            out[col] = df[col]  # unknown: the schema names it
+    # One figure is a range of one: a blank pay_max takes pay_min.
+    if "pay_max" in out and "pay_min" in out:
+        blank_max = out["pay_max"].isna() & parse_problems["pay_max"].isna()
+        out.loc[blank_max, "pay_max"] = out.loc[blank_max, "pay_min"]
+    return out, parse_problems
+
+
+def _job_rules(refs: References) -> dict[str, _Rule]:
+    return {
+        "town_known": _Rule("town", refs.towns.unknown_message),
+        "occupation_known": _Rule("occupation", refs.occupations.unknown_message),
+        "employment_known": _Rule("employment", _one_of("employment", EMPLOYMENTS)),
+        "venue_known": _Rule("venue", _one_of("venue", VENUES)),
+        "pay_unit_known": _Rule("pay_unit", _one_of("pay unit", PAY_UNITS)),
+        "currency_known": _Rule("currency", _one_of("currency", CURRENCIES)),
+        "pay_min_positive": _Rule("pay_min", lambda v: f"pay must be more than 0 (got {v:g})"),
+        "pay_max_positive": _Rule("pay_max", lambda v: f"pay must be more than 0 (got {v:g})"),
+        "openings_negative": _Rule(
+            "openings", lambda v: f"openings cannot be negative (got {v:g})"
+        ),
+        "openings_integer": _Rule(
+            "openings", lambda v: f"openings must be a whole number (got {v:g})"
+        ),
+        "startup_cost_negative": _Rule(
+            "startup_cost", lambda v: f"startup cost cannot be negative (got {v:g})"
+        ),
+        "pay_order": _Rule("pay_min", lambda v: "pay_min is more than pay_max"),
+        "startup_on_wage": _Rule(
+            "startup_cost",
+            lambda v: "startup_cost is only for self-employment rows (employment is wage)",
+        ),
+    }
+
+
+def validate_jobs(raw: pd.DataFrame, refs: References) -> pd.DataFrame:
+    """Prepare and validate a raw jobs table.
+
+    Parameters
+    ----------
+    raw
+        The table as read (cells as typed; headers as typed).
+    refs
+        Towns and occupations the names are resolved against.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The prepared table (codes, canonical units and currencies, float numbers),
+        with every input column present (``startup_cost`` NaN, ``source`` "" when
+        absent).
+
+    Raises
+    ------
+    EmptyFile
+        No data rows.
+    SchemaProblems
+        Every failing row and column.
+    """
+    raw = _drop_blank_rows(raw)
+    if len(raw) == 0:
+        raise EmptyFile("jobs", "the jobs table has no data rows")
+    prepared, parse_problems = prepare_jobs(raw.reset_index(drop=True), refs)
+    _validate(
+        prepared,
+        jobs_schema(refs),
+        _job_rules(refs),
+        parse_problems,
+        JOB_INPUT_COLUMNS,
+        JOB_OPTIONAL,
+        "jobs",
+    )
+    if "startup_cost" not in prepared:
+        prepared["startup_cost"] = np.nan
+    if "source" not in prepared:
+        prepared["source"] = ""
+    return prepared
+
+
+# -- living costs -------------------------------------------------------------------
+
+
+def living_costs_schema(refs: References) -> pa.DataFrameSchema:
+    """The schema of a prepared ``living_costs`` table (one row per town, per month)."""
+    return pa.DataFrameSchema(
+        {
+            "town": pa.Column(
+                None,
+                [
+                    pa.Check(_isin(tuple(refs.towns.codes)), error="town_known"),
+                    pa.Check(lambda s: ~s.duplicated(keep="first"), error="town_repeated"),
+                ],
+            ),
+            "food": pa.Column("float64", pa.Check.gt(0, error="food_positive"), nullable=False),
+            "room": pa.Column("float64", pa.Check.ge(0, error="room_negative"), nullable=False),
+            "other": pa.Column(
+                "float64", pa.Check.ge(0, error="other_negative"), nullable=True, required=False
+            ),
+            "currency": pa.Column(None, pa.Check(_isin(CURRENCIES), error="currency_known")),
+            "source": pa.Column(None, required=False),
+        },
+        strict=True,
+        name="living_costs",
+    )
+
+
+def _living_rules(refs: References) -> dict[str, _Rule]:
+    return {
+        "town_known": _Rule("town", refs.towns.unknown_message),
+        "town_repeated": _Rule("town", lambda v: f"town {v} already has a row; one row per town"),
+        "food_positive": _Rule("food", lambda v: f"food must be more than 0 (got {v:g})"),
+        "room_negative": _Rule("room", lambda v: f"room cannot be negative (got {v:g})"),
+        "other_negative": _Rule("other", lambda v: f"other cannot be negative (got {v:g})"),
+        "currency_known": _Rule("currency", _one_of("currency", CURRENCIES)),
+    }
+
+
+def validate_living_costs(raw: pd.DataFrame, refs: References) -> pd.DataFrame:
+    """Prepare and validate a raw living-costs table (see ``validate_jobs``)."""
+    raw = _drop_blank_rows(raw)
+    if len(raw) == 0:
+        raise EmptyFile("living_costs", "the living_costs table has no data rows")
+    df = normalise_headers(raw.reset_index(drop=True))
+    prepared = pd.DataFrame(index=df.index)
+    parse_problems: dict[str, pd.Series] = {}
+    for col in df.columns:
+        if col == "town":
+            prepared[col] = refs.towns.resolve(_text(df, col))
+        elif col == "currency":
+            prepared[col] = canonical(df[col], CURRENCY_ALIASES)
+        elif col in LIVING_NUMBERS:
+            prepared[col], parse_problems[col] = parse_amounts(df[col])
+        elif col == "source":
+            prepared[col] = _text(df, col)
+        else:
+            prepared[col] = df[col]
+    if "other" in prepared:
+        blank = prepared["other"].isna() & parse_problems["other"].isna()
+        prepared.loc[blank, "other"] = 0.0
+    _validate(
+        prepared,
+        living_costs_schema(refs),
+        _living_rules(refs),
+        parse_problems,
+        LIVING_INPUT_COLUMNS,
+        LIVING_OPTIONAL,
+        "living_costs",
+    )
+    if "other" not in prepared:
+        prepared["other"] = 0.0
+    if "source" not in prepared:
+        prepared["source"] = ""
+    return prepared
+
+
+# -- failure cases -> problems ---------------------------------------------------------
+
+
+def _validate(
+    prepared: pd.DataFrame,
+    schema: pa.DataFrameSchema,
+    rules: dict[str, _Rule],
+    parse_problems: dict[str, pd.Series],
+    columns: tuple[str, ...],
+    optional: frozenset[str],
+    table: str,
+) -> None:
+    try:
+        schema.validate(prepared, lazy=True, inplace=True)
+        problems: list[Problem] = []
+    except SchemaErrors as exc:
+        problems = _problems(exc.failure_cases, prepared, rules, parse_problems, columns, optional)
+    # An unreadable number in a column that may be blank is NaN to the schema, so
+    # it passes there: say it here.
+    for field, reasons in parse_problems.items():
+        if schema.columns[field].nullable:
+            bad = reasons.dropna()
+            problems.extend(
+                {"row": int(str(i)) + 1, "field": field, "message": str(m)}
+                for i, m in bad.iloc[:MAX_PER_PROBLEM].items()
+            )
+    if problems:
+        order = {c: i for i, c in enumerate(columns)}
+
+        def place(p: Problem) -> tuple[int, int, int]:
+            if p.get("row") is not None:
+                return (1, p["row"], order.get(p["field"], len(order)))
+            summary = str(p["message"]).startswith("and ")  # "and N more rows ..."
+            return (2 if summary else 0, 0, order.get(p["field"], len(order)))
+
+        problems.sort(key=place)
+        n_rows = len({p["row"] for p in problems if p.get("row") is not None})
+        detail = f"the {table} table has {len(problems)} problem{'s' if len(problems) != 1 else ''}"
+        if n_rows:
+            detail += f" in {n_rows} row{'s' if n_rows != 1 else ''}"
+        raise SchemaProblems(problems, detail)
+
+
+def _problems(
+    cases: pd.DataFrame,
+    prepared: pd.DataFrame,
+    rules: dict[str, _Rule],
+    parse_problems: dict[str, pd.Series],
+    columns: tuple[str, ...],
+    optional: frozenset[str],
+) -> list[Problem]:
+    out: list[Problem] = []
+    column_problems: list[Problem] = []
+    required = [c for c in columns if c not in optional]
+    counts: dict[tuple[str, str], int] = {}
+
+    def add(check: str, problem: Problem) -> None:
+        n = counts.get((check, problem["field"]), 0) + 1
+        counts[(check, problem["field"])] = n
+        if n <= MAX_PER_PROBLEM:
+            out.append(problem)
+
+    seen: set[tuple[str, int]] = set()
+    first_rows: pd.Series | None = None
+    for case in cases.to_dict("records"):
+        check = str(case["check"])
+        idx = case["index"]
+        if check == "column_in_dataframe":
+            column_problems.append(
+                {
+                    "field": str(case["failure_case"]),
+                    "message": f"missing column (needed: {', '.join(required)})",
+                }
+            )
+            continue
+        if check == "column_in_schema":
+            name = str(case["failure_case"])
+            close = difflib.get_close_matches(name, columns, n=1)
+            hint = f"did you mean {close[0]}?" if close else f"expected: {', '.join(columns)}"
+            column_problems.append({"field": name, "message": f"unknown column; {hint}"})
+            continue
+        if idx is None or (isinstance(idx, float) and np.isnan(idx)):
+            # A whole-table failure that is not a column problem (e.g. a check that
+            # could not run because its column is missing): the column problem says it.
+            continue
+        row = int(idx)
+        if check == "not_nullable":
+            field = str(case["column"])
+            reason = parse_problems.get(field, pd.Series(dtype=object)).get(row)
+            reason = reason if isinstance(reason, str) else None
+            add(check, {"row": row + 1, "field": field, "message": reason or f"{field} is empty"})
+            continue
+        if check == "duplicate":
+            if (check, row) in seen:  # a table check fails once per column: report once
+                continue
+            seen.add((check, row))
+            if first_rows is None:
+                first_rows = _first_rows(prepared)
+            message = f"repeats row {int(first_rows.iloc[row]) + 1}"
+            add(check, {"row": row + 1, "field": "row", "message": message})
+            continue
+        rule = rules.get(check)
+        if rule is None:  # a check without words is a bug: still say something useful
+            add(check, {"row": row + 1, "field": str(case["column"]), "message": check})
+            continue
+        if case["schema_context"] == "DataFrameSchema":
+            if (check, row) in seen:
+                continue
+            seen.add((check, row))
+            value: Any = prepared.at[row, rule.field] if rule.field in prepared else None
+        else:
+            value = case["failure_case"]
+        add(check, {"row": row + 1, "field": rule.field, "message": rule.message(value)})
+
+    for (check, field), n in counts.items():
+        if n > MAX_PER_PROBLEM:
+            out.append(
+                {
+                    "field": field,
+                    "message": (
+                        f"and {n - MAX_PER_PROBLEM} more rows with the same problem ({check})"
+                    ),
+                }
+            )
+    return column_problems + out
+
+
+def _first_rows(prepared: pd.DataFrame) -> pd.Series:
+    """For each row, the first row with the same values (itself when unique)."""
+    groups = prepared.groupby(list(prepared.columns), sort=False, dropna=False).ngroup()
+    return pd.Series(prepared.index, index=prepared.index).groupby(groups).transform("min")
