@@ -10,6 +10,7 @@ from flask.cli import with_appcontext
 
 from api.db import get_database
 from api.errors import ApiError
+from api.models import Season
 from api.services import surveys as service
 from market_survey.errors import SurveyError
 from market_survey.ingest import TABLES, read_path
@@ -92,7 +93,7 @@ def import_survey(
             }
             try:
                 # Validate before creating, so that a bad file leaves no empty draft.
-                probe = service.Season(**{**data, "status": "draft"})
+                probe = Season(**{**data, "status": "draft"})
                 service.parse_upload(session, probe, tables)
                 season = service.create_season(session, data, None)
             except (SurveyError, ApiError) as exc:

@@ -447,7 +447,7 @@ def get_snapshot(session: Session, season_id: int | None = None) -> MarketSnapsh
         return _build(session, season)
     # The database URL is part of the key: one process may serve several (tests do),
     # and the publication time tells apart seasons that reused an id after a reset.
-    url = session.get_bind().url.render_as_string(hide_password=True)
+    url = session.get_bind().engine.url.render_as_string(hide_password=True)
     key = (url, season.id, str(season.published_at))
     with _SNAPSHOTS_LOCK:
         cached = _SNAPSHOTS.get(key)
