@@ -17,6 +17,7 @@ from api.auth import current_principal, require_roles
 from api.db import get_session
 from api.models.people import GENDER_CHOICES, LITERACY_CHOICES, RELOCATION_CHOICES
 from api.pagination import PageArgs, page_schema
+from api.services import recommendations
 from api.services import survivors as service
 
 blp = Blueprint(
@@ -165,3 +166,126 @@ def get_survivor(survivor_id: int) -> Any:
 def update_survivor(changes: dict[str, Any], survivor_id: int) -> Any:
     """Change some fields of a survivor of your NGO."""
     return service.update_survivor(get_session(), current_principal(), survivor_id, changes)
+
+
+# --- Recommendations (API.md "Recommendations") ---------------------------------------
+
+
+class RecommendationRequest(ma.Schema):
+    limit = ma.fields.Integer(
+        load_default=10, validate=ma.validate.Range(min=1, max=100), strict=True
+    )
+    season_id = ma.fields.Integer(
+        load_default=None,
+        allow_none=True,
+        strict=True,
+        metadata={"description": "A published season (default: the current one)"},
+    )
+    include_excluded = ma.fields.Boolean(load_default=False)
+
+
+class PathwayTrackSchema(ma.Schema):
+    code = ma.fields.String()
+    name = ma.fields.String()
+    town = ma.fields.String(metadata={"description": "The training town's code"})
+    duration_months = ma.fields.Integer()
+    seats_available = ma.fields.Integer()
+
+
+class PathwayOccupationSchema(ma.Schema):
+    code = ma.fields.String()
+    name = ma.fields.String()
+
+
+class PathwayTownSchema(ma.Schema):
+    code = ma.fields.String()
+    name = ma.fields.String()
+    tourist_hub = ma.fields.Boolean()
+
+
+class PathwayEmployerSchema(ma.Schema):
+    id = ma.fields.Integer()
+    name = ma.fields.String()
+
+
+class PathwayStartUpSchema(ma.Schema):
+    cost_usd = ma.fields.Float(allow_none=True)
+    ngo_support_usd = ma.fields.Float()
+    loan_usd = ma.fields.Float()
+    loan_interest_month = ma.fields.Float()
+    loan_months = ma.fields.Integer(allow_none=True)
+
+
+class RecommendationItemSchema(ma.Schema):
+    rank = ma.fields.Integer()
+    pathway = ma.fields.String(metadata={"enum": ["employment", "self_employment"]})
+    track = ma.fields.Nested(PathwayTrackSchema, allow_none=True)
+    occupation = ma.fields.Nested(PathwayOccupationSchema)
+    town = ma.fields.Nested(PathwayTownSchema)
+    employer = ma.fields.Nested(PathwayEmployerSchema, allow_none=True)
+    vacancy_id = ma.fields.Integer(allow_none=True)
+    warnings = ma.fields.List(ma.fields.String())
+    gross_income_usd_month = ma.fields.Float()
+    living_costs_usd_month = ma.fields.Float()
+    net_income_usd_month = ma.fields.Float()
+    living_wage_usd_month = ma.fields.Float()
+    meets_living_wage = ma.fields.Boolean()
+    score = ma.fields.Float(metadata={"minimum": 0, "maximum": 1})
+    components = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.Float())
+    reasons = ma.fields.List(ma.fields.String())
+    venue = ma.fields.String(allow_none=True, metadata={"description": "Own business only"})
+    startup = ma.fields.Nested(PathwayStartUpSchema, allow_none=True)
+
+
+class ExcludedItemSchema(ma.Schema):
+    track = ma.fields.Nested(PathwayTrackSchema, allow_none=True)
+    occupation = ma.fields.Nested(PathwayOccupationSchema)
+    town = ma.fields.Nested(PathwayTownSchema)
+    employer = ma.fields.Nested(PathwayEmployerSchema, allow_none=True)
+    vacancy_id = ma.fields.Integer(allow_none=True)
+    reason = ma.fields.String()
+    rule = ma.fields.String()
+    score = ma.fields.Float()
+
+
+class RecommendationSeasonSchema(ma.Schema):
+    id = ma.fields.Integer()
+    label = ma.fields.String()
+
+
+class RecommendationSchema(ma.Schema):
+    id = ma.fields.Integer(metadata={"description": "Fetch it again at .../recommendations/{id}"})
+    survivor_id = ma.fields.Integer()
+    season = ma.fields.Nested(RecommendationSeasonSchema)
+    generated_at = ma.fields.String(metadata={"format": "date-time"})
+    model_version = ma.fields.String()
+    items = ma.fields.List(ma.fields.Nested(RecommendationItemSchema))
+    excluded = ma.fields.List(ma.fields.Nested(ExcludedItemSchema))
+    candidates = ma.fields.Integer(metadata={"description": "Pathways built for the survivor"})
+    allowed = ma.fields.Integer(metadata={"description": "Of those, allowed by the hard rules"})
+
+
+@blp.post("/survivors/<int:survivor_id>/recommendations")
+@blp.arguments(RecommendationRequest)
+@blp.response(201, RecommendationSchema)
+@require_roles("counsellor")
+def create_recommendation(body: dict[str, Any], survivor_id: int) -> Any:
+    """Recommend pathways for a survivor of your NGO, with reasons; stored for later."""
+    return recommendations.recommend(
+        get_session(),
+        current_principal(),
+        survivor_id,
+        limit=body["limit"],
+        season_id=body["season_id"],
+        include_excluded=body["include_excluded"],
+    )
+
+
+@blp.get("/survivors/<int:survivor_id>/recommendations/<int:rec_id>")
+@blp.response(200, RecommendationSchema)
+@require_roles("counsellor", "admin")
+def get_recommendation(survivor_id: int, rec_id: int) -> Any:
+    """A recommendation made earlier, exactly as it was made (admins: audited)."""
+    return recommendations.read_recommendation(
+        get_session(), current_principal(), survivor_id, rec_id
+    )

@@ -5,6 +5,7 @@ from api.models.audit import AuditEvent
 from api.models.base import Base
 from api.models.catalog import Employer, SeatReservation, Track, TrackOccupation, Vacancy
 from api.models.people import Survivor
+from api.models.recommendations import Recommendation
 from api.models.reference import Occupation, Province, SkillFamily, Town
 from api.models.survey import Season, SurveyJob, SurveyLivingCost
 
@@ -17,6 +18,7 @@ __all__ = [
     "Occupation",
     "Organisation",
     "Province",
+    "Recommendation",
     "Season",
     "SeatReservation",
     "SkillFamily",

@@ -1,0 +1,25 @@
+"""Stored recommendations: what the engine answered, for which inputs, season and model."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from api.models.base import Base, utcnow
+
+
+class Recommendation(Base):
+    """One recommendation made for a survivor, kept so that it can be explained later."""
+
+    __tablename__ = "recommendations"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    survivor_id: Mapped[int] = mapped_column(ForeignKey("survivors.id"), index=True)
+    season_id: Mapped[int] = mapped_column(ForeignKey("seasons.id"))
+    model_version: Mapped[str] = mapped_column(String(64))
+    generated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    requested_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    inputs: Mapped[dict[str, Any]] = mapped_column(JSON)  # the profile as the engine saw it
+    result: Mapped[dict[str, Any]] = mapped_column(JSON)  # the response body, as sent

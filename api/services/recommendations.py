@@ -1,0 +1,140 @@
+"""Recommend pathways for one survivor, store what was recommended, fetch it again.
+
+The engine (``matcher``) is pure; this module gathers its inputs from the database
+(the season's snapshot, the catalog, the vacancies), calls it, and stores the answer
+with its season, model version and inputs. The profile-independent part of the work
+(``matcher.prepare_market``) is cached per process and rebuilt whenever the season,
+the catalog or the vacancies change (see ``api.services.markets``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import asdict
+from datetime import UTC, date, datetime
+from typing import Any
+
+from flask import current_app
+from sqlalchemy.orm import Session
+
+from api.auth import Principal
+from api.db import unit_of_work
+from api.errors import NotFound
+from api.models import AuditEvent, Season
+from api.models.recommendations import Recommendation
+from api.services.markets import load_market
+from api.services.survivors import audit, find_survivor, to_profile
+from matcher import Recommendation as EngineRecommendation
+from matcher import Settings, Weights, recommend_prepared
+
+
+def engine_settings(config: Mapping[str, Any]) -> tuple[Weights, Settings]:
+    """The deployment's weights and settings (``MATCHER_WEIGHTS``, ``MATCHER_SETTINGS``)."""
+    weights = Weights.from_mapping(config.get("MATCHER_WEIGHTS") or {})
+    values = dict(config.get("MATCHER_SETTINGS") or {})
+    values.setdefault("ngo_startup_support_usd", config.get("NGO_STARTUP_SUPPORT_USD", 125.0))
+    return weights, Settings.from_mapping(values)
+
+
+def _plain(value: Any) -> Any:
+    """Engine dataclasses -> JSON-ready values (tuples become lists)."""
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+def result_body(
+    survivor_id: int,
+    season: Season,
+    generated_at: datetime,
+    engine_result: EngineRecommendation,
+) -> dict[str, Any]:
+    """The API.md "Recommendations" body of an engine result."""
+    return {
+        "survivor_id": survivor_id,
+        "season": {"id": season.id, "label": season.label},
+        "generated_at": generated_at.isoformat(),
+        "model_version": engine_result.model_version,
+        "items": [_plain(asdict(item)) for item in engine_result.items],
+        "excluded": [_plain(asdict(item)) for item in engine_result.excluded],
+        "candidates": engine_result.candidates,
+        "allowed": engine_result.allowed,
+    }
+
+
+def stored_body(rec: Recommendation) -> dict[str, Any]:
+    """A stored recommendation as the API returns it: its id, then the body as sent."""
+    return {"id": rec.id, **rec.result}
+
+
+def recommend(
+    session: Session,
+    principal: Principal,
+    survivor_id: int,
+    *,
+    limit: int = 10,
+    season_id: int | None = None,
+    include_excluded: bool = False,
+    today: date | None = None,
+) -> dict[str, Any]:
+    """Recommend pathways for a survivor of the counsellor's NGO; store and return them."""
+    survivor = find_survivor(session, principal, survivor_id)
+    today = today or datetime.now(UTC).date()
+    weights, settings = engine_settings(current_app.config)
+    season, prepared = load_market(session, season_id, settings)
+    profile = to_profile(survivor)
+    answer = recommend_prepared(
+        profile,
+        prepared,
+        today=today,
+        limit=limit,
+        include_excluded=include_excluded,
+        weights=weights,
+    )
+    generated_at = datetime.now(UTC)
+    body = result_body(survivor.id, season, generated_at, answer)
+    inputs = {
+        "profile": _plain(asdict(profile)),
+        "today": today.isoformat(),
+        "limit": limit,
+        "include_excluded": include_excluded,
+        "weights": _plain(asdict(weights)),
+        "settings": _plain(asdict(settings)),
+    }
+    with unit_of_work(session):
+        rec = Recommendation(
+            survivor_id=survivor.id,
+            season_id=season.id,
+            model_version=answer.model_version,
+            generated_at=generated_at,
+            requested_by=principal.user_id,
+            inputs=inputs,
+            result=body,
+        )
+        session.add(rec)
+        session.flush()
+        audit(session, principal, "recommend", survivor)
+    return stored_body(rec)
+
+
+def read_recommendation(
+    session: Session, principal: Principal, survivor_id: int, rec_id: int
+) -> dict[str, Any]:
+    """A stored recommendation of a survivor the principal may see, unchanged; audited."""
+    with unit_of_work(session):
+        survivor = find_survivor(session, principal, survivor_id)
+        rec = session.get(Recommendation, rec_id)
+        if rec is None or rec.survivor_id != survivor.id:
+            raise NotFound("This survivor has no recommendation with this id.")
+        session.add(
+            AuditEvent(
+                user_id=principal.user_id,
+                org_id=survivor.org_id,
+                action="read",
+                entity="recommendation",
+                entity_id=rec.id,
+            )
+        )
+    return stored_body(rec)
