@@ -243,8 +243,18 @@ def _summary(ms: Sequence[float]) -> str:
     return f"median {statistics.median(ms):7.2f} ms   p95 {p95:7.2f} ms   (n={len(ms)})"
 
 
-def engine_half(survivors: int, limit: int = 10) -> dict[str, float]:
-    """Time the engine and print its figures; returns them for the HTTP half."""
+@dataclass(frozen=True)
+class EngineRun:
+    """What the engine half measured and built, handed to the HTTP half."""
+
+    figures: dict[str, float]
+    synthetic: Synthetic
+    prepared: PreparedMarket
+    profiles: list[Profile]
+
+
+def engine_half(survivors: int, limit: int = 10) -> EngineRun:
+    """Time the engine and print its figures; returns them and its inputs."""
     t0 = time.perf_counter()
     syn = build_market()
     print(f"synthetic market built in {time.perf_counter() - t0:.1f} s")
@@ -328,25 +338,29 @@ def engine_half(survivors: int, limit: int = 10) -> dict[str, float]:
     print(f"engine / fastest bare (medians):         {ratio:.2f}x (goal: within 3x)")
     ratio_all = statistics.median(with_comps_ms) / bare_ms
     print(f"engine incl. components / fastest bare:  {ratio_all:.2f}x")
-    return {
+    figures = {
         "prepare_ms": statistics.median(prep_ms),
         "recommend_median_ms": statistics.median(rec_best),
         "recommend_p95_ms": float(np.percentile(rec_best, 95)),
         "scoring_ratio": ratio,
     }
+    return EngineRun(figures, syn, prepared, profiles)
 
 
-# ---------------------------------------------------------------------------------
-# HTTP HALF: TO BE FILLED IN BY THE LEAD (not built by the engine's author).
+# =================================================================================
+# HTTP HALF: TO BE FILLED IN BY THE LEAD (the engine's author did not build it).
 #
-# Goal (issue 5): the endpoint POST /survivors/{id}/recommendations under gunicorn,
-# 16 concurrent clients, p50/p99, against a bare Flask endpoint doing the same numpy
-# work (w @ comps + top-k over a prepared market's arrays); goal p99 within 3x.
-# Inputs available: ``build_market()`` and ``build_profiles()`` above give the same
-# synthetic market; ``prepare_market`` gives the arrays a bare endpoint can reuse.
-# ---------------------------------------------------------------------------------
-def http_half(syn: Synthetic | None, prepared: PreparedMarket | None) -> dict[str, float] | None:
-    """HTTP benchmark hook (gunicorn, 16 clients); returns None until implemented."""
+# Goal (issue 5): POST /api/v1/survivors/{id}/recommendations under gunicorn with 16
+# concurrent clients, p50/p99 latency, against a bare Flask endpoint doing the same
+# numpy work (``np.einsum("i,ij->j", w, comps)`` + masked top-k over the arrays of
+# ``run.prepared``, see the "bare" function in ``engine_half``); goal: p99 within 3x.
+# ``run.synthetic`` holds the same market, catalog and vacancies (load them into the
+# database of the app under test), ``run.profiles`` the survivors to create.
+# Return the figures to print, e.g. {"endpoint_p50_ms": ..., "endpoint_p99_ms": ...,
+# "bare_p50_ms": ..., "bare_p99_ms": ...}; None means "not implemented".
+# =================================================================================
+def http_half(run: EngineRun) -> dict[str, float] | None:
+    """HTTP benchmark hook (gunicorn, 16 concurrent clients); None until implemented."""
     return None
 
 
@@ -356,11 +370,14 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--limit", type=int, default=10)
     parser.add_argument("--skip-http", action="store_true", help="engine half only")
     args = parser.parse_args(argv)
-    engine_half(args.survivors, args.limit)
+    run = engine_half(args.survivors, args.limit)
     if not args.skip_http:
-        result = http_half(None, None)
+        result = http_half(run)
         if result is None:
             print("HTTP half: not implemented yet (see http_half in this file)")
+        else:
+            for name, value in result.items():
+                print(f"{name:40s} {value:8.2f}")
 
 
 if __name__ == "__main__":
