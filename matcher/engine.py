@@ -43,14 +43,8 @@ from matcher.results import (
     TrackRef,
     TrackScores,
 )
-from matcher.safeguards import (
-    NO_RULE,
-    NOT_A_CANDIDATE,
-    RULE_NAMES,
-    SurvivorContext,
-    first_rule,
-    survivor_context,
-)
+from matcher.rules import NO_RULE, NOT_A_CANDIDATE, RULE_NAMES
+from matcher.safeguards import SurvivorContext, first_rule, survivor_context
 from matcher.scoring import SCORE_DECIMALS, components, score, top_k
 from matcher.types import Profile, Vacancy
 from matcher.weights import COMPONENTS, VENUES, Settings, Weights
@@ -78,7 +72,7 @@ def _evaluate(
     ctx = survivor_context(profile, prepared, today)
     rule = first_rule(prepared, ctx)
     comps = components(profile, prepared, ctx)
-    scores = score(comps, prepared.cand_meets, weights or Weights(), prepared.settings)
+    scores = score(comps, prepared, weights or Weights())
     return _Evaluation(ctx, rule, rule == NO_RULE, comps, scores)
 
 
@@ -168,7 +162,7 @@ def recommend_prepared(
     )
     excluded: tuple[ExcludedItem, ...] = ()
     if include_excluded:
-        mask = ev.rule > NOT_A_CANDIDATE
+        mask = (ev.rule > NOT_A_CANDIDATE) & (ev.rule != NO_RULE)
         excluded = tuple(
             _excluded(int(i), profile, prepared, ev) for i in top_k(ev.scores, mask, limit)
         )
@@ -222,28 +216,31 @@ def track_scores_prepared(
     ev = _evaluate(profile, prepared, today, weights)
     p = prepared
     n_tracks = len(p.tracks)
-    with_track = p.cand_track >= 0
-    ok = ev.allowed & with_track
+    # Track rows come first, one contiguous block per track: segment reductions.
+    n_rows = int(p.track_row_count.sum())
+    has = p.track_row_count > 0
+    starts = p.track_row_start[has]
+    row_scores = ev.scores[:n_rows]
     best = np.full(n_tracks, -1.0)
-    np.maximum.at(best, p.cand_track[ok], ev.scores[ok])
-
-    # For tracks with no allowed pathway: the reason of the best-scoring excluded one.
-    blocked = with_track & ~ev.allowed
-    idx = np.flatnonzero(blocked)
-    order = idx[np.lexsort((idx, -ev.scores[idx], p.cand_track[idx]))]
-    first_of_track: dict[int, int] = {}
-    if order.size:
-        tracks_sorted = p.cand_track[order]
-        uniq, first = np.unique(tracks_sorted, return_index=True)
-        first_of_track = {int(t): int(order[f]) for t, f in zip(uniq, first, strict=True)}
+    first_blocked = np.full(n_tracks, -1, np.int64)
+    if starts.size:
+        best[has] = np.maximum.reduceat(np.where(ev.allowed[:n_rows], row_scores, -1.0), starts)
+        if (has & (best < 0)).any():
+            # The best-scoring row of a track with no allowed row is an excluded one;
+            # the first such row (lowest index) gives the reason, reproducibly.
+            seg_max = np.full(n_tracks, np.inf)
+            seg_max[has] = np.maximum.reduceat(row_scores, starts)
+            rows = np.arange(n_rows, dtype=np.int64)
+            at_max = np.where(row_scores == seg_max[p.cand_track[:n_rows]], rows, n_rows)
+            first_blocked[has] = np.minimum.reduceat(at_max, starts)
 
     scores: dict[str, float] = {}
     excluded: dict[str, str] = {}
     for ti, track in enumerate(p.tracks):
         if best[ti] >= 0:
             scores[track.code] = round(float(best[ti]), SCORE_DECIMALS)
-        elif ti in first_of_track:
-            i = first_of_track[ti]
+        elif first_blocked[ti] >= 0:
+            i = int(first_blocked[ti])
             excluded[track.code] = explain.excluded_reason(profile, p, ev.ctx, i, int(ev.rule[i]))
         else:
             excluded[track.code] = NO_JOB_DATA
@@ -295,7 +292,7 @@ def _item(
         net_income_usd_month=round(net, 2),
         living_wage_usd_month=round(float(p.cand_living_wage[i]), 2),
         meets_living_wage=bool(p.cand_meets[i]),
-        score=float(ev.scores[i]),
+        score=round(float(ev.scores[i]), SCORE_DECIMALS),
         components={
             name: round(float(ev.comps[j, i]), SCORE_DECIMALS) for j, name in enumerate(COMPONENTS)
         },
@@ -320,5 +317,5 @@ def _excluded(i: int, profile: Profile, p: PreparedMarket, ev: _Evaluation) -> E
         vacancy_id=vacancy_id,
         reason=explain.excluded_reason(profile, p, ev.ctx, i, rule),
         rule=RULE_NAMES.get(rule, "unknown"),
-        score=float(ev.scores[i]),
+        score=round(float(ev.scores[i]), SCORE_DECIMALS),
     )

@@ -8,34 +8,10 @@ from __future__ import annotations
 
 import math
 
-from matcher.pathways import (
-    MARKET,
-    OWN_BUSINESS,
-    RULE_EMPLOYER_PENDING,
-    RULE_EMPLOYER_REJECTED,
-    RULE_EMPLOYER_SUSPENDED,
-    RULE_NO_SEATS,
-    RULE_VACANCY_CLOSED,
-    RULE_VACANCY_FULL,
-    PreparedMarket,
-)
+from matcher import rules as R
+from matcher.pathways import MARKET, OWN_BUSINESS, PreparedMarket
 from matcher.results import StartUp
-from matcher.safeguards import (
-    RULE_AVOID_TRAINING_TOWN,
-    RULE_AVOID_WORK_TOWN,
-    RULE_COMPLETED,
-    RULE_MINOR_EXPLOITATION,
-    RULE_MINOR_HAZARDOUS,
-    RULE_MINOR_NIGHT,
-    RULE_RELOCATION_TRAINING,
-    RULE_RELOCATION_WORK,
-    RULE_TRACK_LITERACY,
-    RULE_TRACK_MIN_AGE,
-    RULE_UNDER_12,
-    RULE_UNDER_15_LIGHT,
-    RULE_VACANCY_MIN_AGE,
-    SurvivorContext,
-)
+from matcher.safeguards import SurvivorContext
 from matcher.types import Profile
 from matcher.weights import VENUES, Settings
 from training_catalog.types import LITERACY_LEVELS, SKILL_FAMILIES
@@ -274,47 +250,47 @@ def excluded_reason(
         "home_only": "outside the survivor's home province",
         "named": "outside the home province and the towns the survivor named",
     }.get(profile.relocation, "outside the towns the survivor accepts")
-    if rule == RULE_AVOID_WORK_TOWN:
+    if rule == R.AVOID_WORK_TOWN:
         return f"{town.name} is a town the survivor must avoid"
-    if rule == RULE_AVOID_TRAINING_TOWN and train_town is not None:
+    if rule == R.AVOID_TRAINING_TOWN and train_town is not None:
         return f"Training in {train_town.name}, a town the survivor must avoid"
-    if rule == RULE_RELOCATION_TRAINING and train_town is not None:
+    if rule == R.RELOCATION_TRAINING and train_town is not None:
         return f"Training in {train_town.name}: {bound}"
-    if rule == RULE_RELOCATION_WORK:
+    if rule == R.RELOCATION_WORK:
         return f"Work in {town.name}: {bound}"
-    if rule == RULE_COMPLETED and track is not None:
+    if rule == R.COMPLETED and track is not None:
         return f"Already completed {track.name}"
-    if rule == RULE_UNDER_12:
+    if rule == R.UNDER_12:
         return f"No work under 12: {age}"
-    if rule == RULE_MINOR_HAZARDOUS:
+    if rule == R.MINOR_HAZARDOUS:
         return f"{occ.name} is hazardous work, not allowed under 18: {age}"
-    if rule == RULE_MINOR_NIGHT:
+    if rule == R.MINOR_NIGHT:
         what = "a night shift" if vac is not None and vac.night_shift else "night work"
         return f"{occ.name} means {what}, not allowed under 18: {age}"
-    if rule == RULE_MINOR_EXPLOITATION:
+    if rule == R.MINOR_EXPLOITATION:
         return f"{occ.name} carries a risk of exploitation, never offered under 18: {age}"
-    if rule == RULE_UNDER_15_LIGHT:
+    if rule == R.UNDER_15_LIGHT:
         return f"Only light work under 15 and {occ.name.lower()} is not light work: {age}"
-    if rule == RULE_TRACK_MIN_AGE and track is not None:
+    if rule == R.TRACK_MIN_AGE and track is not None:
         return f"{track.name} takes trainees from age {track.min_age}: {age}"
-    if rule == RULE_TRACK_LITERACY and track is not None:
+    if rule == R.TRACK_LITERACY and track is not None:
         have = profile.literacy if profile.literacy in LITERACY_LEVELS else "none"
         return f"{track.name} needs {track.min_literacy} literacy; the survivor's is {have}"
-    if rule == RULE_VACANCY_MIN_AGE and vac is not None:
+    if rule == R.VACANCY_MIN_AGE and vac is not None:
         return f"{vac.employer_name} hires from age {vac.min_age}: {age}"
-    if rule == RULE_NO_SEATS and track is not None:
+    if rule == R.NO_SEATS and track is not None:
         start = track.next_start.isoformat() if track.next_start else "not scheduled"
         return f"No seats left in {track.name} (of {track.seats}; next intake {start})"
-    if rule in (RULE_EMPLOYER_PENDING, RULE_EMPLOYER_REJECTED, RULE_EMPLOYER_SUSPENDED):
+    if rule in (R.EMPLOYER_PENDING, R.EMPLOYER_REJECTED, R.EMPLOYER_SUSPENDED):
         name = vac.employer_name if vac is not None else "The employer"
         state = {
-            RULE_EMPLOYER_PENDING: "not vetted yet",
-            RULE_EMPLOYER_REJECTED: "rejected at vetting",
-            RULE_EMPLOYER_SUSPENDED: "suspended",
+            R.EMPLOYER_PENDING: "not vetted yet",
+            R.EMPLOYER_REJECTED: "rejected at vetting",
+            R.EMPLOYER_SUSPENDED: "suspended",
         }[rule]
         return f"{name} is {state}"
-    if rule == RULE_VACANCY_CLOSED:
+    if rule == R.VACANCY_CLOSED:
         return "The vacancy is closed"
-    if rule == RULE_VACANCY_FULL:
+    if rule == R.VACANCY_FULL:
         return "The vacancy has no position left"
     return "Not allowed"

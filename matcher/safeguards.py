@@ -2,10 +2,10 @@
 
 :func:`first_rule` returns, for every candidate, the code of the first rule it breaks
 (``NO_RULE`` when allowed, ``NOT_A_CANDIDATE`` when the row is not a pathway for this
-survivor at all, e.g. a no-track row for an occupation that needs training). The rules
-are ordered: a town to avoid always wins, then relocation, then the protections of
-minors, then prerequisites, then the static rules of seats and vacancies.
-:func:`reason` turns one code into a sentence a counsellor can read aloud.
+survivor at all, e.g. a no-track row for an occupation that needs training). Codes are
+ordered by priority (``matcher.rules``): a town to avoid always wins, then relocation,
+then the protections of minors, then prerequisites, then seats and vacancies.
+``matcher.explain.excluded_reason`` turns a code into a sentence.
 """
 
 from __future__ import annotations
@@ -15,58 +15,11 @@ from datetime import date
 
 import numpy as np
 
-from matcher.pathways import (
-    NO_RULE,
-    RULE_EMPLOYER_PENDING,
-    RULE_EMPLOYER_REJECTED,
-    RULE_EMPLOYER_SUSPENDED,
-    RULE_NO_SEATS,
-    RULE_VACANCY_CLOSED,
-    RULE_VACANCY_FULL,
-    BoolArray,
-    Int8Array,
-    PreparedMarket,
-)
+from matcher import rules as R
+from matcher.pathways import BoolArray, Int8Array, PreparedMarket
+from matcher.rules import NO_RULE, NOT_A_CANDIDATE, RULE_NAMES
 from matcher.types import Profile
 from training_catalog.types import LITERACY_LEVELS
-
-NOT_A_CANDIDATE = 0
-RULE_AVOID_WORK_TOWN = 1
-RULE_AVOID_TRAINING_TOWN = 2
-RULE_RELOCATION_TRAINING = 3
-RULE_RELOCATION_WORK = 4
-RULE_COMPLETED = 5
-RULE_UNDER_12 = 6
-RULE_MINOR_HAZARDOUS = 7
-RULE_MINOR_NIGHT = 8
-RULE_MINOR_EXPLOITATION = 9
-RULE_UNDER_15_LIGHT = 10
-RULE_TRACK_MIN_AGE = 11
-RULE_TRACK_LITERACY = 12
-RULE_VACANCY_MIN_AGE = 13
-
-#: Short names of the rules, for logs and tests (never shown to survivors).
-RULE_NAMES: dict[int, str] = {
-    RULE_AVOID_WORK_TOWN: "avoid_work_town",
-    RULE_AVOID_TRAINING_TOWN: "avoid_training_town",
-    RULE_RELOCATION_TRAINING: "relocation_training_town",
-    RULE_RELOCATION_WORK: "relocation_work_town",
-    RULE_COMPLETED: "track_completed",
-    RULE_UNDER_12: "under_12",
-    RULE_MINOR_HAZARDOUS: "minor_hazardous",
-    RULE_MINOR_NIGHT: "minor_night_work",
-    RULE_MINOR_EXPLOITATION: "minor_exploitation_risk",
-    RULE_UNDER_15_LIGHT: "under_15_light_work_only",
-    RULE_TRACK_MIN_AGE: "track_min_age",
-    RULE_TRACK_LITERACY: "track_min_literacy",
-    RULE_VACANCY_MIN_AGE: "vacancy_min_age",
-    RULE_NO_SEATS: "track_no_seats",
-    RULE_EMPLOYER_PENDING: "employer_not_vetted",
-    RULE_EMPLOYER_REJECTED: "employer_rejected",
-    RULE_EMPLOYER_SUSPENDED: "employer_suspended",
-    RULE_VACANCY_CLOSED: "vacancy_closed",
-    RULE_VACANCY_FULL: "vacancy_full",
-}
 
 ADULT_AGE = 18
 LIGHT_WORK_AGE = 15
@@ -108,13 +61,13 @@ def survivor_context(profile: Profile, prepared: PreparedMarket, today: date) ->
         if i is not None:
             avoid[i] = True
     if profile.relocation == "anywhere":
-        allowed = np.ones(n_towns + 1, np.bool_)
+        allowed_town = np.ones(n_towns + 1, np.bool_)
     elif profile.relocation == "named":
-        allowed = home | willing
+        allowed_town = home | willing
     else:
         # home_only, and any unknown value: the safest reading.
-        allowed = home.copy()
-    allowed[-1] = True
+        allowed_town = home.copy()
+    allowed_town[-1] = True
     completed = np.zeros(len(prepared.tracks) + 1, np.bool_)
     trained = np.zeros(len(prepared.occupations), np.bool_)
     for code in profile.completed_tracks:
@@ -128,7 +81,7 @@ def survivor_context(profile: Profile, prepared: PreparedMarket, today: date) ->
         age=age,
         minor=age < ADULT_AGE,
         literacy=literacy,
-        allowed_town=allowed,
+        allowed_town=allowed_town,
         avoid_town=avoid,
         willing_town=willing,
         home_town=home,
@@ -140,6 +93,12 @@ def survivor_context(profile: Profile, prepared: PreparedMarket, today: date) ->
 def first_rule(prepared: PreparedMarket, ctx: SurvivorContext) -> Int8Array:
     """Code of the first hard rule each candidate breaks (``NO_RULE`` = allowed).
 
+    Every rule is a code array (the rule's code where it applies, ``NO_RULE``
+    elsewhere), gathered from a small per-town, per-track or per-occupation array or
+    precomputed per candidate; the first rule broken is their element-wise minimum,
+    because codes are ordered by priority (see ``matcher.rules``). Rules that cannot
+    apply to this survivor (no town to avoid, an adult...) are skipped.
+
     Parameters
     ----------
     prepared : PreparedMarket
@@ -148,41 +107,54 @@ def first_rule(prepared: PreparedMarket, ctx: SurvivorContext) -> Int8Array:
 
     Returns
     -------
-    numpy.ndarray of int8, one per candidate.
+    numpy.ndarray of int8, one code per candidate.
     """
     p = prepared
+    none = np.int8(NO_RULE)
     rule = p.cand_static_rule.copy()
-    has_track = p.cand_track >= 0
-    checks: list[tuple[int, BoolArray]] = [
-        (NOT_A_CANDIDATE, ~has_track & ~(p.occ_on_the_job | ctx.trained_occupation)[p.cand_occ]),
-        (RULE_AVOID_WORK_TOWN, ctx.avoid_town[p.cand_town]),
-        (RULE_AVOID_TRAINING_TOWN, ctx.avoid_town[p.cand_train_town]),
-        (RULE_RELOCATION_TRAINING, ~ctx.allowed_town[p.cand_train_town]),
-        (RULE_RELOCATION_WORK, ~ctx.allowed_town[p.cand_town]),
-        (RULE_COMPLETED, ctx.completed_track[p.cand_track]),
-    ]
+
+    # No-track rows are pathways only for occupations learned on the job or trained for.
+    eligible = np.append(p.occ_on_the_job | ctx.trained_occupation, True)
+    if not eligible.all():
+        occ_code = np.where(eligible, none, np.int8(NOT_A_CANDIDATE)).astype(np.int8)
+        np.minimum(rule, occ_code[p.cand_notrack_occ], out=rule)
+
+    # Towns: avoid_towns always wins; relocation bounds training and work towns alike.
+    work = np.where(
+        ctx.avoid_town,
+        np.int8(R.AVOID_WORK_TOWN),
+        np.where(ctx.allowed_town, none, np.int8(R.RELOCATION_WORK)),
+    ).astype(np.int8)
+    if (work != none).any():
+        np.minimum(rule, work[p.cand_town], out=rule)
+    train = np.where(
+        ctx.avoid_town,
+        np.int8(R.AVOID_TRAINING_TOWN),
+        np.where(ctx.allowed_town, none, np.int8(R.RELOCATION_TRAINING)),
+    ).astype(np.int8)
+    if (train != none).any():
+        np.minimum(rule, train[p.cand_train_town], out=rule)
+
+    # Tracks: already completed, age and literacy prerequisites.
+    track = np.full(len(p.tracks) + 1, none, np.int8)
+    track[p.track_min_literacy > ctx.literacy] = R.TRACK_LITERACY
+    track[p.track_min_age > ctx.age] = R.TRACK_MIN_AGE
+    track[ctx.completed_track] = R.COMPLETED
+    track[-1] = none
+    if (track != none).any():
+        np.minimum(rule, track[p.cand_track], out=rule)
+
+    # Minors: no hazardous, night or exploitation-risk work; light work only under 15.
     if ctx.age < MIN_WORK_AGE:
-        checks.append((RULE_UNDER_12, np.ones(p.n_candidates, np.bool_)))
+        np.minimum(rule, np.int8(R.UNDER_12), out=rule)
     if ctx.minor:
-        checks += [
-            (RULE_MINOR_HAZARDOUS, p.cand_hazardous),
-            (RULE_MINOR_NIGHT, p.cand_night),
-            (RULE_MINOR_EXPLOITATION, p.cand_exploitation),
-        ]
+        np.minimum(rule, p.cand_minor_rule, out=rule)
     if ctx.age < LIGHT_WORK_AGE:
-        checks.append((RULE_UNDER_15_LIGHT, ~p.cand_light))
-    track_age = p.track_min_age > ctx.age
-    track_age[-1] = False
-    track_lit = p.track_min_literacy > ctx.literacy
-    track_lit[-1] = False
-    checks += [
-        (RULE_TRACK_MIN_AGE, track_age[p.cand_track]),
-        (RULE_TRACK_LITERACY, track_lit[p.cand_track]),
-        (RULE_VACANCY_MIN_AGE, p.cand_vacancy_min_age > ctx.age),
-    ]
-    # Apply the least important first so that the most important reason wins.
-    for code, fails in reversed(checks):
-        np.putmask(rule, fails, np.int8(code))
+        np.minimum(rule, p.cand_light_rule, out=rule)
+
+    # The employer's own minimum age.
+    too_young = p.cand_vacancy_min_age > ctx.age
+    np.putmask(rule, too_young & (rule > R.VACANCY_MIN_AGE), np.int8(R.VACANCY_MIN_AGE))
     return rule
 
 

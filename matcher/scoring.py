@@ -16,7 +16,6 @@ from matcher.types import Profile
 from matcher.weights import COMPONENTS, Settings, Weights
 from training_catalog.types import SKILL_FAMILIES
 
-_UNLISTED = np.iinfo(np.int32).max
 SCORE_DECIMALS = 4
 
 
@@ -49,81 +48,94 @@ def components(profile: Profile, prepared: PreparedMarket, ctx: SurvivorContext)
     for family, level in profile.aptitudes.items():
         if family in SKILL_FAMILIES:
             family_apt[SKILL_FAMILIES.index(family)] = min(max(level, 0), 5) / 5.0
-    out[0] = family_apt[p.cand_family]
+    np.take(family_apt, p.cand_family, out=out[0])
 
     # preference: rank of the track or occupation among the wishes; half credit for
     # a pathway in the skill family of a wish.
-    out[1] = _preference(profile, p, s)
+    _preference(profile, p, s, out[1])
 
     # income and demand depend on the market only.
     out[2] = p.cand_income
     out[3] = p.cand_demand
 
     # location: home province, a named town, elsewhere; the venue for own business.
+    # The shares of work town, training town and venue are precomputed per pathway.
     town_factor = np.where(
         ctx.home_town,
         s.location_home,
         np.where(ctx.willing_town, s.location_willing, s.location_elsewhere),
     )
-    work = town_factor[p.cand_town]
-    train = town_factor[p.cand_train_town]
-    loc = np.where(
-        p.cand_track >= 0,
-        (1.0 - s.location_training_share) * work + s.location_training_share * train,
-        work,
-    )
-    out[4] = np.where(
-        p.cand_self, (1.0 - s.venue_share) * loc + s.venue_share * p.cand_venue_factor, loc
-    )
+    loc = out[4]
+    np.take(town_factor, p.cand_town, out=loc)
+    loc *= p.cand_loc_work
+    train = np.take(town_factor, p.cand_train_town)
+    train *= p.cand_loc_train
+    loc += train
+    loc += p.cand_loc_venue
 
     out[5] = p.cand_commitment
     return out
 
 
-def _preference(profile: Profile, p: PreparedMarket, s: Settings) -> FloatArray:
+def _preference(profile: Profile, p: PreparedMarket, s: Settings, out: FloatArray) -> None:
     if not profile.preferences:
-        return np.zeros(p.n_candidates, np.float64)
-    track_rank = np.full(len(p.tracks) + 1, _UNLISTED, np.int64)
-    occ_rank = np.full(len(p.occupations), _UNLISTED, np.int64)
-    family_rank = np.full(len(SKILL_FAMILIES) + 1, _UNLISTED, np.int64)
+        out[:] = 0.0
+        return
+    # Per-track, per-occupation and per-family values of the best wish they match.
+    track_value = np.zeros(len(p.tracks) + 1, np.float64)
+    occ_value = np.zeros(len(p.occupations), np.float64)
+    family_value = np.zeros(len(SKILL_FAMILIES) + 1, np.float64)
     for rank, code in enumerate(profile.preferences):
+        value = preference_value(rank, s)
         ti = p.track_index.get(code)
         oi = p.occupation_index.get(code)
         family = -1
         if ti is not None:
-            track_rank[ti] = min(track_rank[ti], rank)
+            track_value[ti] = max(track_value[ti], value)
             family = int(p.track_family[ti])
         if oi is not None:
-            occ_rank[oi] = min(occ_rank[oi], rank)
+            occ_value[oi] = max(occ_value[oi], value)
             family = int(p.occ_family[oi]) if family < 0 else family
         if family >= 0:
-            family_rank[family] = min(family_rank[family], rank)
-    direct = np.minimum(track_rank[p.cand_track], occ_rank[p.cand_occ])
-    by_family = family_rank[p.cand_family]
-    values = np.array([preference_value(r, s) for r in range(len(profile.preferences))] + [0.0])
-    capped_direct = np.minimum(direct, len(profile.preferences))
-    capped_family = np.minimum(by_family, len(profile.preferences))
-    return np.where(
-        direct < _UNLISTED,
-        values[capped_direct],
-        s.same_family_preference * values[capped_family],
-    )
+            family_value[family] = max(family_value[family], s.same_family_preference * value)
+    # A wish met directly counts as itself; otherwise part credit for its skill family.
+    np.take(occ_value, p.cand_occ, out=out)
+    if track_value.any():
+        np.maximum(out, np.take(track_value, p.cand_track), out=out)
+    if family_value.any():
+        by_family = np.take(family_value, p.cand_family)
+        np.copyto(out, by_family, where=out == 0.0)
 
 
 def fit(comps: FloatArray, weights: Weights) -> FloatArray:
     """Weighted mean of the components (before the living-wage rule), in [0, 1]."""
+    return np.clip(weighted_sum(comps, weights), 0.0, 1.0)
+
+
+def weighted_sum(comps: FloatArray, weights: Weights) -> FloatArray:
+    """``w @ comps`` without BLAS: einsum's own single-threaded loop.
+
+    A BLAS matrix-vector product may start threads; on a busy machine (gunicorn
+    workers, other jobs) waiting for them cost 10-15 ms a call in the benchmark,
+    against 0.3 ms for this loop.
+    """
     w = np.asarray(weights.normalised(), np.float64)
-    return np.clip(w @ comps, 0.0, 1.0)
+    out: FloatArray = np.einsum("i,ij->j", w, comps)
+    return out
 
 
-def score(comps: FloatArray, meets: BoolArray, weights: Weights, settings: Settings) -> FloatArray:
+def score(comps: FloatArray, p: PreparedMarket, weights: Weights) -> FloatArray:
     """Final score in [0, 1]: the fit, times the below-living-wage factor where it applies.
 
-    Rounded to ``SCORE_DECIMALS`` so that recommendations and ``track_scores`` agree
-    exactly and ties are real ties.
+    Not rounded (ranking uses full precision); the engine rounds what it shows to
+    ``SCORE_DECIMALS``, and since rounding keeps order, the best rounded score of a
+    track equals the rounded best score (``track_scores`` relies on it).
     """
-    factor = np.where(meets, 1.0, settings.below_living_wage_factor)
-    return np.round(fit(comps, weights) * factor, SCORE_DECIMALS)
+    out = weighted_sum(comps, weights)
+    out *= p.cand_lw_factor
+    # Guard against 1 + 1e-16 from floating-point sums.
+    np.minimum(out, 1.0, out=out)
+    return out
 
 
 def top_k(scores: FloatArray, mask: BoolArray, k: int) -> Int64Array:
