@@ -10,8 +10,14 @@ survivor), then reports
   against a bare numpy weighted sum + top-k over the same component arrays
   (goal: within 3x).
 
-HTTP half: see ``http_half`` below; the lead fills it in (gunicorn, 16 concurrent
-clients, against a bare Flask endpoint doing the same numpy work).
+HTTP half (``http_half``): loads the same market, catalog, vacancies and 200 of the
+survivors into a SQLite database, serves the app with gunicorn (2 workers) on
+127.0.0.1, and sends ``--requests`` POST /survivors/{id}/recommendations from 16
+client threads; then the same against two bare Flask endpoints under gunicorn
+(``benchmarks/bare_app.py``, no auth, no database): ``/bare`` does the same numpy
+scoring work (weighted sum + masked top-k over the engine's component arrays) and
+``/engine`` the whole engine call. Reports p50/p99 of each (goal: the endpoint's p99
+within 3x of the bare one's).
 
 Run from the repository root::
 
@@ -22,11 +28,19 @@ Run from the repository root::
 from __future__ import annotations
 
 import argparse
+import http.client
+import json
+import os
+import socket
 import statistics
+import subprocess
+import sys
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -348,20 +362,349 @@ def engine_half(survivors: int, limit: int = 10) -> EngineRun:
 
 
 # =================================================================================
-# HTTP HALF: TO BE FILLED IN BY THE LEAD (the engine's author did not build it).
-#
-# Goal (issue 5): POST /api/v1/survivors/{id}/recommendations under gunicorn with 16
-# concurrent clients, p50/p99 latency, against a bare Flask endpoint doing the same
-# numpy work (``np.einsum("i,ij->j", w, comps)`` + masked top-k over the arrays of
-# ``run.prepared``, see the "bare" function in ``engine_half``); goal: p99 within 3x.
-# ``run.synthetic`` holds the same market, catalog and vacancies (load them into the
-# database of the app under test), ``run.profiles`` the survivors to create.
-# Return the figures to print, e.g. {"endpoint_p50_ms": ..., "endpoint_p99_ms": ...,
-# "bare_p50_ms": ..., "bare_p99_ms": ...}; None means "not implemented".
+# HTTP half: the recommendation endpoint under gunicorn against a bare Flask endpoint.
 # =================================================================================
-def http_half(run: EngineRun) -> dict[str, float] | None:
-    """HTTP benchmark hook (gunicorn, 16 concurrent clients); None until implemented."""
-    return None
+HTTP_CLIENTS = 16
+HTTP_WORKERS = 2
+BARE_SURVIVORS = 16  # survivors whose arrays bare_app.py holds (memory: ~6 MB each)
+OUT = Path(__file__).resolve().parent / "out"
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def build_database(run: EngineRun, url: str, survivors: int) -> tuple[str, list[int]]:
+    """Load the synthetic market, catalog, vacancies and survivors into a new database.
+
+    Returns a counsellor's token and the survivors' ids. Bulk inserts, not the API: the
+    benchmark measures recommending, not loading.
+    """
+    from sqlalchemy import insert, select
+    from sqlalchemy.orm import Session
+
+    from api.auth import issue_token
+    from api.db import make_engine, upgrade
+    from api.models import (
+        Employer,
+        Organisation,
+        Season,
+        SeatReservation,
+        SurveyJob,
+        SurveyLivingCost,
+        Survivor,
+        TrackOccupation,
+    )
+    from api.models import (
+        Occupation as OccupationRow,
+    )
+    from api.models import (
+        Town as TownRow,
+    )
+    from api.models import (
+        Track as TrackRow,
+    )
+    from api.models import (
+        Vacancy as VacancyRow,
+    )
+    from api.services.reference import load_reference
+
+    syn = run.synthetic
+    engine = make_engine(url)
+    upgrade(engine)
+    with Session(engine) as session:
+        load_reference(session)
+        session.execute(
+            insert(TownRow),
+            [
+                {
+                    "code": t.code,
+                    "name": t.name,
+                    "name_km": t.name,
+                    "province": t.province,
+                    "tourist_hub": t.tourist_hub,
+                    "casino_town": t.casino_town,
+                }
+                for t in syn.catalog.towns.values()
+            ],
+        )
+        session.execute(
+            insert(OccupationRow),
+            [
+                {
+                    "code": o.code,
+                    "name": o.name,
+                    "name_km": o.name,
+                    "skill_family": o.skill_family,
+                    "hazardous": o.hazardous,
+                    "night_work": o.night_work,
+                    "exploitation_risk": o.exploitation_risk,
+                    "on_the_job": o.on_the_job,
+                    "light_work": o.light_work,
+                }
+                for o in syn.catalog.occupations.values()
+            ],
+        )
+        p = syn.market.params
+        season = Season(
+            label=p.label,
+            status="published",
+            khr_per_usd=p.khr_per_usd,
+            working_days_per_month=p.working_days_per_month,
+            minimum_wage_usd_month=p.minimum_wage_usd_month,
+            living_wage_usd_month=p.living_wage_usd_month,
+            published_at=datetime.now(UTC),
+        )
+        session.add(season)
+        session.flush()
+        jobs = syn.market.jobs.astype(object).where(syn.market.jobs.notna(), None)
+        session.execute(
+            insert(SurveyJob),
+            [{"season_id": season.id, **row} for row in jobs.to_dict("records")],
+        )
+        session.execute(
+            insert(SurveyLivingCost),
+            [{"season_id": season.id, **r} for r in syn.market.living_costs.to_dict("records")],
+        )
+        provider = Organisation(name="Synthetic provider NGO")
+        shelter = Organisation(name="Synthetic shelter")
+        session.add_all([provider, shelter])
+        session.flush()
+        session.execute(
+            insert(TrackRow),
+            [
+                {
+                    "id": i + 1,
+                    "code": t.code,
+                    "name": t.name,
+                    "provider_org_id": provider.id,
+                    "town": t.town,
+                    "skill_family": t.skill_family,
+                    "duration_months": t.duration_months,
+                    "seats": t.seats,
+                    "next_start": t.next_start,
+                    "cost_usd": t.cost_usd,
+                    "min_age": t.min_age,
+                    "min_literacy": t.min_literacy,
+                }
+                for i, t in enumerate(syn.catalog.tracks)
+            ],
+        )
+        session.execute(
+            insert(TrackOccupation),
+            [
+                {"track_id": i + 1, "occupation": code, "position": j}
+                for i, t in enumerate(syn.catalog.tracks)
+                for j, code in enumerate(t.occupations)
+            ],
+        )
+        reservations = [
+            {"track_id": i + 1, "intake_start": t.next_start, "survivor_id": 1_000_000 + n}
+            for i, t in enumerate(syn.catalog.tracks)
+            for n in range(t.seats - t.seats_available)
+        ]
+        if reservations:
+            session.execute(insert(SeatReservation), reservations)
+        # One employer organisation per vacancy: vetting is per employer, and the
+        # synthetic vacancies each carry their own status.
+        orgs = [{"name": f"Synthetic employer {v.id}"} for v in syn.vacancies]
+        session.execute(insert(Organisation), orgs)
+        employer_orgs = select(Organisation.name, Organisation.id).where(
+            Organisation.name.like("Synthetic employer %")
+        )
+        org_ids = dict(session.execute(employer_orgs).all())
+        track_ids = {t.code: i + 1 for i, t in enumerate(syn.catalog.tracks)}
+        session.execute(
+            insert(Employer),
+            [
+                {
+                    "id": v.id,
+                    "org_id": org_ids[f"Synthetic employer {v.id}"],
+                    "name": v.employer_name,
+                    "town": v.town,
+                    "vetting": v.employer_status,
+                }
+                for v in syn.vacancies
+            ],
+        )
+        session.execute(
+            insert(VacancyRow),
+            [
+                {
+                    "id": v.id,
+                    "employer_id": v.id,
+                    "occupation": v.occupation,
+                    "town": v.town,
+                    "pay": v.pay_usd_month,
+                    "pay_unit": "month",
+                    "currency": "USD",
+                    "pay_usd_month": v.pay_usd_month,
+                    "positions": max(v.positions_left, 1),
+                    "positions_filled": max(v.positions_left, 1) - v.positions_left,
+                    "status": "open" if v.is_open else "closed",
+                    "provides_food": v.provides_food,
+                    "provides_room": v.provides_room,
+                    "min_age": v.min_age,
+                    "night_shift": v.night_shift,
+                    "hires_from_track_id": track_ids.get(v.hires_from_track or ""),
+                }
+                for v in syn.vacancies
+            ],
+        )
+        session.execute(
+            insert(Survivor),
+            [
+                {
+                    "org_id": shelter.id,
+                    "case_code": f"BENCH-{p.survivor_id:05d}",
+                    "birth_year": p.birth_year,
+                    "home_province": p.home_province,
+                    "literacy": p.literacy,
+                    "education_grade": p.education_grade,
+                    "aptitudes": dict(p.aptitudes),
+                    "preferences": list(p.preferences),
+                    "relocation": p.relocation,
+                    "willing_towns": list(p.willing_towns),
+                    "avoid_towns": list(p.avoid_towns),
+                    "self_employment_interest": p.self_employment_interest,
+                }
+                for p in run.profiles[:survivors]
+            ],
+        )
+        ids = list(session.scalars(select(Survivor.id).order_by(Survivor.id)))
+        token = issue_token(session, shelter.name, "counsellor")
+        session.commit()
+    engine.dispose()
+    return token, ids
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def start_gunicorn(
+    app: str, env: dict[str, str], chdir: Path
+) -> tuple[subprocess.Popen[bytes], int]:
+    port = _free_port()
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    proc = subprocess.Popen(
+        [
+            str(gunicorn),
+            "-w",
+            str(HTTP_WORKERS),
+            "-b",
+            f"127.0.0.1:{port}",
+            "--chdir",
+            str(chdir),
+            "--timeout",
+            "120",
+            "--log-level",
+            "warning",
+            app,
+        ],
+        env={**os.environ, **env},
+    )
+    deadline = time.time() + 120
+    while time.time() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return proc, port
+        except OSError:
+            if proc.poll() is not None:
+                raise RuntimeError(f"gunicorn for {app} exited with {proc.returncode}") from None
+            time.sleep(0.2)
+    proc.terminate()
+    raise RuntimeError(f"gunicorn for {app} did not start")
+
+
+def _post(port: int, path: str, body: bytes, headers: dict[str, str]) -> tuple[int, float]:
+    start = time.perf_counter()
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+    try:
+        conn.request(
+            "POST", path, body=body, headers={"Content-Type": "application/json", **headers}
+        )
+        response = conn.getresponse()
+        response.read()
+        status = response.status
+    finally:
+        conn.close()
+    return status, (time.perf_counter() - start) * 1000.0
+
+
+def load_test(
+    port: int, paths: Sequence[str], headers: dict[str, str], requests: int, limit: int
+) -> dict[str, float]:
+    """``requests`` POSTs from ``HTTP_CLIENTS`` threads; latency percentiles in ms."""
+    body = json.dumps({"limit": limit}).encode()
+    # Warm up both workers (the first recommendation of a worker prepares the market).
+    with ThreadPoolExecutor(HTTP_CLIENTS) as pool:
+        warm = list(
+            pool.map(
+                lambda i: _post(port, paths[i % len(paths)], body, headers), range(HTTP_CLIENTS * 2)
+            )
+        )
+    bad = [s for s, _ in warm if s >= 300]
+    if bad:
+        raise RuntimeError(f"warm-up answered {bad[:5]}")
+    start = time.perf_counter()
+    with ThreadPoolExecutor(HTTP_CLIENTS) as pool:
+        results = list(
+            pool.map(lambda i: _post(port, paths[i % len(paths)], body, headers), range(requests))
+        )
+    wall = time.perf_counter() - start
+    statuses = sorted({s for s, _ in results})
+    if statuses != [201] and statuses != [200]:
+        raise RuntimeError(f"unexpected statuses {statuses}")
+    ms = np.array([t for _, t in results])
+    return {
+        "p50_ms": float(np.percentile(ms, 50)),
+        "p99_ms": float(np.percentile(ms, 99)),
+        "requests_per_s": requests / wall,
+    }
+
+
+def http_half(run: EngineRun, requests: int = 800, limit: int = 10) -> dict[str, float] | None:
+    """POST /survivors/{id}/recommendations under gunicorn, 16 clients, vs a bare endpoint."""
+    OUT.mkdir(exist_ok=True)
+    db_path = OUT / "recommend_http.sqlite3"
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{db_path}{suffix}").unlink(missing_ok=True)
+    url = f"sqlite:///{db_path}"
+    t0 = time.perf_counter()
+    token, ids = build_database(run, url, survivors=min(len(run.profiles), 200))
+    print(f"database built in {time.perf_counter() - t0:.1f} s ({len(ids)} survivors)")
+
+    figures: dict[str, float] = {}
+    env = {
+        "DATABASE_URL": url,
+        "PATHWAYS_RATELIMIT": "1000000 per minute",
+        "PATHWAYS_LOG_LEVEL": "WARNING",
+        "PYTHONPATH": str(ROOT),
+    }
+    proc, port = start_gunicorn("api.wsgi:app", env, ROOT)
+    try:
+        paths = [f"/api/v1/survivors/{i}/recommendations" for i in ids]
+        auth = {"Authorization": f"Bearer {token}"}
+        got = load_test(port, paths, auth, requests, limit)
+        figures.update({f"endpoint_{k}": v for k, v in got.items()})
+    finally:
+        proc.terminate()
+        proc.wait(30)
+    proc, port = start_gunicorn("bare_app:app", {"PYTHONPATH": str(ROOT)}, ROOT / "benchmarks")
+    try:
+        for name in ("engine", "bare"):
+            paths = [f"/{name}/{i}" for i in range(BARE_SURVIVORS)]
+            got = load_test(port, paths, {}, requests, limit)
+            figures.update({f"{name}_{k}": v for k, v in got.items()})
+    finally:
+        proc.terminate()
+        proc.wait(30)
+    figures["endpoint/bare p50"] = figures["endpoint_p50_ms"] / figures["bare_p50_ms"]
+    figures["endpoint/bare p99 (goal: within 3x)"] = (
+        figures["endpoint_p99_ms"] / figures["bare_p99_ms"]
+    )
+    figures["endpoint/engine-only p99"] = figures["endpoint_p99_ms"] / figures["engine_p99_ms"]
+    return figures
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -369,13 +712,18 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--survivors", type=int, default=200, help="survivors to time")
     parser.add_argument("--limit", type=int, default=10)
     parser.add_argument("--skip-http", action="store_true", help="engine half only")
+    parser.add_argument("--requests", type=int, default=800, help="HTTP requests per endpoint")
     args = parser.parse_args(argv)
     run = engine_half(args.survivors, args.limit)
     if not args.skip_http:
-        result = http_half(run)
+        result = http_half(run, requests=args.requests, limit=args.limit)
         if result is None:
             print("HTTP half: not implemented yet (see http_half in this file)")
         else:
+            print(
+                f"HTTP: gunicorn {HTTP_WORKERS} workers, {HTTP_CLIENTS} concurrent clients, "
+                f"{args.requests} requests per endpoint"
+            )
             for name, value in result.items():
                 print(f"{name:40s} {value:8.2f}")
 

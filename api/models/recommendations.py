@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, String
+from sqlalchemy import JSON, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from api.models.base import Base, utcnow
+from api.models.catalog import Employer, Track, Vacancy
 
 
 class Recommendation(Base):
@@ -23,3 +24,10 @@ class Recommendation(Base):
     requested_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     inputs: Mapped[dict[str, Any]] = mapped_column(JSON)  # the profile as the engine saw it
     result: Mapped[dict[str, Any]] = mapped_column(JSON)  # the response body, as sent
+
+
+# The recommendation cache's fingerprint (api.services.markets) reads the newest change
+# of these catalog tables on every request: indexed, that is a lookup, not a scan.
+Index("ix_tracks_updated_at", Track.updated_at)
+Index("ix_employers_decided_at", Employer.decided_at)
+Index("ix_vacancies_updated_at", Vacancy.updated_at)
