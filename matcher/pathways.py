@@ -16,7 +16,7 @@ at the end, so that ``arr[cand_track]`` reads the sentinel for those rows.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
@@ -111,6 +111,8 @@ class PreparedMarket:
     cand_commitment: FloatArray
     cand_self: BoolArray
     cand_town_openings: Int64Array
+    # Market-only part of the score per weights (see scoring.fused_score).
+    cache: dict[tuple[float, ...], FloatArray] = field(default_factory=dict)
 
     @property
     def n_candidates(self) -> int:
