@@ -110,7 +110,8 @@ def recommend(
     limit : int, default 10
         How many items (and, with ``include_excluded``, excluded pathways) to return.
     include_excluded : bool, default False
-        Also return the best-scoring excluded pathways with what stands in the way.
+        Also return the best-scoring excluded pathways with what stands in the way,
+        at most ``limit``, one per (track, occupation, reason).
     weights : Weights, optional
         Component weights (default ``Weights()``).
     settings : Settings, optional
@@ -164,10 +165,7 @@ def recommend_prepared(
     )
     excluded: tuple[ExcludedItem, ...] = ()
     if include_excluded:
-        mask = (ev.rule > NOT_A_CANDIDATE) & (ev.rule != NO_RULE)
-        excluded = tuple(
-            _excluded(int(i), profile, prepared, ev) for i in top_k(ev.scores, mask, limit)
-        )
+        excluded = _best_excluded(profile, prepared, ev, limit)
     candidates = int(np.count_nonzero(ev.rule != NOT_A_CANDIDATE))
     return Recommendation(
         survivor_id=profile.survivor_id,
@@ -306,6 +304,31 @@ def _item(
 
 def _venue_name(i: int) -> str | None:
     return VENUES[i] if 0 <= i < len(VENUES) else None
+
+
+#: How many excluded candidates, per one shown, to look through for distinct ones.
+_EXCLUDED_POOL = 25
+
+
+def _best_excluded(
+    profile: Profile, p: PreparedMarket, ev: _Evaluation, limit: int
+) -> tuple[ExcludedItem, ...]:
+    # The best-scoring excluded pathways, one per (track, occupation, reason): a
+    # training town the survivor refused reads the same for every work town, and
+    # ten copies of one obstacle would hide the others.
+    mask = (ev.rule > NOT_A_CANDIDATE) & (ev.rule != NO_RULE)
+    out: list[ExcludedItem] = []
+    seen: set[tuple[str | None, str, str]] = set()
+    for i in top_k(ev.scores, mask, limit * _EXCLUDED_POOL):
+        item = _excluded(int(i), profile, p, ev)
+        key = (item.track.code if item.track else None, item.occupation.code, item.reason)
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(item)
+        if len(out) == limit:
+            break
+    return tuple(out)
 
 
 def _excluded(i: int, profile: Profile, p: PreparedMarket, ev: _Evaluation) -> ExcludedItem:
