@@ -124,10 +124,13 @@ def _bool_col(values: Sequence[bool]) -> BoolArray:
     return np.asarray(values, dtype=np.bool_)
 
 
-def _check_codes(kind: str, codes: pd.Series, known: dict[str, int]) -> None:
-    unknown = sorted(set(codes.astype(str)) - set(known))
-    if unknown:
+def _indices(kind: str, codes: pd.Series, known: dict[str, int]) -> Int64Array:
+    """Positions of ``codes`` in ``known`` (vectorised), or an error naming the unknown."""
+    positions = pd.Index(list(known)).get_indexer(pd.Index(codes.astype(str)))
+    if (positions < 0).any():
+        unknown = sorted(set(codes.astype(str)[positions < 0]))
         raise MatcherInputError(f"{kind} codes not in the catalog: {', '.join(unknown[:10])}")
+    return np.asarray(positions, dtype=np.int64)
 
 
 def _town_costs(
@@ -139,8 +142,7 @@ def _town_costs(
     other = np.full(n, np.nan)
     costs = market.living_costs
     if len(costs):
-        _check_codes("living-cost town", costs["town"], town_index)
-        idx = np.array([town_index[str(t)] for t in costs["town"]], dtype=np.int64)
+        idx = _indices("living-cost town", costs["town"], town_index)
         food[idx] = costs["food_usd_month"].to_numpy(dtype=np.float64)
         room[idx] = costs["room_usd_month"].to_numpy(dtype=np.float64)
         other[idx] = costs["other_usd_month"].to_numpy(dtype=np.float64)
@@ -236,13 +238,10 @@ def prepare_market(
 
     # --- outlets -------------------------------------------------------------------
     jobs = market.jobs
-    if len(jobs):
-        _check_codes("survey town", jobs["town"], town_index)
-        _check_codes("survey occupation", jobs["occupation"], occupation_index)
     frame = pd.DataFrame(
         {
-            "town": [town_index[str(t)] for t in jobs["town"]],
-            "occ": [occupation_index[str(o)] for o in jobs["occupation"]],
+            "town": _indices("survey town", jobs["town"], town_index),
+            "occ": _indices("survey occupation", jobs["occupation"], occupation_index),
             "employment": jobs["employment"].astype(str).to_numpy(),
             "venue": jobs["venue"].astype(str).to_numpy(),
             "mid": (
@@ -310,7 +309,9 @@ def prepare_market(
     out_venue = np.concatenate(
         [
             np.full(n_vac + len(wage), -1, np.int8),
-            np.array([venue_code.get(str(v), -1) for v in own["venue"]], np.int8),
+            pd.Index(list(venue_code))
+            .get_indexer(pd.Index(own["venue"].astype(str)))
+            .astype(np.int8),
         ]
     ).astype(np.int8)
     out_startup = np.concatenate(
