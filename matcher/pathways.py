@@ -46,7 +46,7 @@ EMPLOYER_STATUSES: tuple[str, ...] = ("vetted", "pending", "rejected", "suspende
 class PreparedMarket:
     """A season's market, catalog and vacancies as arrays, built once, reused per survivor.
 
-    Build it with :func:`prepare_market`; treat every array as read-only. The api can
+    Build it with :func:`prepare_market`; its arrays are read-only. The api can
     cache one per (season, catalog version, vacancies version) and call
     :func:`matcher.engine.recommend_prepared` for each survivor.
     """
@@ -436,7 +436,7 @@ def prepare_market(
 
     commitment = ((out_hires[cand_outlet] == cand_track) & (cand_track >= 0)).astype(np.float64)
 
-    return PreparedMarket(
+    prepared = PreparedMarket(
         settings=settings,
         towns=towns,
         town_index=town_index,
@@ -494,3 +494,8 @@ def prepare_market(
         cand_self=cand_self,
         cand_town_openings=openings,
     )
+    # Shared between requests and threads: make accidental writes fail loudly.
+    for value in vars(prepared).values():
+        if isinstance(value, np.ndarray):
+            value.setflags(write=False)
+    return prepared
