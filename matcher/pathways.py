@@ -111,6 +111,16 @@ class PreparedMarket:
     cand_commitment: FloatArray
     cand_self: BoolArray
     cand_town_openings: Int64Array
+    # Rows grouped by a key (CSR): rows of key k are order[start[k]:start[k + 1]].
+    # Used to touch only the rows of a survivor's few wishes and home towns.
+    occ_rows: Int64Array
+    occ_rows_start: Int64Array
+    family_rows: Int64Array  # key n_families: rows with no family
+    family_rows_start: Int64Array
+    town_rows: Int64Array  # by work town
+    town_rows_start: Int64Array
+    train_rows: Int64Array  # by training town; key n_towns: no track
+    train_rows_start: Int64Array
     # Market-only part of the score per weights (see scoring.fused_score).
     cache: dict[tuple[float, ...], FloatArray] = field(default_factory=dict)
 
@@ -166,6 +176,12 @@ def _town_costs(
     room[~has] = wage * shares[1]
     other[~has] = wage * shares[2]
     return food, room, other, has
+
+
+def _csr(keys: Int64Array, n_keys: int) -> tuple[Int64Array, Int64Array]:
+    order = np.argsort(keys, kind="stable").astype(np.intp)
+    start = np.concatenate([[0], np.cumsum(np.bincount(keys, minlength=n_keys))]).astype(np.intp)
+    return order, start
 
 
 def prepare_market(
@@ -436,6 +452,15 @@ def prepare_market(
 
     commitment = ((out_hires[cand_outlet] == cand_track) & (cand_track >= 0)).astype(np.float64)
 
+    n_families = len(SKILL_FAMILIES)
+    occ_rows, occ_rows_start = _csr(cand_occ, n_occ)
+    family_rows, family_rows_start = _csr(
+        np.where(cand_family < 0, n_families, cand_family).astype(np.intp), n_families + 1
+    )
+    town_rows, town_rows_start = _csr(cand_town, n_towns)
+    train_rows, train_rows_start = _csr(
+        np.where(cand_train_town < 0, n_towns, cand_train_town).astype(np.intp), n_towns + 1
+    )
     prepared = PreparedMarket(
         settings=settings,
         towns=towns,
@@ -489,6 +514,14 @@ def prepare_market(
         cand_loc_work=loc_work,
         cand_loc_train=loc_train,
         cand_loc_venue=loc_venue,
+        occ_rows=occ_rows,
+        occ_rows_start=occ_rows_start,
+        family_rows=family_rows,
+        family_rows_start=family_rows_start,
+        town_rows=town_rows,
+        town_rows_start=town_rows_start,
+        train_rows=train_rows,
+        train_rows_start=train_rows_start,
         cand_lw_factor=lw_factor,
         cand_commitment=commitment,
         cand_self=cand_self,

@@ -45,16 +45,6 @@ class Tables:
     family_wish: FloatArray  # per skill family + sentinel
     town_factor: FloatArray  # per town + sentinel
 
-    def scaled(self, aptitude: float, preference: float, location: float) -> Tables:
-        """The tables times the weights (the components are linear in them)."""
-        return Tables(
-            self.aptitude * aptitude,
-            self.track_wish * preference,
-            self.occupation_wish * preference,
-            self.family_wish * preference,
-            self.town_factor * location,
-        )
-
 
 def tables(profile: Profile, p: PreparedMarket, ctx: SurvivorContext) -> Tables:
     """Build one survivor's tables from the profile (aptitudes, wishes, towns)."""
@@ -211,29 +201,52 @@ def fused_score(
 ) -> FloatArray:
     """Final score of every candidate, without building the component matrix.
 
-    Equal to ``score(components(...), p, weights)`` up to rounding: the weights are
-    folded into the survivor's small tables and the market-only part (income,
-    demand, commitment, venue) is computed once per weights and cached on ``p``.
+    Equal to ``score(components(...), p, weights)`` up to floating-point rounding (a
+    tested property), but cheaper: weights are folded into the survivor's tables;
+    the market-only part (income, demand, commitment, venue, and location as if every
+    town were "elsewhere") is computed once per weights and cached on ``p``; and the
+    few rows a survivor changes from that (their wishes, their home and named towns)
+    are touched through ``p``'s row groups instead of gathering over every row.
 
     Not rounded (ranking uses full precision); the engine rounds what it shows to
     ``SCORE_DECIMALS``, and since rounding keeps order, the best rounded score of a
     track equals the rounded best score (``track_scores`` relies on it).
     """
+    s = p.settings
     w = dict(zip(COMPONENTS, weights.normalised(), strict=True))
-    t = (tabs or tables(profile, p, ctx)).scaled(w["aptitude"], w["preference"], w["location"])
-    out = np.take(t.aptitude, p.cand_family)
-    out += _preference(t, p.cand_track, p.cand_occ, p.cand_family)
-    out += _location(
-        t,
-        p.cand_town,
-        p.cand_train_town,
-        p.cand_loc_work,
-        p.cand_loc_train,
-        None,
-    )
+    t = tabs or tables(profile, p, ctx)
+    out = np.take(t.aptitude * w["aptitude"], p.cand_family)
     out += _market_part(p, w["income"], w["demand"], w["commitment"], w["location"])
+    if w["preference"] > 0.0 and profile.preferences:
+        out += _preference_by_groups(t, p) * w["preference"]
+    if w["location"] > 0.0:
+        # Towns whose factor differs from "elsewhere" (home province, named towns).
+        delta = (t.town_factor[:-1] - s.location_elsewhere) * w["location"]
+        for town in np.flatnonzero(delta):
+            rows = p.town_rows[p.town_rows_start[town] : p.town_rows_start[town + 1]]
+            out[rows] += delta[town] * p.cand_loc_work[rows]
+            rows = p.train_rows[p.train_rows_start[town] : p.train_rows_start[town + 1]]
+            out[rows] += delta[town] * p.cand_loc_train[rows]
     out *= p.cand_lw_factor
     np.clip(out, 0.0, 1.0, out=out)
+    return out
+
+
+def _preference_by_groups(t: Tables, p: PreparedMarket) -> FloatArray:
+    # Same values as _preference, touching only the rows of the survivor's wishes.
+    out = np.zeros(p.n_candidates, np.float64)
+    for ti in np.flatnonzero(t.track_wish[:-1]):
+        block = slice(
+            int(p.track_row_start[ti]), int(p.track_row_start[ti] + p.track_row_count[ti])
+        )
+        np.maximum(out[block], t.track_wish[ti], out=out[block])
+    for oi in np.flatnonzero(t.occupation_wish):
+        rows = p.occ_rows[p.occ_rows_start[oi] : p.occ_rows_start[oi + 1]]
+        out[rows] = np.maximum(out[rows], t.occupation_wish[oi])
+    for fi in np.flatnonzero(t.family_wish):
+        rows = p.family_rows[p.family_rows_start[fi] : p.family_rows_start[fi + 1]]
+        current = out[rows]
+        out[rows] = np.where(current == 0.0, t.family_wish[fi], current)
     return out
 
 
@@ -241,15 +254,17 @@ def _market_part(
     p: PreparedMarket, income: float, demand: float, commitment: float, location: float
 ) -> FloatArray:
     # Everything of the score that depends on the market only: income, demand,
-    # commitment and the venue's share of location, weighted.
+    # commitment, the venue's share of location, and location as if every town were
+    # "elsewhere" (fused_score adds the difference for the survivor's own towns).
     key = (income, demand, commitment, location)
     cached = p.cache.get(key)
     if cached is None:
+        elsewhere = p.settings.location_elsewhere
         cached = (
             income * p.cand_income
             + demand * p.cand_demand
             + commitment * p.cand_commitment
-            + location * p.cand_loc_venue
+            + location * (p.cand_loc_venue + elsewhere * (p.cand_loc_work + p.cand_loc_train))
         )
         cached.setflags(write=False)
         # A plain dict: at worst two threads compute the same array once each.

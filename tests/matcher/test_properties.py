@@ -231,11 +231,18 @@ def test_below_living_wage_never_outranks_a_livable_pathway_with_similar_fit(p: 
                 assert factor * fit(b) >= fit(good) - 1e-3
 
 
+weight_maps = st.fixed_dictionaries(
+    {name: st.sampled_from([0.0, 0.05, 0.25, 1.0]) for name in COMPONENTS}
+).filter(lambda m: sum(m.values()) > 0)
+
+
 @FAST
-@given(profiles)
-def test_fused_score_equals_the_weighted_mean_of_the_shown_components(p: Profile) -> None:
+@given(profiles, weight_maps)
+def test_fused_score_equals_the_weighted_mean_of_the_shown_components(
+    p: Profile, weight_map: dict[str, float]
+) -> None:
     ctx = survivor_context(p, PREPARED, TODAY)
-    weights = Weights.from_mapping({"demand": 0.3, "commitment": 0.2})
+    weights = Weights.from_mapping(weight_map)
     full = score(components(p, PREPARED, ctx), PREPARED, weights)
     fused = fused_score(p, PREPARED, ctx, weights)
     assert np.allclose(full, fused, rtol=0.0, atol=1e-12)
