@@ -9,7 +9,8 @@ Surveyors type numbers the way their spreadsheet or habit does. Accepted:
 * thousands grouped by commas, spaces (also no-break and thin spaces) or
   apostrophes: ``1,200,000``, ``1 200 000``, ``1'200'000``, optionally followed by a
   decimal part with a dot: ``1,200.50``;
-* thousands grouped by dots when there are at least two groups: ``1.200.000``.
+* thousands grouped by dots when there are at least two groups: ``1.200.000``;
+* scientific notation as spreadsheets export big numbers: ``1.2E+06``.
 
 A dot is otherwise always the decimal point. ``25.000`` (one dot, exactly three
 digits after it) is refused as ambiguous: it is 25 to an English speaker and 25,000
@@ -24,6 +25,11 @@ week) / (``khr_per_usd`` if the currency is KHR), as API.md says.
 """
 
 from __future__ import annotations
+
+import csv
+import io
+import re
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -101,64 +107,114 @@ def parse_amounts(values: pd.Series) -> tuple[pd.Series, pd.Series]:
         and ``None`` elsewhere (a missing value is not a problem here: whether it
         may be missing is the schema's business).
     """
-    problems = pd.Series(None, index=values.index, dtype=object)
+    n = len(values)
+    problems = np.full(n, None, dtype=object)
     if pd.api.types.is_numeric_dtype(values.dtype) and not pd.api.types.is_bool_dtype(values.dtype):
-        return values.astype("float64"), problems
+        return values.astype("float64"), pd.Series(problems, index=values.index)
 
-    # Real numbers (from JSON or XLSX) pass through; only text needs reading.
+    arr = values.to_numpy(dtype=object)
+    numbers = np.full(n, np.nan)
     if isinstance(values.dtype, pd.StringDtype):
-        is_text = values.notna()  # read from CSV: every value is text
+        is_text = ~pd.isna(arr)  # read from CSV: every value is text
     else:
-        is_text = values.map(lambda v: isinstance(v, str)).astype(bool)
-    numbers = pd.Series(np.nan, index=values.index, dtype="float64")
-    not_text = values[~is_text]
-    if len(not_text):
-        numeric = pd.to_numeric(not_text.where(not_text.notna()), errors="coerce")
-        bad = not_text.notna() & numeric.isna()
-        # A bool or other object in a number column is not a number.
-        bad |= not_text.map(lambda v: isinstance(v, bool)).astype(bool)
-        numbers[~is_text] = numeric.where(~bad)
-        problems[bad[bad].index] = [f"{v!r} is not a number" for v in not_text[bad]]
+        is_text = np.fromiter((isinstance(v, str) for v in arr), bool, n)
+        # Real numbers (from JSON or XLSX) pass through; anything else is refused.
+        for i in np.flatnonzero(~is_text):
+            v = arr[i]
+            if v is None or (isinstance(v, float) and np.isnan(v)):
+                continue
+            if isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool):
+                numbers[i] = float(v)
+            else:
+                problems[i] = f"{v!r} is not a number"
 
-    text = values[is_text].astype(str).str.strip()
-    text = text[text != ""]
+    idx = np.flatnonzero(is_text)
+    text = arr[idx]
+    filled = text != ""
+    idx, text = idx[filled], text[filled]
+    if len(text):
+        # One pass in plain Python per test is cheaper than pandas' string methods here:
+        # a million short strings, each test a C-level ``in`` or ``find``.
+        special = np.fromiter((_SPECIAL.search(v) is not None for v in text), bool, len(text))
+        plain_idx, plain = idx[~special], text[~special]
+        dot = np.fromiter((v.find(".") for v in plain), np.int64, len(plain))
+        length = np.fromiter(map(len, plain), np.int64, len(plain))
+        maybe_ambiguous = (dot >= 1) & (length - dot == 4)
+        for j in np.flatnonzero(maybe_ambiguous):
+            if _AMBIGUOUS_RE.fullmatch(plain[j]):
+                problems[plain_idx[j]] = _why_unreadable(plain[j])
+        ok = ~maybe_ambiguous | np.array([problems[i] is None for i in plain_idx], dtype=bool)
+        numbers[plain_idx[ok]] = _floats(plain[ok], problems, plain_idx[ok])
+
+        # Grouped, spaced or otherwise unusual: the few, read one by one.
+        for i, v in zip(idx[special], text[special], strict=True):
+            value, reason = _read_one(v)
+            if reason is None:
+                numbers[i] = value
+            else:
+                problems[i] = reason
+    return pd.Series(numbers, index=values.index), pd.Series(problems, index=values.index)
+
+
+_SPECIAL = re.compile(r"[^0-9.+\-]")  # anything but a plain decimal number's characters
+_AMBIGUOUS_RE = re.compile(r"[+-]?\d{1,3}\.\d{3}")
+_PLAIN_RE = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+_GROUPED_RE = re.compile(r"[+-]?\d{1,3}(?:([, '])\d{3})(?:\1\d{3})*(?:\.\d+)?")
+_DOT_GROUPED_RE = re.compile(_DOT_GROUPED)
+
+
+def _floats(text: npt.NDArray[np.object_], problems: npt.NDArray[np.object_], where: Any) -> Any:
+    """Plain decimal strings to floats with the C CSV parser (one column, one pass)."""
     if len(text) == 0:
-        return numbers, problems
+        return np.empty(0)
+    joined = "\n".join(text)
+    try:
+        parsed = pd.read_csv(
+            io.StringIO(joined),
+            header=None,
+            names=["v"],
+            sep="\x1f",
+            quoting=csv.QUOTE_NONE,
+            dtype="float64",
+            na_filter=False,
+            skip_blank_lines=False,
+            engine="c",
+        )["v"].to_numpy()
+        if len(parsed) == len(text):
+            return parsed
+    except (ValueError, pd.errors.ParserError):
+        pass
+    # Something in there is not a number: read them one by one to say which.
+    out = np.full(len(text), np.nan)
+    for j, v in enumerate(text):
+        value, reason = _read_one(v)
+        if reason is None:
+            out[j] = value
+        else:
+            problems[where[j]] = reason
+    return out
 
-    # Fast path: plain numbers, the common case, read by numpy in one go.
-    fast = pd.to_numeric(text, errors="coerce")
-    has_dot = text.str.contains(".", regex=False)
-    ambiguous = has_dot & text.str.fullmatch(_AMBIGUOUS_DOT).fillna(False).astype(bool)
-    plain_ok = fast.notna() & ~ambiguous
-    # to_numeric reads "inf", "nan" and "1e5"; a survey figure is digits only.
-    odd = plain_ok & ~text.str.fullmatch(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)").fillna(False).astype(bool)
-    plain_ok &= ~odd
-    numbers[plain_ok[plain_ok].index] = fast[plain_ok]
 
-    rest = text[~plain_ok]
-    if len(rest):
-        cleaned = rest.str.replace(_SPACES, " ", regex=True)
-        grouped = cleaned.str.fullmatch(_GROUPED).fillna(False).astype(bool)
-        dot_grouped = cleaned.str.fullmatch(_DOT_GROUPED).fillna(False).astype(bool)
-        value = pd.Series(np.nan, index=rest.index, dtype="float64")
-        if grouped.any():
-            value[grouped] = pd.to_numeric(
-                cleaned[grouped].str.replace(r"[, ']", "", regex=True), errors="coerce"
-            )
-        if dot_grouped.any():
-            value[dot_grouped] = pd.to_numeric(
-                cleaned[dot_grouped].str.replace(".", "", regex=False), errors="coerce"
-            )
-        good = value.notna()
-        numbers[good[good].index] = value[good]
-        unreadable = rest[~good]
-        problems[unreadable.index] = [_why_unreadable(str(raw)) for raw in unreadable]
-    return numbers, problems
+_TO_SPACE = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2009": " "})
+_NO_SEPARATORS = str.maketrans({",": None, " ": None, "'": None})
+
+
+def _read_one(raw: str) -> tuple[float, str | None]:
+    if _GROUPED_RE.fullmatch(raw):  # the common case here: 1,200,000
+        return float(raw.translate(_NO_SEPARATORS)), None
+    v = raw.translate(_TO_SPACE).strip()
+    if _PLAIN_RE.fullmatch(v):
+        if _AMBIGUOUS_RE.fullmatch(v):
+            return np.nan, _why_unreadable(v)
+        return float(v), None
+    if _GROUPED_RE.fullmatch(v):
+        return float(v.translate(_NO_SEPARATORS)), None
+    if _DOT_GROUPED_RE.fullmatch(v):
+        return float(v.replace(".", "")), None
+    return np.nan, _why_unreadable(v)
 
 
 def _why_unreadable(raw: str) -> str:
-    import re
-
     if re.fullmatch(_AMBIGUOUS_DOT, raw):
         whole, frac = raw.split(".")
         return (
@@ -168,17 +224,16 @@ def _why_unreadable(raw: str) -> str:
     if re.fullmatch(_DECIMAL_COMMA, raw):
         dotted = raw.replace(",", ".")
         return f"{raw!r}: use a dot for decimals ({dotted}); commas only group thousands"
+    if re.fullmatch(r"\d+(?:\.\d+)?\s*(?:-|to)\s*\d+(?:\.\d+)?", raw):
+        return f"{raw!r} is a range: put the low figure in pay_min and the high one in pay_max"
     return f"{raw!r} is not a number"
 
 
 def canonical(values: pd.Series, aliases: dict[str, str]) -> pd.Series:
     """Map spellings to canonical codes; unknown spellings are kept as typed (trimmed)."""
-    text = values.astype(object).where(values.notna(), "").astype(str).str.strip()
-    codes, uniques = pd.factorize(text)
-    mapped = np.array(
-        [aliases.get(" ".join(u.casefold().split()), u) for u in uniques], dtype=object
-    )
-    out = mapped[codes] if len(uniques) else np.array([], dtype=object)
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    mapped = [aliases.get(" ".join(str(u).casefold().split()), str(u).strip()) for u in uniques]
+    out = np.array([*mapped, ""], dtype=object)[codes]
     return pd.Series(out, index=values.index, dtype=object)
 
 

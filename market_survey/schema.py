@@ -86,14 +86,25 @@ def _one_of(name: str, allowed: tuple[str, ...]) -> Message:
     return message
 
 
+def _clean(v: Any) -> str:
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))  # a code given as a number (JSON or a workbook): 8153.0 is "8153"
+    return str(v).strip()
+
+
 def _text(df: pd.DataFrame, col: str) -> pd.Series:
+    """A text column trimmed, blanks as "" (cleaned once per distinct value)."""
     if col not in df:
         return pd.Series("", index=df.index, dtype=object)
-    values = df[col]
-    if not isinstance(values.dtype, pd.StringDtype):
-        # A code given as a number (JSON 8153 or 8153.0) is the code "8153".
-        values = values.map(lambda v: str(int(v)) if isinstance(v, float) and v.is_integer() else v)
-    return values.astype(object).where(values.notna(), "").astype(str).str.strip()
+    codes, uniques = pd.factorize(df[col], use_na_sentinel=True)
+    cleaned = np.array([_clean(u) for u in uniques] + [""], dtype=object)
+    return pd.Series(cleaned[codes], index=df.index, dtype=object)  # code -1 (NA) -> ""
+
+
+def _free_text(df: pd.DataFrame, col: str) -> pd.Series:
+    """A free-text column (source) as is, blanks as "" (no per-value work: it is unique)."""
+    values = df[col].to_numpy(dtype=object)
+    return pd.Series(np.where(pd.isna(values), "", values), index=df.index, dtype=object)
 
 
 def normalise_headers(raw: pd.DataFrame) -> pd.DataFrame:
@@ -106,12 +117,17 @@ def normalise_headers(raw: pd.DataFrame) -> pd.DataFrame:
 
 
 def _drop_blank_rows(raw: pd.DataFrame) -> pd.DataFrame:
+    """Without the rows whose every cell is empty (a sheet's trailing formatted rows)."""
     if raw.empty:
         return raw
-    blank = raw.astype(object).isna() | (
-        raw.astype(object).map(lambda v: isinstance(v, str) and not v.strip())
-    )
-    return raw[~blank.all(axis=1)] if blank.all(axis=1).any() else raw
+    blank = np.ones(len(raw), dtype=bool)
+    for col in range(raw.shape[1]):
+        candidates = np.flatnonzero(blank)
+        if len(candidates) == 0:
+            return raw
+        values = raw.iloc[:, col].to_numpy(dtype=object)[candidates]
+        blank[candidates] = (values == "") | pd.isna(values)
+    return raw[~blank] if blank.any() else raw
 
 
 # -- jobs ------------------------------------------------------------------------
@@ -186,13 +202,13 @@ def prepare_jobs(raw: pd.DataFrame, refs: References) -> tuple[pd.DataFrame, dic
         elif col in ("employment", "venue"):
             out[col] = _text(df, col).str.casefold()
         elif col == "pay_unit":
-            out[col] = canonical(df[col], UNIT_ALIASES)
+            out[col] = canonical(_text(df, col), UNIT_ALIASES)
         elif col == "currency":
-            out[col] = canonical(df[col], CURRENCY_ALIASES)
+            out[col] = canonical(_text(df, col), CURRENCY_ALIASES)
         elif col in JOB_NUMBERS:
             out[col], parse_problems[col] = parse_amounts(df[col])
         elif col == "source":
-            out[col] = _text(df, col)
+            out[col] = _free_text(df, col)
         else:
             out[col] = df[col]  # unknown: the schema names it
     # One figure is a range of one: a blank pay_max takes pay_min.
@@ -323,11 +339,11 @@ def validate_living_costs(raw: pd.DataFrame, refs: References) -> pd.DataFrame:
         if col == "town":
             prepared[col] = refs.towns.resolve(_text(df, col))
         elif col == "currency":
-            prepared[col] = canonical(df[col], CURRENCY_ALIASES)
+            prepared[col] = canonical(_text(df, col), CURRENCY_ALIASES)
         elif col in LIVING_NUMBERS:
             prepared[col], parse_problems[col] = parse_amounts(df[col])
         elif col == "source":
-            prepared[col] = _text(df, col)
+            prepared[col] = _free_text(df, col)
         else:
             prepared[col] = df[col]
     if "other" in prepared:
