@@ -166,27 +166,35 @@ def jobs_schema(refs: References) -> pa.DataFrameSchema:
                 required=False,
             ),
             "source": pa.Column(None, required=False),
+            # Rules across columns, as derived boolean columns (see ``_add_row_rules``).
+            **{
+                column: pa.Column(bool, pa.Check(lambda s: s, error=check), required=False)
+                for column, check in ROW_RULES.items()
+            },
         },
-        checks=[
-            pa.Check(_pay_in_order, error="pay_order"),
-            pa.Check(_no_startup_on_wage, error="startup_on_wage"),
-            pa.Check(lambda df: ~df.duplicated(keep="first"), error="duplicate"),
-        ],
         strict=True,
         name="jobs",
     )
 
 
-def _pay_in_order(df: pd.DataFrame) -> pd.Series:
-    if "pay_min" not in df or "pay_max" not in df:
-        return pd.Series(True, index=df.index)
-    return ~(df["pay_min"] > df["pay_max"])  # NaN compares False: reported elsewhere
+# Rules that span columns become boolean columns of the prepared frame, checked as
+# columns: pandera reports a failing table-level check once per column of the table,
+# which for a million-row file of wrong rows is tens of millions of failure cases.
+# The names hold a space, which ``normalise_headers`` never leaves in an input column.
+ROW_RULES: dict[str, str] = {
+    "rule pay_order": "pay_order",
+    "rule startup_on_wage": "startup_on_wage",
+    "rule duplicate": "duplicate",
+}
 
 
-def _no_startup_on_wage(df: pd.DataFrame) -> pd.Series:
-    if "startup_cost" not in df or "employment" not in df:
-        return pd.Series(True, index=df.index)
-    return ~(df["startup_cost"].notna() & (df["employment"] == "wage"))
+def _add_row_rules(out: pd.DataFrame) -> None:
+    inputs = [c for c in out.columns if c not in ROW_RULES]
+    if "pay_min" in out and "pay_max" in out:
+        out["rule pay_order"] = ~(out["pay_min"] > out["pay_max"])  # NaN: reported elsewhere
+    if "startup_cost" in out and "employment" in out:
+        out["rule startup_on_wage"] = ~(out["startup_cost"].notna() & (out["employment"] == "wage"))
+    out["rule duplicate"] = ~out[inputs].duplicated(keep="first")
 
 
 def prepare_jobs(raw: pd.DataFrame, refs: References) -> tuple[pd.DataFrame, dict[str, pd.Series]]:
@@ -215,6 +223,7 @@ def prepare_jobs(raw: pd.DataFrame, refs: References) -> tuple[pd.DataFrame, dic
     if "pay_max" in out and "pay_min" in out:
         blank_max = out["pay_max"].isna() & parse_problems["pay_max"].isna()
         out.loc[blank_max, "pay_max"] = out.loc[blank_max, "pay_min"]
+    _add_row_rules(out)
     return out, parse_problems
 
 
@@ -282,6 +291,7 @@ def validate_jobs(raw: pd.DataFrame, refs: References) -> pd.DataFrame:
         JOB_OPTIONAL,
         "jobs",
     )
+    prepared = prepared.drop(columns=[c for c in ROW_RULES if c in prepared])
     if "startup_cost" not in prepared:
         prepared["startup_cost"] = np.nan
     if "source" not in prepared:
@@ -416,22 +426,16 @@ def _problems(
     columns: tuple[str, ...],
     optional: frozenset[str],
 ) -> list[Problem]:
-    out: list[Problem] = []
+    """Failure cases -> problems, at most ``MAX_PER_PROBLEM`` per check and column.
+
+    Works per group of equal failures, so a file where every row is wrong costs a
+    few vectorised operations, not a Python loop over every failure case.
+    """
     column_problems: list[Problem] = []
     required = [c for c in columns if c not in optional]
-    counts: dict[tuple[str, str], int] = {}
-
-    def add(check: str, problem: Problem) -> None:
-        n = counts.get((check, problem["field"]), 0) + 1
-        counts[(check, problem["field"])] = n
-        if n <= MAX_PER_PROBLEM:
-            out.append(problem)
-
-    seen: set[tuple[str, int]] = set()
-    first_rows: pd.Series | None = None
-    for case in cases.to_dict("records"):
+    table_level = cases["index"].isna()
+    for case in cases[table_level].to_dict("records"):
         check = str(case["check"])
-        idx = case["index"]
         if check == "column_in_dataframe":
             column_problems.append(
                 {
@@ -439,57 +443,67 @@ def _problems(
                     "message": f"missing column (needed: {', '.join(required)})",
                 }
             )
-            continue
-        if check == "column_in_schema":
+        elif check == "column_in_schema":
             name = str(case["failure_case"])
             close = difflib.get_close_matches(name, columns, n=1)
             hint = f"did you mean {close[0]}?" if close else f"expected: {', '.join(columns)}"
             column_problems.append({"field": name, "message": f"unknown column; {hint}"})
-            continue
-        if idx is None or (isinstance(idx, float) and np.isnan(idx)):
-            # A whole-table failure that is not a column problem (e.g. a check that
-            # could not run because its column is missing): the column problem says it.
-            continue
-        row = int(idx)
-        if check == "not_nullable":
-            field = str(case["column"])
-            reason = parse_problems.get(field, pd.Series(dtype=object)).get(row)
-            reason = reason if isinstance(reason, str) else None
-            add(check, {"row": row + 1, "field": field, "message": reason or f"{field} is empty"})
-            continue
-        if check == "duplicate":
-            if (check, row) in seen:  # a table check fails once per column: report once
-                continue
-            seen.add((check, row))
-            if first_rows is None:
-                first_rows = _first_rows(prepared)
-            message = f"repeats row {int(first_rows.iloc[row]) + 1}"
-            add(check, {"row": row + 1, "field": "row", "message": message})
-            continue
-        rule = rules.get(check)
-        if rule is None:  # a check without words is a bug: still say something useful
-            add(check, {"row": row + 1, "field": str(case["column"]), "message": check})
-            continue
-        if case["schema_context"] == "DataFrameSchema":
-            if (check, row) in seen:
-                continue
-            seen.add((check, row))
-            value: Any = prepared.at[row, rule.field] if rule.field in prepared else None
-        else:
-            value = case["failure_case"]
-        add(check, {"row": row + 1, "field": rule.field, "message": rule.message(value)})
+        # Anything else without a row is a check that could not run because its
+        # column is missing: the missing column is reported above.
 
-    for (check, field), n in counts.items():
-        if n > MAX_PER_PROBLEM:
-            out.append(
+    out: list[Problem] = []
+    summaries: list[Problem] = []
+    row_cases = cases[~table_level]
+    for (check, column), group in row_cases.groupby(["check", "column"], sort=False, dropna=False):
+        check, column = str(check), str(column)
+        rows = group["index"].astype("int64").to_numpy()
+        values = group["failure_case"].to_numpy(dtype=object)
+        head = slice(0, MAX_PER_PROBLEM)
+        if check == "not_nullable":
+            field = column
+            reasons = parse_problems.get(field)
+            messages = [
+                r if isinstance(r, str) else f"{field} is empty"
+                for r in (
+                    reasons.to_numpy(dtype=object)[rows[head]]
+                    if reasons is not None
+                    else [None] * len(rows[head])
+                )
+            ]
+        elif check == "duplicate":
+            field = "row"
+            first = _first_rows(prepared.drop(columns=[c for c in ROW_RULES if c in prepared]))
+            messages = [f"repeats row {int(first.iloc[r]) + 1}" for r in rows[head]]
+        elif check in rules:
+            rule = rules[check]
+            field = rule.field
+            if column in ROW_RULES:  # a rule across columns: quote the rule's own column
+                shown = (
+                    prepared[field].to_numpy(dtype=object)[rows[head]]
+                    if field in prepared
+                    else [None] * len(rows[head])
+                )
+            else:
+                shown = values[head]
+            messages = [rule.message(v) for v in shown]
+        else:  # a check without words is a bug: still say something useful
+            field = column
+            messages = [check] * len(rows[head])
+        out.extend(
+            {"row": int(r) + 1, "field": field, "message": m}
+            for r, m in zip(rows[head], messages, strict=True)
+        )
+        if len(rows) > MAX_PER_PROBLEM:
+            summaries.append(
                 {
                     "field": field,
                     "message": (
-                        f"and {n - MAX_PER_PROBLEM} more rows with the same problem ({check})"
+                        f"and {len(rows) - MAX_PER_PROBLEM} more rows with the same problem "
+                        f"({check})"
                     ),
                 }
             )
-    return column_problems + out
+    return column_problems + out + summaries
 
 
 def _first_rows(prepared: pd.DataFrame) -> pd.Series:
