@@ -454,8 +454,8 @@ def _problems(
     out: list[Problem] = []
     summaries: list[Problem] = []
     row_cases = cases[~table_level]
-    for (check, column), group in row_cases.groupby(["check", "column"], sort=False, dropna=False):
-        check, column = str(check), str(column)
+    for key, group in row_cases.groupby(["check", "column"], sort=False, dropna=False):
+        check, column = (str(k) for k in key)  # type: ignore[union-attr]
         rows = group["index"].astype("int64").to_numpy()
         values = group["failure_case"].to_numpy(dtype=object)
         head = slice(0, MAX_PER_PROBLEM)
