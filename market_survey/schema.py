@@ -455,7 +455,7 @@ def _problems(
     summaries: list[Problem] = []
     row_cases = cases[~table_level]
     for key, group in row_cases.groupby(["check", "column"], sort=False, dropna=False):
-        check, column = (str(k) for k in key)  # type: ignore[union-attr]
+        check, column = (str(k) for k in key)
         rows = group["index"].astype("int64").to_numpy()
         values = group["failure_case"].to_numpy(dtype=object)
         head = slice(0, MAX_PER_PROBLEM)
