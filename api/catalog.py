@@ -18,9 +18,14 @@ blp = Blueprint("catalog", __name__, url_prefix="/api/v1", description="Training
 TRACK_CODE = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 
 
-def _track_fields(required: bool) -> dict[str, ma.fields.Field]:
+def _default(required: bool, value: Any) -> dict[str, Any]:
+    """A load default only when creating: a change leaves absent fields alone."""
+    return {"load_default": value} if required else {}
+
+
+def _track_fields(required: bool) -> dict[str, ma.fields.Field[Any]]:
     """The writable fields of a track; all required to create, none to change."""
-    need = {"required": True} if required else {}
+    need: dict[str, Any] = {"required": True} if required else {}
     return {
         "name": ma.fields.String(validate=ma.validate.Length(min=1, max=200), **need),
         "provider": ma.fields.String(
@@ -32,7 +37,7 @@ def _track_fields(required: bool) -> dict[str, ma.fields.Field]:
         "occupations": ma.fields.List(
             ma.fields.String(validate=ma.validate.Length(min=1, max=4)),
             validate=ma.validate.Length(max=20),
-            **({"load_default": list} if required else {}),
+            **_default(required, list),
         ),
         "duration_months": ma.fields.Integer(
             strict=True, validate=ma.validate.Range(min=1, max=120), **need
@@ -49,7 +54,7 @@ def _track_fields(required: bool) -> dict[str, ma.fields.Field]:
     }
 
 
-TrackIn = ma.Schema.from_dict(
+TrackCreate = ma.Schema.from_dict(
     {
         "code": ma.fields.String(
             required=True,
@@ -60,7 +65,7 @@ TrackIn = ma.Schema.from_dict(
         ),
         **_track_fields(required=True),
     },
-    name="TrackIn",
+    name="TrackCreate",
 )
 TrackPatch = ma.Schema.from_dict(_track_fields(required=False), name="TrackPatch")
 
@@ -112,7 +117,7 @@ def get_track(code: str) -> dict[str, Any]:
 
 
 @blp.post("/tracks")
-@blp.arguments(TrackIn)
+@blp.arguments(TrackCreate)
 @blp.response(201, TrackSchema)
 @require_roles("surveyor", "admin")
 def create_track(body: dict[str, Any]) -> dict[str, Any]:

@@ -60,12 +60,17 @@ class EmployerQuery(PageArgs):
     vetting = ma.fields.String(load_default=None, validate=ma.validate.OneOf(VETTING_STATUSES))
 
 
-def _vacancy_fields(required: bool) -> dict[str, ma.fields.Field]:
+def _default(required: bool, value: Any) -> dict[str, Any]:
+    """A load default only when posting: a change leaves absent fields alone."""
+    return {"load_default": value} if required else {}
+
+
+def _vacancy_fields(required: bool) -> dict[str, ma.fields.Field[Any]]:
     """Writable fields of a vacancy; required ones to post, none to change."""
-    need = {"required": True} if required else {}
+    need: dict[str, Any] = {"required": True} if required else {}
 
     def flag() -> ma.fields.Boolean:
-        return ma.fields.Boolean(**({"load_default": False} if required else {}))
+        return ma.fields.Boolean(**_default(required, False))
 
     return {
         "occupation": ma.fields.String(validate=ma.validate.Length(min=1, max=4), **need),
@@ -85,20 +90,20 @@ def _vacancy_fields(required: bool) -> dict[str, ma.fields.Field]:
         ),
         "night_shift": ma.fields.Boolean(
             metadata={"description": "any work between 22:00 and 05:00"},
-            **({"load_default": False} if required else {}),
+            **_default(required, False),
         ),
         "hires_from_track": ma.fields.String(
             allow_none=True,
             validate=ma.validate.Length(min=1, max=64),
-            **({"load_default": None} if required else {}),
+            **_default(required, None),
         ),
         "description": ma.fields.String(
-            validate=ma.validate.Length(max=2000), **({"load_default": ""} if required else {})
+            validate=ma.validate.Length(max=2000), **_default(required, "")
         ),
     }
 
 
-VacancyIn = ma.Schema.from_dict(_vacancy_fields(required=True), name="VacancyIn")
+VacancyCreate = ma.Schema.from_dict(_vacancy_fields(required=True), name="VacancyCreate")
 VacancyPatch = ma.Schema.from_dict(
     {
         **_vacancy_fields(required=False),
@@ -208,7 +213,7 @@ def _expected_version() -> int:
 
 
 @blp.post("/vacancies")
-@blp.arguments(VacancyIn)
+@blp.arguments(VacancyCreate)
 @blp.response(201, VacancySchema)
 @require_roles("employer")
 def create_vacancy(body: dict[str, Any]) -> tuple[Vacancy, dict[str, str]]:

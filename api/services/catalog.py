@@ -85,7 +85,8 @@ def employer_commitments(session: Session, track_ids: Iterable[int]) -> dict[int
     )
     commitments: dict[int, list[int]] = {}
     for track_id, vacancy_id in session.execute(stmt).all():
-        commitments.setdefault(track_id, []).append(vacancy_id)
+        if track_id is not None:
+            commitments.setdefault(track_id, []).append(vacancy_id)
     return commitments
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -99,7 +100,7 @@ def load_sample_employers(session: Session) -> str:
         )
         if exists is not None:
             continue
-        values = {
+        values: dict[str, Any] = {
             "occupation": row["occupation"],
             "town": row["town"],
             "pay": float(row["pay"]),

@@ -106,7 +106,7 @@ def register_employer(session: Session, principal: Principal, data: Mapping[str,
     return employer
 
 
-def _employers_visible_to(principal: Principal) -> Select[tuple[Employer]]:
+def _employers_visible_to(principal: Principal) -> Select[Employer]:
     stmt = select(Employer)
     if principal.role == "employer":
         return stmt.where(Employer.org_id == principal.org_id)
@@ -162,7 +162,7 @@ def vet_employer(
 # --- vacancies -----------------------------------------------------------------------
 
 
-def _vacancies_visible_to(principal: Principal) -> Select[tuple[Vacancy]]:
+def _vacancies_visible_to(principal: Principal) -> Select[Vacancy]:
     """Admin: all. Employer: its own. Counsellor: vetted employers' open ones with room."""
     stmt = select(Vacancy)
     if principal.role == "employer":
