@@ -236,3 +236,17 @@ def test_sample_catalog_loads_once(runner, client, session, token, auth) -> None
     assert by_code["khmer-literacy-svr"]["min_literacy"] == "none"
     assert {"PNH", "SRP", "SHV", "BTB", "KPT", "SVR", "SSP", "POI"} <= {t["town"] for t in tracks}
     assert by_code["motorcycle-repair-svr"]["employer_commitments"]
+
+
+def test_the_role_is_checked_before_the_body(client, token, auth) -> None:
+    counsellor = auth(token("counsellor", org=NGO))
+    assert_problem(client.post("/api/v1/tracks", json={}, headers=counsellor), 403)
+    assert_problem(client.post("/api/v1/tracks", json={}), 401)
+
+
+def test_the_openapi_document_describes_tracks_and_vacancies(client) -> None:
+    spec = client.get("/api/v1/openapi.json").get_json()
+    assert "requestBody" in spec["paths"]["/api/v1/tracks"]["post"]
+    assert "requestBody" in spec["paths"]["/api/v1/vacancies/{vacancy_id}"]["patch"]
+    for path in ("/api/v1/tracks/{code}", "/api/v1/employers/{employer_id}/vetting"):
+        assert path in spec["paths"]

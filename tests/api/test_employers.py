@@ -403,3 +403,12 @@ def test_sample_employers_and_vacancies_load_once(runner, client, session, couns
     garage = [v for v in items if v["hires_from_track"] == "motorcycle-repair-svr"]
     assert garage and garage[0]["pay_usd_month"] == pytest.approx(35000 * 26 / 4100, abs=0.01)
     assert any(v["hires_from_track"] == "english-hospitality-srp" for v in items)
+
+
+def test_another_employers_vacancy_is_404_even_without_if_match(
+    client, vetted_employer, token, auth
+) -> None:
+    vacancy = post_vacancy(client, vetted_employer)
+    other = auth(token("employer", org="Other Business"))
+    url = f"/api/v1/vacancies/{vacancy['id']}"
+    assert_problem(client.patch(url, json={"pay": 1}, headers=other), 404)
