@@ -27,6 +27,7 @@ from api.models import (
     Vacancy,
 )
 from api.pagination import paginate
+from api.services.employers import offerable
 from matcher.types import Vacancy as EngineVacancy
 from training_catalog import duration_class
 
@@ -327,8 +328,10 @@ def load_catalog(session: Session) -> tc.Catalog:
 
 
 def load_vacancies(session: Session) -> list[EngineVacancy]:
-    """Every vacancy with its employer's vetting status (the matcher filters and explains)."""
-    rows = session.scalars(select(Vacancy).order_by(Vacancy.id)).all()
+    """Every vacancy with its employer's vetting status (the matcher filters and explains),
+    except exploitation-risk ones whose employer has no admin approval: never offered."""
+    stmt = select(Vacancy).join(Employer, Employer.id == Vacancy.employer_id)
+    rows = session.scalars(offerable(stmt).order_by(Vacancy.id)).all()
     return [
         EngineVacancy(
             id=v.id,

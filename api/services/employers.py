@@ -3,11 +3,12 @@ editing vacancies under the labour law, and who may see what."""
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Mapping
 from typing import Any
 
 from flask import current_app, has_app_context
-from sqlalchemy import Select, select
+from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -15,7 +16,7 @@ import training_catalog.types as tc
 from api.auth import Principal
 from api.db import unit_of_work
 from api.errors import Conflict, NotFound, Unprocessable
-from api.models import Base, Employer, Occupation, Town, Track, Vacancy
+from api.models import Employer, Occupation, Town, Track, Vacancy
 from api.models.base import utcnow
 from api.pagination import paginate
 from training_catalog import risk_approval_violation, vacancy_law_violations
@@ -45,27 +46,29 @@ VACANCY_FIELDS = (
 def pay_usd_month(session: Session, pay: float, unit: str, currency: str) -> float:
     """Normalise a vacancy's pay to US$ per month, as the survey does.
 
-    The rates are the current (newest published) season's ``khr_per_usd`` and
-    ``working_days_per_month`` when the survey's ``seasons`` table exists and has one;
+    The rates are the current published season's ``khr_per_usd`` and
+    ``working_days_per_month`` when the survey area is installed and has one;
     otherwise the ``KHR_PER_USD`` setting (``PATHWAYS_KHR_PER_USD``, 4100) and 26 days.
     """
     khr_per_usd, working_days = _config_rates()
-    seasons = Base.metadata.tables.get("seasons")
-    needed = {"status", "khr_per_usd", "working_days_per_month"}
-    if seasons is not None and needed <= set(seasons.c.keys()):
-        order = [seasons.c.published_at.desc().nulls_last()] if "published_at" in seasons.c else []
-        row = session.execute(
-            select(seasons.c.khr_per_usd, seasons.c.working_days_per_month)
-            .where(seasons.c.status == "published")
-            .order_by(*order, seasons.c.id.desc())
-            .limit(1)
-        ).first()
-        if row is not None:
-            khr_per_usd = float(row[0])
-            working_days = float(row[1] or DEFAULT_WORKING_DAYS_PER_MONTH)
+    season = _current_season(session)
+    if season is not None:
+        khr_per_usd = float(season.khr_per_usd)
+        working_days = float(season.working_days_per_month or DEFAULT_WORKING_DAYS_PER_MONTH)
     per_month = {"month": 1.0, "week": WEEKS_PER_MONTH, "day": working_days}[unit]
     usd = pay * per_month / (khr_per_usd if currency == "KHR" else 1.0)
     return round(usd, 2)
+
+
+def _current_season(session: Session) -> Any:
+    # The survey area owns seasons and decides which is current; this build may not
+    # include it, so it is looked up rather than imported.
+    try:
+        surveys = importlib.import_module("api.services.surveys")
+    except ModuleNotFoundError:
+        return None
+    current = getattr(surveys, "current_season", None)
+    return current(session) if current is not None else None
 
 
 def _config_rates() -> tuple[float, float]:
@@ -170,12 +173,23 @@ def _vacancies_visible_to(principal: Principal) -> Select[Vacancy]:
             Employer.org_id == principal.org_id
         )
     if principal.role == "counsellor":
-        return stmt.join(Employer, Employer.id == Vacancy.employer_id).where(
+        return offerable(stmt.join(Employer, Employer.id == Vacancy.employer_id)).where(
             Employer.vetting == "vetted",
             Vacancy.status == "open",
             Vacancy.positions_filled < Vacancy.positions,
         )
     return stmt
+
+
+def offerable(stmt: Select[Vacancy]) -> Select[Vacancy]:
+    """Drop exploitation-risk vacancies of employers without an admin's approval.
+
+    Checked when a vacancy is written too; this also covers an approval withdrawn later.
+    ``stmt`` must already join ``Employer``.
+    """
+    return stmt.join(Occupation, Occupation.code == Vacancy.occupation).where(
+        or_(Occupation.exploitation_risk.is_(False), Employer.approved_for_risk.is_(True))
+    )
 
 
 def list_vacancies(

@@ -412,3 +412,47 @@ def test_another_employers_vacancy_is_404_even_without_if_match(
     other = auth(token("employer", org="Other Business"))
     url = f"/api/v1/vacancies/{vacancy['id']}"
     assert_problem(client.patch(url, json={"pay": 1}, headers=other), 404)
+
+
+def test_a_withdrawn_risk_approval_hides_the_risk_vacancy_at_once(
+    client, session, employer, admin, counsellor
+) -> None:
+    from api.services.catalog import load_vacancies
+
+    employer_id = register_employer(client, employer)
+    vet(client, admin, employer_id, approved_for_risk=True)
+    risky = post_vacancy(client, employer, occupation="4212", min_age=21, night_shift=True)
+    safe = post_vacancy(client, employer)
+    assert visible_ids(client, counsellor) == [risky["id"], safe["id"]]
+    assert [v.id for v in load_vacancies(session)] == [risky["id"], safe["id"]]
+
+    vet(client, admin, employer_id, approved_for_risk=False)
+    assert visible_ids(client, counsellor) == [safe["id"]]
+    assert_problem(client.get(f"/api/v1/vacancies/{risky['id']}", headers=counsellor), 404)
+    assert [v.id for v in load_vacancies(session)] == [safe["id"]]
+
+
+def test_pay_uses_the_current_published_season_when_there_is_one(
+    client, session, vetted_employer
+) -> None:
+    surveys = pytest.importorskip("api.services.surveys")  # the survey area's seasons
+    from datetime import UTC, datetime
+
+    from api.models.survey import Season
+
+    session.add(
+        Season(
+            label="test season",
+            status="published",
+            khr_per_usd=4000.0,
+            working_days_per_month=22.0,
+            minimum_wage_usd_month=210.0,
+            living_wage_usd_month=250.0,
+            published_at=datetime.now(UTC),
+        )
+    )
+    session.commit()
+    current = surveys.current_season(session)
+    vacancy = post_vacancy(client, vetted_employer, pay=40000, pay_unit="day", currency="KHR")
+    expected = 40000 * current.working_days_per_month / current.khr_per_usd
+    assert vacancy["pay_usd_month"] == pytest.approx(expected, abs=0.01)
