@@ -327,15 +327,19 @@ def update_vacancy(
             pay_changed = any(
                 values[f] != getattr(vacancy, f) for f in ("pay", "pay_unit", "currency")
             )
+            # Normalise before changing anything: its query would autoflush a first
+            # UPDATE and the version would go up twice for one edit.
+            usd = (
+                pay_usd_month(session, values["pay"], values["pay_unit"], values["currency"])
+                if pay_changed
+                else vacancy.pay_usd_month
+            )
             for field in (*VACANCY_FIELDS, "positions_filled", "status"):
                 if field in changes:
                     setattr(vacancy, field, values[field])
             if "hires_from_track" in changes:
                 vacancy.hires_from_track = track
-            if pay_changed:
-                vacancy.pay_usd_month = pay_usd_month(
-                    session, values["pay"], values["pay_unit"], values["currency"]
-                )
+            vacancy.pay_usd_month = usd
             session.flush()
     except StaleDataError as exc:  # another writer updated the row between read and write
         raise Conflict("The vacancy changed meanwhile: read it again.") from exc
