@@ -64,6 +64,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     register_blueprints(app)
     register_error_handlers(app)
     register_commands(app)
+    from api.auth import authenticate_request
+
+    app.before_request(authenticate_request)
     app.after_request(_security_headers)
     return app
 

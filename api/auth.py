@@ -112,6 +112,41 @@ def current_principal() -> Principal:
     return principal
 
 
+# Endpoints anyone may call: liveness and the API's own description.
+OPEN_ENDPOINTS = frozenset(
+    {"reference.health", "api-docs.openapi_json", "api-docs.openapi_swagger_ui", "swagger_ui_asset"}
+)
+
+
+def authenticate_request() -> None:
+    """Before any view or body parsing: who is calling, and may their role call this?
+
+    Runs for every request under /api/v1, so a bad token is a 401 and a wrong role a
+    403 before the body is even read; an endpoint that declares no roles is closed.
+    """
+    if not request.path.startswith("/api/v1") or request.endpoint in OPEN_ENDPOINTS:
+        return
+    if request.endpoint is None:  # no such route: let the 404/405 through
+        return
+    from flask import current_app
+
+    from api.db import get_session
+
+    g.principal = authenticate(get_session(), request.headers.get("Authorization"))
+    view = current_app.view_functions[request.endpoint]
+    roles = roles_of(view)
+    if roles is None:
+        raise Forbidden("This endpoint is not open to any role.")
+    _check_role(g.principal, roles)
+
+
+def _check_role(principal: Principal, roles: tuple[str, ...]) -> None:
+    if principal.role not in roles:
+        raise Forbidden(
+            f"This needs the role {' or '.join(roles)}; your token's role is {principal.role}."
+        )
+
+
 def require_roles(*roles: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
     """Let a view through only for a valid token whose role is one of ``roles``."""
     unknown = set(roles) - set(ROLES)
@@ -121,15 +156,11 @@ def require_roles(*roles: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
     def decorator(view: Callable[P, R]) -> Callable[P, R]:
         @functools.wraps(view)
         def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-            from api.db import get_session
+            if "principal" not in g:
+                from api.db import get_session
 
-            principal = authenticate(get_session(), request.headers.get("Authorization"))
-            if principal.role not in roles:
-                raise Forbidden(
-                    f"This needs the role {' or '.join(roles)}; your token's role is "
-                    f"{principal.role}."
-                )
-            g.principal = principal
+                g.principal = authenticate(get_session(), request.headers.get("Authorization"))
+            _check_role(g.principal, roles)
             return view(*args, **kwargs)
 
         wrapper._pathways_roles = roles  # type: ignore[attr-defined]
