@@ -98,9 +98,9 @@ class TrackQuery(PageArgs):
 
 
 @blp.get("/tracks")
-@require_roles(*ALL_ROLES)
 @blp.arguments(TrackQuery, location="query")
 @blp.response(200, page_schema(TrackSchema, "TrackPage"))
+@require_roles(*ALL_ROLES)
 def list_tracks(args: dict[str, Any]) -> dict[str, Any]:
     """Training tracks, with the seats left in their next intake."""
     return service.list_tracks(
@@ -109,26 +109,26 @@ def list_tracks(args: dict[str, Any]) -> dict[str, Any]:
 
 
 @blp.get("/tracks/<string:code>")
-@require_roles(*ALL_ROLES)
 @blp.response(200, TrackSchema)
+@require_roles(*ALL_ROLES)
 def get_track(code: str) -> dict[str, Any]:
     """One training track."""
     return service.get_track(get_session(), code)
 
 
 @blp.post("/tracks")
-@require_roles("surveyor", "admin")
 @blp.arguments(TrackCreate)
 @blp.response(201, TrackSchema)
+@require_roles("surveyor", "admin")
 def create_track(body: dict[str, Any]) -> dict[str, Any]:
     """Add a track of your NGO (an admin names the provider)."""
     return service.create_track(get_session(), current_principal(), body)
 
 
 @blp.patch("/tracks/<string:code>")
-@require_roles("surveyor", "admin")
 @blp.arguments(TrackPatch)
 @blp.response(200, TrackSchema)
+@require_roles("surveyor", "admin")
 def update_track(body: dict[str, Any], code: str) -> dict[str, Any]:
     """Change a track of your NGO."""
     return service.update_track(get_session(), current_principal(), code, body)

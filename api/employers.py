@@ -152,18 +152,18 @@ class VacancyQuery(PageArgs):
 
 
 @blp.post("/employers")
-@require_roles("employer")
 @blp.arguments(EmployerIn)
 @blp.response(201, EmployerSchema)
+@require_roles("employer")
 def register_employer(body: dict[str, Any]) -> Employer:
     """Register your business (one profile per organisation); it starts pending."""
     return service.register_employer(get_session(), current_principal(), body)
 
 
 @blp.get("/employers")
-@require_roles("admin", "employer", "counsellor")
 @blp.arguments(EmployerQuery, location="query")
 @blp.response(200, page_schema(EmployerSchema, "EmployerPage"))
+@require_roles("admin", "employer", "counsellor")
 def list_employers(args: dict[str, Any]) -> dict[str, Any]:
     """Employers you may see: an admin all, an employer its own, a counsellor vetted."""
     return service.list_employers(
@@ -172,17 +172,17 @@ def list_employers(args: dict[str, Any]) -> dict[str, Any]:
 
 
 @blp.get("/employers/<int:employer_id>")
-@require_roles("admin", "employer", "counsellor")
 @blp.response(200, EmployerSchema)
+@require_roles("admin", "employer", "counsellor")
 def get_employer(employer_id: int) -> Employer:
     """One employer you may see."""
     return service.get_employer(get_session(), current_principal(), employer_id)
 
 
 @blp.post("/employers/<int:employer_id>/vetting")
-@require_roles("admin")
 @blp.arguments(VettingIn)
 @blp.response(200, EmployerSchema)
+@require_roles("admin")
 def vet_employer(body: dict[str, Any], employer_id: int) -> Employer:
     """Vet, reject or suspend an employer, with a note."""
     return service.vet_employer(get_session(), current_principal(), employer_id, body)
@@ -213,18 +213,18 @@ def _expected_version() -> int:
 
 
 @blp.post("/vacancies")
-@require_roles("employer")
 @blp.arguments(VacancyCreate)
 @blp.response(201, VacancySchema)
+@require_roles("employer")
 def create_vacancy(body: dict[str, Any]) -> tuple[Vacancy, dict[str, str]]:
     """Post a vacancy; it is offered only once your business is vetted."""
     return _with_etag(service.create_vacancy(get_session(), current_principal(), body))
 
 
 @blp.get("/vacancies")
-@require_roles("admin", "employer", "counsellor")
 @blp.arguments(VacancyQuery, location="query")
 @blp.response(200, page_schema(VacancySchema, "VacancyPage"))
+@require_roles("admin", "employer", "counsellor")
 def list_vacancies(args: dict[str, Any]) -> dict[str, Any]:
     """An employer's own vacancies; a counsellor's: vetted employers' open ones with room."""
     return service.list_vacancies(
@@ -233,17 +233,17 @@ def list_vacancies(args: dict[str, Any]) -> dict[str, Any]:
 
 
 @blp.get("/vacancies/<int:vacancy_id>")
-@require_roles("admin", "employer", "counsellor")
 @blp.response(200, VacancySchema)
+@require_roles("admin", "employer", "counsellor")
 def get_vacancy(vacancy_id: int) -> tuple[Vacancy, dict[str, str]]:
     """One vacancy you may see, with its version as ETag."""
     return _with_etag(service.get_vacancy(get_session(), current_principal(), vacancy_id))
 
 
 @blp.patch("/vacancies/<int:vacancy_id>")
-@require_roles("employer", "admin")
 @blp.arguments(VacancyPatch)
 @blp.response(200, VacancySchema)
+@require_roles("employer", "admin")
 def update_vacancy(body: dict[str, Any], vacancy_id: int) -> tuple[Vacancy, dict[str, str]]:
     """Change your vacancy; send If-Match with the version you read (stale: 409)."""
     session, principal = get_session(), current_principal()
