@@ -304,25 +304,62 @@ def load_catalog(session: Session) -> tc.Catalog:
         )
         for o in session.scalars(select(Occupation))
     }
-    rows = session.scalars(select(Track).order_by(Track.code)).all()
+    # Plain columns, not ORM objects: the engine reads the whole catalog per request.
+    occupations_of: dict[int, list[str]] = {}
+    links = select(TrackOccupation.track_id, TrackOccupation.occupation).order_by(
+        TrackOccupation.track_id, TrackOccupation.position
+    )
+    for track_id, code in session.execute(links):
+        occupations_of.setdefault(track_id, []).append(code)
     reserved = reserved_seats(session)
+    rows = session.execute(
+        select(
+            Track.id,
+            Track.code,
+            Track.name,
+            Organisation.name,
+            Track.town,
+            Track.skill_family,
+            Track.duration_months,
+            Track.seats,
+            Track.next_start,
+            Track.cost_usd,
+            Track.min_age,
+            Track.min_literacy,
+        )
+        .join(Organisation, Organisation.id == Track.provider_org_id)
+        .order_by(Track.code)
+    )
     tracks = tuple(
         tc.Track(
-            code=t.code,
-            name=t.name,
-            provider=t.provider.name,
-            town=t.town,
-            skill_family=t.skill_family,
-            occupations=tuple(t.occupations),
-            duration_months=t.duration_months,
-            seats=t.seats,
-            seats_available=seats_available(t, reserved),
-            next_start=t.next_start,
-            cost_usd=float(t.cost_usd),
-            min_age=t.min_age,
-            min_literacy=t.min_literacy,
+            code=code,
+            name=name,
+            provider=provider,
+            town=town,
+            skill_family=family,
+            occupations=tuple(occupations_of.get(track_id, ())),
+            duration_months=months,
+            seats=seats,
+            seats_available=0 if start is None else max(seats - reserved.get(track_id, 0), 0),
+            next_start=start,
+            cost_usd=float(cost),
+            min_age=min_age,
+            min_literacy=literacy,
         )
-        for t in rows
+        for (
+            track_id,
+            code,
+            name,
+            provider,
+            town,
+            family,
+            months,
+            seats,
+            start,
+            cost,
+            min_age,
+            literacy,
+        ) in rows
     )
     return tc.Catalog(towns=towns, occupations=occupations, tracks=tracks)
 
@@ -330,24 +367,61 @@ def load_catalog(session: Session) -> tc.Catalog:
 def load_vacancies(session: Session) -> list[EngineVacancy]:
     """Every vacancy with its employer's vetting status (the matcher filters and explains),
     except exploitation-risk ones whose employer has no admin approval: never offered."""
-    stmt = select(Vacancy).join(Employer, Employer.id == Vacancy.employer_id)
-    rows = session.scalars(offerable(stmt).order_by(Vacancy.id)).all()
+    # Plain columns, not ORM objects: a province's market has tens of thousands of rows.
+    stmt = (
+        select(
+            Vacancy.id,
+            Vacancy.employer_id,
+            Employer.name,
+            Employer.vetting,
+            Vacancy.occupation,
+            Vacancy.town,
+            Vacancy.pay_usd_month,
+            Vacancy.positions,
+            Vacancy.positions_filled,
+            Vacancy.provides_food,
+            Vacancy.provides_room,
+            Vacancy.min_age,
+            Vacancy.night_shift,
+            Track.code,
+            Vacancy.status,
+        )
+        .join(Employer, Employer.id == Vacancy.employer_id)
+        .outerjoin(Track, Track.id == Vacancy.hires_from_track_id)
+        .order_by(Vacancy.id)
+    )
     return [
         EngineVacancy(
-            id=v.id,
-            employer_id=v.employer_id,
-            employer_name=v.employer.name,
-            employer_status=v.employer.vetting,
-            occupation=v.occupation,
-            town=v.town,
-            pay_usd_month=float(v.pay_usd_month),
-            positions_left=v.positions_left,
-            provides_food=v.provides_food,
-            provides_room=v.provides_room,
-            min_age=v.min_age,
-            night_shift=v.night_shift,
-            hires_from_track=v.hires_from_track.code if v.hires_from_track else None,
-            is_open=v.status == "open",
+            id=vacancy_id,
+            employer_id=employer_id,
+            employer_name=employer_name,
+            employer_status=vetting,
+            occupation=occupation,
+            town=town,
+            pay_usd_month=float(pay),
+            positions_left=max(positions - filled, 0),
+            provides_food=food,
+            provides_room=room,
+            min_age=min_age,
+            night_shift=night,
+            hires_from_track=track_code,
+            is_open=status == "open",
         )
-        for v in rows
+        for (
+            vacancy_id,
+            employer_id,
+            employer_name,
+            vetting,
+            occupation,
+            town,
+            pay,
+            positions,
+            filled,
+            food,
+            room,
+            min_age,
+            night,
+            track_code,
+            status,
+        ) in session.execute(offerable(stmt))
     ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TypeVarTuple
 
 from flask import current_app, has_app_context
 from sqlalchemy import Select, or_, select
@@ -20,6 +20,8 @@ from api.models import Employer, Occupation, Town, Track, Vacancy
 from api.models.base import utcnow
 from api.pagination import paginate
 from training_catalog import risk_approval_violation, vacancy_law_violations
+
+Ts = TypeVarTuple("Ts")
 
 DEFAULT_KHR_PER_USD = 4100.0
 DEFAULT_WORKING_DAYS_PER_MONTH = 26.0
@@ -181,7 +183,7 @@ def _vacancies_visible_to(principal: Principal) -> Select[Vacancy]:
     return stmt
 
 
-def offerable(stmt: Select[Vacancy]) -> Select[Vacancy]:
+def offerable(stmt: Select[*Ts]) -> Select[*Ts]:
     """Drop exploitation-risk vacancies of employers without an admin's approval.
 
     Checked when a vacancy is written too; this also covers an approval withdrawn later.
