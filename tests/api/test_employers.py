@@ -456,3 +456,34 @@ def test_pay_uses_the_current_published_season_when_there_is_one(
     vacancy = post_vacancy(client, vetted_employer, pay=40000, pay_unit="day", currency="KHR")
     expected = 40000 * current.working_days_per_month / current.khr_per_usd
     assert vacancy["pay_usd_month"] == pytest.approx(expected, abs=0.01)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/vacancies/99999999999999999999",
+        "/api/v1/employers/99999999999999999999",
+    ],
+)
+def test_an_id_beyond_any_row_is_404(client, counsellor, url) -> None:
+    assert_problem(client.get(url, headers=counsellor), 404)
+
+
+@pytest.mark.parametrize(
+    ("path", "value"),
+    [
+        ("/api/v1/tracks", 5),
+        ("/api/v1/tracks", [1]),
+        ("/api/v1/vacancies", "abc"),
+        ("/api/v1/vacancies", {"a": 1}),
+        ("/api/v1/vacancies", True),
+        ("/api/v1/vacancies", 2**70),
+        ("/api/v1/employers", 1.5),
+    ],
+)
+def test_a_cursor_of_the_wrong_type_is_400(client, counsellor, path, value) -> None:
+    import base64
+    import json
+
+    cursor = base64.urlsafe_b64encode(json.dumps(value).encode()).decode().rstrip("=")
+    assert_problem(client.get(f"{path}?cursor={cursor}", headers=counsellor), 400)
