@@ -138,7 +138,8 @@ def list_tracks(
 
 
 def _track_by_code(session: Session, code: str) -> Track:
-    track = session.scalar(select(Track).where(Track.code == code))
+    # A code with a NUL cannot exist, and PostgreSQL would refuse to compare it.
+    track = None if "\x00" in code else session.scalar(select(Track).where(Track.code == code))
     if track is None:
         raise NotFound(f"There is no track with code {code!r}.")
     return track

@@ -250,3 +250,12 @@ def test_the_openapi_document_describes_tracks_and_vacancies(client) -> None:
     assert "requestBody" in spec["paths"]["/api/v1/vacancies/{vacancy_id}"]["patch"]
     for path in ("/api/v1/tracks/{code}", "/api/v1/employers/{employer_id}/vetting"):
         assert path in spec["paths"]
+
+
+def test_a_nul_character_is_bad_input_not_a_server_error(client, session, surveyor) -> None:
+    body = assert_problem(create(client, surveyor, name="Sewing\u0000"), 422)
+    assert body["errors"][0]["field"] == "name"
+    assert_problem(create(client, surveyor, town="S\u0000"), 422)
+    assert track_count(session) == 0
+    assert_problem(client.get("/api/v1/tracks/a%00b", headers=surveyor), 404)
+    assert_problem(client.get("/api/v1/tracks?town=%00", headers=surveyor), 422)

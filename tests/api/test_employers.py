@@ -487,3 +487,18 @@ def test_a_cursor_of_the_wrong_type_is_400(client, counsellor, path, value) -> N
 
     cursor = base64.urlsafe_b64encode(json.dumps(value).encode()).decode().rstrip("=")
     assert_problem(client.get(f"{path}?cursor={cursor}", headers=counsellor), 400)
+
+
+def test_a_nul_character_in_an_employer_or_vacancy_is_422(
+    client, session, employer, vetted_employer, counsellor
+) -> None:
+    other = client.post(
+        "/api/v1/employers", json={"name": "A\u0000B", "town": "SVR"}, headers=employer
+    )
+    assert_problem(other, 422)
+    response = client.post(
+        "/api/v1/vacancies", json=vacancy_body(description="x\u0000"), headers=vetted_employer
+    )
+    assert assert_problem(response, 422)["errors"][0]["field"] == "description"
+    assert vacancy_count(session) == 0
+    assert_problem(client.get("/api/v1/vacancies?occupation=%00", headers=counsellor), 422)
