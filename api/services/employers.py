@@ -9,6 +9,7 @@ from typing import Any, TypeVarTuple
 
 from flask import current_app, has_app_context
 from sqlalchemy import Select, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -93,26 +94,31 @@ def own_employer(session: Session, principal: Principal) -> Employer | None:
 
 def register_employer(session: Session, principal: Principal, data: Mapping[str, Any]) -> Employer:
     """Create the caller's employer profile, pending vetting (one per organisation)."""
-    with unit_of_work(session):
-        if own_employer(session, principal) is not None:
-            raise Conflict(
-                f"{principal.org_name!r} already has an employer profile: one per organisation."
+    try:
+        with unit_of_work(session):
+            if own_employer(session, principal) is not None:
+                raise Conflict(
+                    f"{principal.org_name!r} already has an employer profile: one per organisation."
+                )
+            if session.get(Town, data["town"]) is None:
+                raise Unprocessable(
+                    "The employer names an unknown town.",
+                    [{"field": "town", "message": f"unknown town code {data['town']!r}"}],
+                )
+            employer = Employer(
+                org_id=principal.org_id,
+                name=data["name"],
+                town=data["town"],
+                sector=data.get("sector", ""),
+                contact=data.get("contact", ""),
+                vetting="pending",
             )
-        if session.get(Town, data["town"]) is None:
-            raise Unprocessable(
-                "The employer names an unknown town.",
-                [{"field": "town", "message": f"unknown town code {data['town']!r}"}],
-            )
-        employer = Employer(
-            org_id=principal.org_id,
-            name=data["name"],
-            town=data["town"],
-            sector=data.get("sector", ""),
-            contact=data.get("contact", ""),
-            vetting="pending",
-        )
-        session.add(employer)
-        session.flush()
+            session.add(employer)
+            session.flush()
+    except IntegrityError as exc:  # the same organisation registered meanwhile
+        raise Conflict(
+            f"{principal.org_name!r} already has an employer profile: one per organisation."
+        ) from exc
     return employer
 
 
