@@ -502,3 +502,15 @@ def test_a_nul_character_in_an_employer_or_vacancy_is_422(
     assert assert_problem(response, 422)["errors"][0]["field"] == "description"
     assert vacancy_count(session) == 0
     assert_problem(client.get("/api/v1/vacancies?occupation=%00", headers=counsellor), 422)
+
+
+def test_sample_organisations_act_through_their_own_tokens(runner, client, token, auth) -> None:
+    assert runner.invoke(args=["load-sample"]).exit_code == 0
+    garage = auth(token("employer", org="Golden Wheel Garage (sample)"))
+    own = client.get("/api/v1/vacancies", headers=garage).get_json()["items"]
+    assert {v["employer"]["name"] for v in own} == {"Golden Wheel Garage"}
+    ngo = auth(token("surveyor", org="Svay Rieng Shelter Workshop (sample)"))
+    changed = client.patch("/api/v1/tracks/sewing-svr", json={"seats": 24}, headers=ngo)
+    assert changed.get_json()["seats_available"] == 24
+    other = client.patch("/api/v1/tracks/beauty-salon-srp", json={"seats": 24}, headers=ngo)
+    assert_problem(other, 403)
