@@ -239,7 +239,18 @@ def get_vacancy(vacancy_id: int) -> tuple[Vacancy, dict[str, str]]:
 
 @blp.patch("/vacancies/<int:vacancy_id>")
 @blp.arguments(VacancyPatch)
-@blp.response(200, VacancySchema)
+@blp.response(200, VacancySchema, headers={"ETag": {"schema": {"type": "string"}}})
+@blp.doc(
+    parameters=[
+        {
+            "in": "header",
+            "name": "If-Match",
+            "required": True,
+            "schema": {"type": "string"},
+            "description": "The version you read (its ETag); stale: 409, missing: 428",
+        }
+    ]
+)
 @require_roles("employer", "admin")
 def update_vacancy(body: dict[str, Any], vacancy_id: int) -> tuple[Vacancy, dict[str, str]]:
     """Change your vacancy; send If-Match with the version you read (stale: 409)."""

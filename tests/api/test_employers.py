@@ -514,3 +514,9 @@ def test_sample_organisations_act_through_their_own_tokens(runner, client, token
     assert changed.get_json()["seats_available"] == 24
     other = client.patch("/api/v1/tracks/beauty-salon-srp", json={"seats": 24}, headers=ngo)
     assert_problem(other, 403)
+
+
+def test_the_openapi_document_asks_for_if_match(client) -> None:
+    spec = client.get("/api/v1/openapi.json").get_json()
+    patch = spec["paths"]["/api/v1/vacancies/{vacancy_id}"]["patch"]
+    assert any(p["name"] == "If-Match" and p["in"] == "header" for p in patch["parameters"])
