@@ -65,11 +65,11 @@ def reserved_seats(session: Session, track_ids: Iterable[int] | None = None) -> 
     return {int(track_id): int(count) for track_id, count in session.execute(stmt).all()}
 
 
-def seats_available(track: Track, reserved: Mapping[int, int]) -> int:
-    """Seats minus reservations for the next start; no scheduled intake offers no seat."""
-    if track.next_start is None:
+def seats_available(seats: int, next_start: date | None, reserved: int) -> int:
+    """Seats minus those reserved for the next start; no scheduled intake offers no seat."""
+    if next_start is None:
         return 0
-    return max(track.seats - reserved.get(track.id, 0), 0)
+    return max(seats - reserved, 0)
 
 
 def employer_commitments(session: Session, track_ids: Iterable[int]) -> dict[int, list[int]]:
@@ -106,7 +106,7 @@ def _views(session: Session, tracks: Sequence[Track]) -> list[dict[str, Any]]:
             "duration_months": t.duration_months,
             "duration_class": duration_class(t.duration_months),
             "seats": t.seats,
-            "seats_available": seats_available(t, reserved),
+            "seats_available": seats_available(t.seats, t.next_start, reserved.get(t.id, 0)),
             "next_start": t.next_start,
             "cost_usd": round(t.cost_usd, 2),
             "min_age": t.min_age,
@@ -341,7 +341,7 @@ def load_catalog(session: Session) -> tc.Catalog:
             occupations=tuple(occupations_of.get(track_id, ())),
             duration_months=months,
             seats=seats,
-            seats_available=0 if start is None else max(seats - reserved.get(track_id, 0), 0),
+            seats_available=seats_available(seats, start, reserved.get(track_id, 0)),
             next_start=start,
             cost_usd=float(cost),
             min_age=min_age,

@@ -259,3 +259,14 @@ def test_a_nul_character_is_bad_input_not_a_server_error(client, session, survey
     assert track_count(session) == 0
     assert_problem(client.get("/api/v1/tracks/a%00b", headers=surveyor), 404)
     assert_problem(client.get("/api/v1/tracks?town=%00", headers=surveyor), 422)
+
+
+def test_a_catalog_rule_error_is_a_422_problem(app) -> None:
+    from training_catalog import literacy_meets
+
+    @app.get("/catalog-rule")
+    def catalog_rule():
+        return {"meets": literacy_meets("fluent", "basic")}
+
+    body = assert_problem(app.test_client().get("/catalog-rule"), 422)
+    assert "fluent" in body["detail"]
