@@ -248,7 +248,7 @@ def _occupation(row: Occupation) -> tc.Occupation:
     )
 
 
-def _check_vacancy(
+def vacancy_problems(
     session: Session, employer: Employer, values: Mapping[str, Any]
 ) -> tuple[list[dict[str, Any]], Track | None]:
     """Every problem of a vacancy's values (references, counts, the law), and its track."""
@@ -299,7 +299,7 @@ def create_vacancy(session: Session, principal: Principal, data: Mapping[str, An
                 "Register your employer profile (POST /api/v1/employers) before posting vacancies."
             )
         values = {**data, "positions_filled": 0}
-        errors, track = _check_vacancy(session, employer, values)
+        errors, track = vacancy_problems(session, employer, values)
         if errors:
             raise Unprocessable("The vacancy cannot be posted as it stands.", errors)
         vacancy = Vacancy(employer_id=employer.id, hires_from_track_id=track.id if track else None)
@@ -339,7 +339,7 @@ def update_vacancy(
                     headers={"ETag": etag(vacancy.version)},
                 )
             values = {**_current_values(vacancy), **changes}
-            errors, track = _check_vacancy(session, vacancy.employer, values)
+            errors, track = vacancy_problems(session, vacancy.employer, values)
             if errors:
                 raise Unprocessable("The vacancy cannot be changed that way.", errors)
             pay_changed = any(
