@@ -520,3 +520,67 @@ def test_the_openapi_document_asks_for_if_match(client) -> None:
     spec = client.get("/api/v1/openapi.json").get_json()
     patch = spec["paths"]["/api/v1/vacancies/{vacancy_id}"]["patch"]
     assert any(p["name"] == "If-Match" and p["in"] == "header" for p in patch["parameters"])
+
+
+def test_counsellors_see_exactly_the_offerable_vacancies_of_every_kind(
+    client, session, token, auth, counsellor
+) -> None:
+    """Every combination of vetting, risk approval, status and room left, at once."""
+    from itertools import product
+
+    from api.models import Organisation
+    from api.services.catalog import load_vacancies
+
+    kinds = [(s, False) for s in ("pending", "vetted", "rejected", "suspended")]
+    kinds.append(("vetted", True))
+    # tokens first: each is written in its own transaction
+    tokens = {f"Employer {n}": auth(token("employer", org=f"Employer {n}")) for n in range(5)}
+    expected, own = set(), {}
+    for n, (vetting, approved) in enumerate(kinds):
+        org_name = f"Employer {n}"
+        headers = tokens[org_name]
+        org_id = session.scalar(select(Organisation.id).where(Organisation.name == org_name))
+        employer = Employer(
+            org_id=org_id, name=org_name, town="SRP", vetting=vetting, approved_for_risk=approved
+        )
+        session.add(employer)
+        session.flush()
+        own[org_name] = (headers, set())
+        for status, full, occupation in product(
+            ("open", "closed"), (False, True), ("5131", "4212")
+        ):
+            vacancy = Vacancy(
+                employer_id=employer.id,
+                occupation=occupation,  # 4212 casino work carries an exploitation risk
+                town="SRP",
+                pay=200,
+                pay_unit="month",
+                currency="USD",
+                pay_usd_month=200,
+                positions=2,
+                positions_filled=2 if full else 1,
+                status=status,
+                min_age=18,
+            )
+            session.add(vacancy)
+            session.flush()
+            own[org_name][1].add(vacancy.id)
+            risky_unapproved = occupation == "4212" and not approved
+            if vetting == "vetted" and status == "open" and not full and not risky_unapproved:
+                expected.add(vacancy.id)
+    session.commit()
+
+    def ids(headers):
+        page = client.get("/api/v1/vacancies?limit=500", headers=headers).get_json()
+        return {v["id"] for v in page["items"]}
+
+    assert ids(counsellor) == expected and len(expected) == 3
+    for headers, theirs in own.values():
+        assert ids(headers) == theirs
+    engine_ids = {v.id for v in load_vacancies(session)}
+    hidden_risk = {
+        v.id
+        for v in session.scalars(select(Vacancy).join(Employer))
+        if v.occupation == "4212" and not v.employer.approved_for_risk
+    }
+    assert engine_ids == set().union(*(t for _, t in own.values())) - hidden_risk
