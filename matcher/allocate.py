@@ -1,0 +1,587 @@
+"""Cohort allocation of scarce training seats (issue 6).
+
+A shelter allocates a whole cohort at once: each survivor gets at most one track, no
+track more survivors than its free seats, as many survivors as possible get a seat,
+and among those allocations the total score is the largest possible. The problem is
+solved exactly as a min-cost maximum flow with OR-tools' ``SimpleMinCostFlow``::
+
+    source --1--> survivor i --1, cost c[i, j]--> track j --seats[j]--> sink
+
+``solve_max_flow_with_min_cost`` first finds the largest flow (the most survivors
+seated; a survivor is left out only when no allowed seat remains for them in every
+maximum allocation) and then the cheapest flow of that size. That is the two-stage
+rule of the issue without a "large bonus" constant that would eat into the integer
+range.
+
+Public API
+----------
+``allocate(scores, seats, *, arrival_order=None, preference_ranks=None, progress=None)``
+    The optimal :class:`Allocation`, with its statistics and those of the status quo.
+``status_quo(scores, seats, arrival_order=None, preference_ranks=None)``
+    Seats filled in arrival order, each survivor taking their best free seat.
+``explain(allocation, scores, seats, preference_ranks=None)``
+    One :class:`Explanation` per survivor (structured data plus ``sentence(codes)``).
+``AllocationInputError``
+    Bad arrays (shape, infinities, negative seats, bad arrival order).
+
+Indices are positions in the ``scores`` rows (survivors) and columns (tracks); the
+caller maps them to survivor ids and track codes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from matcher._allocate_flow import (
+    MAX_FLOW_COST,
+    build_and_solve,
+    candidate_tracks,
+    is_optimal_in_full_graph,
+)
+
+__all__ = [
+    "SCORE_SCALE",
+    "Allocation",
+    "AllocationInputError",
+    "AllocationStats",
+    "Explanation",
+    "Missed",
+    "allocate",
+    "explain",
+    "status_quo",
+    "wish_ranks",
+]
+
+Progress = Callable[[str, float], None]
+
+#: Float scores are rounded to multiples of ``1 / SCORE_SCALE`` before solving.
+SCORE_SCALE = 10**6
+
+# Candidate pruning: each survivor first offers the solver only their PRUNE_K best
+# tracks; below PRUNE_MIN_TRACKS tracks the whole graph is small enough to solve as is.
+PRUNE_K = 12
+PRUNE_MIN_TRACKS = 40
+
+
+class AllocationInputError(ValueError):
+    """The arrays given to the allocation are malformed (the message says how)."""
+
+
+@dataclass(frozen=True)
+class AllocationStats:
+    """Figures a counsellor compares between the optimum and the status quo.
+
+    ``first_choice`` and ``top_two`` count assigned survivors whose track is their
+    most wanted (rank 1) or one of their two most wanted (rank <= 2), by the ranks of
+    :func:`wish_ranks`.
+    """
+
+    assigned: int
+    unassigned: int
+    first_choice: int
+    top_two: int
+    total_score: float
+
+
+@dataclass(frozen=True)
+class Allocation:
+    """An allocation of a cohort to tracks.
+
+    Attributes
+    ----------
+    track_of : ndarray of int, shape (N,)
+        The track index given to each survivor, or -1 for none.
+    total_score : float
+        Sum of the scores of the assigned pairs (the input scores, not rounded).
+    stats : AllocationStats
+        Figures of this allocation.
+    status_quo : AllocationStats or None
+        The same figures for seats filled in arrival order (None on the status-quo
+        allocation itself).
+    proof : str
+        How optimality was established: ``"full"`` (the whole graph was solved),
+        ``"pruned"`` (a pruned graph was solved and its optimum proved optimal for
+        the whole graph), or ``"greedy"`` (the status quo; not an optimum).
+    """
+
+    track_of: NDArray[np.int64]
+    total_score: float
+    stats: AllocationStats
+    status_quo: AllocationStats | None = None
+    proof: str = "full"
+
+
+@dataclass(frozen=True)
+class Missed:
+    """A track a survivor ranks above the one they got, and why they did not get it.
+
+    ``reason`` is one of
+
+    - ``"excluded"``: a hard rule forbids the pair (the score is NaN);
+    - ``"no_seats"``: the track has no seat available this intake;
+    - ``"full"``: every seat went to other survivors, listed in ``holders`` with
+      their scores for the track in ``holder_scores`` (best first);
+    - ``"lower_score"``: seats remained, but the survivor's score there is lower
+      than for the track they got (only for a stated wish ranked higher).
+    """
+
+    track: int
+    rank: int
+    score: float
+    reason: str
+    seats: int
+    holders: tuple[int, ...] = ()
+    holder_scores: tuple[float, ...] = ()
+
+    def sentence(self, track_codes: Sequence[str], *, digits: int = 2) -> str:
+        """One line such as ``"beauty-salon-srp: 2 seats, both given to ..."``."""
+        code = track_codes[self.track]
+        if self.reason == "excluded":
+            return f"{code}: not allowed for this survivor by a hard rule"
+        if self.reason == "no_seats":
+            return f"{code}: no seat available this intake"
+        if self.reason == "lower_score":
+            return f"{code}: seats remain, but the survivor scores lower there ({self.score:.{digits}f})"
+        listed = ", ".join(f"{s:.{digits}f}" for s in self.holder_scores)
+        n = self.seats
+        given = "given" if n == 1 else ("both given" if n == 2 else f"all {n} given")
+        noun = "seat" if n == 1 else "seats"
+        whom = "a survivor" if n == 1 else "survivors"
+        if all(s > self.score for s in self.holder_scores):
+            why = "who scores higher for it" if n == 1 else "who score higher for it"
+            return f"{code}: {n} {noun}, {given} to {whom} {why} ({listed})"
+        return (
+            f"{code}: {n} {noun}, {given} to other survivors ({listed}); the cohort as "
+            f"a whole seats more people or scores higher that way"
+        )
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """Why a survivor got the track they got.
+
+    ``track`` is -1 and ``score``/``rank`` are None when the survivor got no seat;
+    ``missed`` lists every track ranked above the one they got (all their ranked
+    tracks when they got none), best ranked first.
+    """
+
+    survivor: int
+    track: int
+    score: float | None
+    rank: int | None
+    missed: tuple[Missed, ...]
+
+    def sentence(self, track_codes: Sequence[str], *, digits: int = 2) -> str:
+        """A short paragraph for the counsellor, built from the structured data."""
+        if self.track < 0:
+            head = "No seat: every allowed track is full."
+        else:
+            where = f"{track_codes[self.track]} (score {self.score:.{digits}f}"
+            where += f", wish {self.rank})" if self.rank is not None else ")"
+            head = f"Given {where}."
+        lines = [m.sentence(track_codes, digits=digits) for m in self.missed]
+        return " ".join([head, *lines])
+
+
+# --------------------------------------------------------------------------- checks
+
+
+def _check_inputs(
+    scores: NDArray[np.float64] | NDArray[np.int64],
+    seats: NDArray[np.int64],
+    arrival_order: NDArray[np.int64] | None,
+    preference_ranks: NDArray[np.int64] | None,
+) -> tuple[NDArray[np.float64], NDArray[np.int64], NDArray[np.int64], NDArray[np.int64] | None]:
+    sc = np.asarray(scores, dtype=np.float64)
+    if sc.ndim != 2:
+        raise AllocationInputError(f"scores must be 2-D (survivors x tracks), got {sc.ndim}-D")
+    n, m = sc.shape
+    if np.isinf(sc).any():
+        raise AllocationInputError("scores must be finite numbers or NaN (excluded pairs)")
+    st = np.asarray(seats)
+    if st.shape != (m,):
+        raise AllocationInputError(f"seats must have shape ({m},), got {st.shape}")
+    if not np.issubdtype(st.dtype, np.integer):
+        if not np.all(np.isfinite(st)) or not np.all(st == np.round(st)):
+            raise AllocationInputError("seats must be whole numbers")
+    st = st.astype(np.int64)
+    if (st < 0).any():
+        raise AllocationInputError("seats must be >= 0")
+    if arrival_order is None:
+        order = np.arange(n, dtype=np.int64)
+    else:
+        order = np.asarray(arrival_order, dtype=np.int64)
+        if order.shape != (n,) or not np.array_equal(np.sort(order), np.arange(n)):
+            raise AllocationInputError(
+                "arrival_order must be a permutation of the survivor indices 0..N-1"
+            )
+    ranks = None
+    if preference_ranks is not None:
+        ranks = np.asarray(preference_ranks, dtype=np.int64)
+        if ranks.shape != (n, m):
+            raise AllocationInputError(f"preference_ranks must have shape ({n}, {m})")
+    return sc, st, order, ranks
+
+
+def wish_ranks(
+    scores: NDArray[np.float64], preference_ranks: NDArray[np.int64] | None = None
+) -> NDArray[np.int64]:
+    """Each survivor's rank of each track (1 = most wanted; 0 = not ranked).
+
+    Without ``preference_ranks`` a survivor ranks their allowed tracks by score,
+    equal scores sharing a rank (1, 2, 2, 4); excluded tracks get 0. With it, the
+    stated ranks are used as given (values <= 0 mean not ranked).
+    """
+    sc = np.asarray(scores, dtype=np.float64)
+    pr = None if preference_ranks is None else np.asarray(preference_ranks, dtype=np.int64)
+    return _ranks(sc, pr)
+
+
+def _fast_wish_ranks(sc: NDArray[np.float64], allowed: NDArray[np.bool_]) -> NDArray[np.int64]:
+    """Vectorised competition ranks by score (same result as :func:`wish_ranks`)."""
+    n, m = sc.shape
+    filled = np.where(allowed, sc, -np.inf)
+    order = np.argsort(-filled, axis=1, kind="stable")
+    srt = np.take_along_axis(filled, order, axis=1)
+    pos = np.broadcast_to(np.arange(m, dtype=np.int64), (n, m))
+    # A tied run shares the position of its first member.
+    new_run = np.ones((n, m), dtype=bool)
+    new_run[:, 1:] = srt[:, 1:] != srt[:, :-1]
+    first = np.maximum.accumulate(np.where(new_run, pos, 0), axis=1)
+    ranks = np.empty((n, m), dtype=np.int64)
+    np.put_along_axis(ranks, order, first + 1, axis=1)
+    return np.where(allowed, ranks, 0)
+
+
+def _ranks(sc: NDArray[np.float64], pr: NDArray[np.int64] | None) -> NDArray[np.int64]:
+    if pr is not None:
+        return np.where(pr > 0, pr, 0)
+    return _fast_wish_ranks(sc, ~np.isnan(sc))
+
+
+def _stats(
+    track_of: NDArray[np.int64], sc: NDArray[np.float64], ranks: NDArray[np.int64]
+) -> AllocationStats:
+    got = track_of >= 0
+    rows = np.flatnonzero(got)
+    r = ranks[rows, track_of[rows]]
+    return AllocationStats(
+        assigned=int(got.sum()),
+        unassigned=int((~got).sum()),
+        first_choice=int((r == 1).sum()),
+        top_two=int(((r >= 1) & (r <= 2)).sum()),
+        total_score=float(sc[rows, track_of[rows]].sum()),
+    )
+
+
+# --------------------------------------------------------------------------- integer costs
+
+
+def _integer_weights(sc: NDArray[np.float64], allowed: NDArray[np.bool_]) -> NDArray[np.int64]:
+    """Scores as integers: exact for whole numbers, else rounded to 1e-6.
+
+    Rounding changes each pair's score by at most 0.5e-6, so any allocation's total
+    moves by at most N * 0.5e-6, and the allocation found is within N * 1e-6 of the
+    true optimum. When the scores carry at most six decimals (the engine's scores
+    are rounded for display), the scaled problem is the same problem and the
+    optimum is exact.
+    """
+    vals = np.where(allowed, sc, 0.0)
+    if np.all(vals == np.round(vals)) and np.abs(vals).max(initial=0.0) <= 2**40:
+        return vals.astype(np.int64)
+    return np.round(vals * SCORE_SCALE).astype(np.int64)
+
+
+def _costs(
+    weights: NDArray[np.int64],
+    allowed: NDArray[np.bool_],
+    ranks_for_ties: NDArray[np.int64],
+    n_nodes: int,
+) -> tuple[NDArray[np.int64], int]:
+    """Arc costs ``-(w * T + e)`` with a tie-breaking term ``e`` that never wins.
+
+    ``e[i, j] = M - rank`` (0..M-1) rewards giving survivors tracks higher in their
+    own order. ``T = N * (M - 1) + 1`` exceeds the largest possible sum of ``e``
+    over an allocation, so a difference of one score unit always outweighs every
+    tie-break: the optimum of the perturbed problem is an optimum of the scores.
+    If that would overflow the solver's integer range, ``e`` is dropped (T = 1)
+    and ties rest on the solver's determinism alone.
+    """
+    n, m = weights.shape
+    wmax = int(np.abs(weights).max(initial=0))
+    tie = n * max(m - 1, 0) + 1
+    if (wmax * tie + m) * (n_nodes + 1) >= MAX_FLOW_COST:
+        tie = 1
+    if (wmax * tie + m) * (n_nodes + 1) >= MAX_FLOW_COST:
+        raise AllocationInputError("scores are too large for an exact integer solve")
+    costs = -weights * tie
+    if tie > 1:
+        r = np.where(ranks_for_ties > 0, ranks_for_ties, m)
+        costs -= m - r
+    return np.where(allowed, costs, 0), tie
+
+
+def _tie_ranks(
+    sc: NDArray[np.float64], allowed: NDArray[np.bool_], pr: NDArray[np.int64] | None
+) -> NDArray[np.int64]:
+    """A survivor's order of tracks used only to break ties.
+
+    Stated wishes first (by their rank), then the unranked allowed tracks by score.
+    """
+    by_score = _fast_wish_ranks(sc, allowed)
+    if pr is None:
+        return by_score
+    # Stated ranks first; unranked allowed tracks after every stated one, by score.
+    combined = np.where(pr > 0, pr, pr.max(initial=0) + by_score).astype(np.float64)
+    return _fast_wish_ranks(-combined, allowed)
+
+
+# --------------------------------------------------------------------------- public
+
+
+def status_quo(
+    scores: NDArray[np.float64] | NDArray[np.int64],
+    seats: NDArray[np.int64],
+    arrival_order: NDArray[np.int64] | None = None,
+    *,
+    preference_ranks: NDArray[np.int64] | None = None,
+    progress: Progress | None = None,
+) -> Allocation:
+    """Seats filled in arrival order, what shelters do today.
+
+    Each survivor, in ``arrival_order`` (default: row order), takes the still-free
+    allowed seat they rank best (their stated wish if ``preference_ranks`` is given,
+    else their highest score; equal choices go to the lower track index).
+
+    Parameters
+    ----------
+    scores : ndarray, shape (N, M)
+        Score per survivor and track; NaN where a hard rule excludes the pair.
+    seats : ndarray of int, shape (M,)
+        Seats available per track.
+    arrival_order : ndarray of int, shape (N,), optional
+        Survivor indices, first to arrive first.
+    preference_ranks : ndarray of int, shape (N, M), optional
+        Stated wishes, 1 = most wanted, <= 0 = not ranked.
+    progress : callable, optional
+        Called as ``progress("status_quo", fraction)``.
+
+    Returns
+    -------
+    Allocation
+        With ``proof == "greedy"`` and ``status_quo`` None.
+    """
+    sc, st, order, pr = _check_inputs(scores, seats, arrival_order, preference_ranks)
+    n, m = sc.shape
+    allowed = ~np.isnan(sc)
+    key = -_tie_ranks(sc, allowed, pr).astype(np.float64)  # higher = better
+    key[~allowed] = -np.inf
+    free = st.copy()
+    track_of = np.full(n, -1, dtype=np.int64)
+    step = max(1, n // 100)
+    for p, i in enumerate(order):
+        row = np.where(free > 0, key[i], -np.inf)
+        j = int(np.argmax(row))
+        if row[j] > -np.inf:
+            track_of[i] = j
+            free[j] -= 1
+        if progress is not None and (p % step == 0 or p == n - 1):
+            progress("status_quo", (p + 1) / n)
+    stats = _stats(track_of, sc, _ranks(sc, pr))
+    return Allocation(track_of, stats.total_score, stats, None, "greedy")
+
+
+def allocate(
+    scores: NDArray[np.float64] | NDArray[np.int64],
+    seats: NDArray[np.int64],
+    *,
+    arrival_order: NDArray[np.int64] | None = None,
+    preference_ranks: NDArray[np.int64] | None = None,
+    progress: Progress | None = None,
+    prune: bool | int = True,
+) -> Allocation:
+    """Allocate a cohort to tracks: most survivors seated, then the best total score.
+
+    Parameters
+    ----------
+    scores : ndarray, shape (N, M)
+        Score per survivor (row) and track (column), e.g. the engine's scores in
+        [0, 1]; NaN where a hard rule excludes the pair (never assigned).
+    seats : ndarray of int, shape (M,)
+        Seats available per track (>= 0).
+    arrival_order : ndarray of int, shape (N,), optional
+        Survivor indices in order of arrival (default: row order). Used by the
+        status quo, and as the order in which the solver's graph is built, so
+        that reordering the rows (with the same arrival order) changes nothing.
+    preference_ranks : ndarray of int, shape (N, M), optional
+        The survivors' stated wishes, 1 = most wanted, 0 or -1 = not ranked. Used
+        for ``first_choice``/``top_two`` and to break ties; without it each
+        survivor ranks tracks by their own scores.
+    progress : callable, optional
+        ``progress(stage, fraction)`` with stages ``"prepare"``, ``"solve"``,
+        ``"verify"``, ``"status_quo"``; each stage reaches 1.0.
+    prune : bool or int, default True
+        Offer the solver only each survivor's best tracks first, and keep that
+        solution only when it is proved optimal for the whole graph (see Notes).
+        True prunes cohorts with at least 40 tracks, starting from 12 candidates
+        per survivor; an int prunes any cohort, starting from that many.
+
+    Returns
+    -------
+    Allocation
+        ``track_of`` (-1 = no seat), ``total_score``, ``stats``, ``status_quo``.
+
+    Raises
+    ------
+    AllocationInputError
+        For malformed arrays (shape, infinite scores, negative seats, an arrival
+        order that is not a permutation).
+
+    Notes
+    -----
+    *Objective.* Lexicographic: first the number of survivors seated (the maximum
+    flow), then the total score (minimum cost among maximum flows). So a survivor
+    is unassigned only when seating them would unseat someone else.
+
+    *Integers.* Whole-number scores are used as they are; other scores are rounded
+    to multiples of 1e-6 (exact when they have at most six decimals, otherwise the
+    total is within N * 1e-6 of the optimum). Costs are ``-(w * T + e)`` where the
+    tie-break ``e`` (0..M-1) favours each survivor's more wanted tracks and
+    ``T = N * (M - 1) + 1`` is larger than any allocation's sum of ``e``, so it
+    only ever chooses between allocations with the same total.
+
+    *Reproducibility.* The graph is built in arrival order and the solver is
+    deterministic: the same input gives the same allocation on every run, and
+    permuting the rows together with ``arrival_order`` permutes the answer.
+
+    *Pruning.* With ``prune``, each survivor first offers only their best few
+    tracks. The pruned optimum is then checked against every allowed pair: node
+    potentials (shortest-path distances in the residual graph) must give no
+    omitted arc a negative reduced cost, and no augmenting path may exist in the
+    full graph. If either check fails, the candidate list is widened and finally
+    the whole graph is solved. ``Allocation.proof`` tells which happened.
+    """
+    sc, st, order, pr = _check_inputs(scores, seats, arrival_order, preference_ranks)
+    n, m = sc.shape
+
+    def report(stage: str, fraction: float) -> None:
+        if progress is not None:
+            progress(stage, fraction)
+
+    report("prepare", 0.0)
+    allowed = ~np.isnan(sc) & (st > 0)[None, :]
+    weights = _integer_weights(sc, allowed)
+    tie_ranks = _tie_ranks(sc, ~np.isnan(sc), pr)
+    costs, _ = _costs(weights, allowed, tie_ranks, n + m + 2)
+    del weights, tie_ranks
+    report("prepare", 1.0)
+
+    track_of: NDArray[np.int64] | None = None
+    proof = "full"
+    k = PRUNE_K if prune is True else int(prune)
+    if (prune is True and m >= PRUNE_MIN_TRACKS) or (prune is not True and prune > 0):
+        while track_of is None and 2 * k <= m:
+            cand = candidate_tracks(costs, allowed, k)
+            report("solve", 0.0)
+            trial = build_and_solve(cand, costs, st, order, m)
+            report("solve", 1.0)
+            report("verify", 0.0)
+            if is_optimal_in_full_graph(trial, cand, costs, allowed, st):
+                track_of, proof = trial, "pruned"
+            report("verify", 1.0)
+            k *= 2
+    if track_of is None:
+        report("solve", 0.0)
+        track_of = build_and_solve(None, costs, st, order, m, allowed=allowed)
+        report("solve", 1.0)
+    del costs
+
+    ranks = _ranks(sc, pr)
+    stats = _stats(track_of, sc, ranks)
+    sq = status_quo(sc, st, order, preference_ranks=pr, progress=progress)
+    return Allocation(track_of, stats.total_score, stats, sq.stats, proof)
+
+
+def explain(
+    allocation: Allocation,
+    scores: NDArray[np.float64] | NDArray[np.int64],
+    seats: NDArray[np.int64],
+    *,
+    preference_ranks: NDArray[np.int64] | None = None,
+    survivors: Sequence[int] | None = None,
+) -> list[Explanation]:
+    """Why each survivor got what they got.
+
+    Parameters
+    ----------
+    allocation : Allocation
+        From :func:`allocate` (or :func:`status_quo`) on the same arrays.
+    scores, seats, preference_ranks
+        As given to :func:`allocate`.
+    survivors : sequence of int, optional
+        Only explain these survivor indices (default: all, in row order).
+
+    Returns
+    -------
+    list of Explanation
+        For each survivor: the track got, its score and rank, and for every track
+        ranked above it (every ranked track when no seat was given) the reason it
+        was not given: ``excluded``, ``no_seats``, ``full`` (with the holders and
+        their scores, best first) or ``lower_score``.
+    """
+    sc, st, _, pr = _check_inputs(scores, seats, None, preference_ranks)
+    n, m = sc.shape
+    track_of = np.asarray(allocation.track_of, dtype=np.int64)
+    if track_of.shape != (n,):
+        raise AllocationInputError(f"allocation has {track_of.shape[0]} survivors, scores {n}")
+    ranks = _ranks(sc, pr)
+    holders_of: list[list[int]] = [[] for _ in range(m)]
+    for i in np.flatnonzero(track_of >= 0):
+        holders_of[int(track_of[i])].append(int(i))
+    out: list[Explanation] = []
+    for i in range(n) if survivors is None else survivors:
+        j = int(track_of[i])
+        got_rank = int(ranks[i, j]) if j >= 0 and ranks[i, j] > 0 else None
+        ranked = np.flatnonzero(ranks[i] > 0)
+        ranked = ranked[np.lexsort((ranked, ranks[i, ranked]))]
+        if j >= 0:
+            limit = got_rank if got_rank is not None else np.iinfo(np.int64).max
+            above = [int(t) for t in ranked if ranks[i, t] < limit and t != j]
+        else:
+            above = [int(t) for t in ranked]
+        missed = []
+        for t in above:
+            s = float(sc[i, t])
+            if np.isnan(s):
+                missed.append(Missed(t, int(ranks[i, t]), s, "excluded", int(st[t])))
+            elif st[t] == 0:
+                missed.append(Missed(t, int(ranks[i, t]), s, "no_seats", 0))
+            elif len(holders_of[t]) >= st[t]:
+                hs = sorted(holders_of[t], key=lambda h, t=t: (-sc[h, t], h))
+                missed.append(
+                    Missed(
+                        t,
+                        int(ranks[i, t]),
+                        s,
+                        "full",
+                        int(st[t]),
+                        tuple(hs),
+                        tuple(float(sc[h, t]) for h in hs),
+                    )
+                )
+            else:
+                missed.append(Missed(t, int(ranks[i, t]), s, "lower_score", int(st[t])))
+        out.append(
+            Explanation(
+                survivor=int(i),
+                track=j,
+                score=float(sc[i, j]) if j >= 0 else None,
+                rank=got_rank,
+                missed=tuple(missed),
+            )
+        )
+    return out
