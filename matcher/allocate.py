@@ -383,7 +383,7 @@ def status_quo(
     free = st.copy()
     track_of = np.full(n, -1, dtype=np.int64)
     step = max(1, n // 100)
-    for p, i in enumerate(order):
+    for p, i in enumerate(order if m else ()):
         row = np.where(free > 0, key[i], -np.inf)
         j = int(np.argmax(row))
         if row[j] > -np.inf:
