@@ -19,6 +19,8 @@ passes is an optimum of the full problem.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 from numpy.typing import NDArray
 from ortools.graph.python import min_cost_flow
@@ -30,54 +32,69 @@ _INF = 2**62
 _CHUNK = 1 << 21  # arcs (or matrix cells) handled per block, to bound temporary memory
 
 
-def candidate_tracks(
-    costs: NDArray[np.int64], allowed: NDArray[np.bool_], k: int
-) -> NDArray[np.int64]:
-    """Each survivor's ``k`` cheapest allowed tracks, sorted by index; -1 pads."""
+def candidate_mask(
+    costs: NDArray[np.int64],
+    allowed: NDArray[np.bool_],
+    seats: NDArray[np.int64],
+    k: int,
+    *,
+    prices: NDArray[np.int64] | None = None,
+    base: NDArray[np.bool_] | None = None,
+) -> NDArray[np.bool_]:
+    """The arcs offered to the solver: a boolean (N, M) mask within ``allowed``.
+
+    Each survivor's ``k`` most promising tracks: cheapest cost, or cheapest
+    ``cost - prices[j]`` (the order of reduced costs) once track prices are known.
+    The first time (no ``base``), also each track's ``seats + k`` best
+    survivors, so popular tracks cannot crowd everyone into the same few. Later
+    calls add to ``base``, so the graph only grows and keeps the last solution.
+    """
     n, m = costs.shape
     k = min(k, m)
-    out = np.empty((n, k), dtype=np.int64)
+    first_time = base is None
+    mask = np.zeros((n, m), dtype=bool) if base is None else base.copy()
     rows = max(1, _CHUNK // max(m, 1))
     for a in range(0, n, rows):
-        masked = np.where(allowed[a : a + rows], costs[a : a + rows], _INF)
-        idx = np.argpartition(masked, k - 1, axis=1)[:, :k] if k < m else np.tile(
-            np.arange(m), (masked.shape[0], 1)
-        )
-        ok = np.take_along_axis(masked, idx, axis=1) < _INF
-        idx = np.where(ok, idx, m)  # m sorts after every real track
-        idx.sort(axis=1)
-        out[a : a + rows] = np.where(idx < m, idx, -1)
-    return out
+        block = costs[a : a + rows]
+        if prices is not None:
+            block = block - prices[None, :]
+        masked = np.where(allowed[a : a + rows], block, _INF)
+        if k < m:
+            idx = np.argpartition(masked, k - 1, axis=1)[:, :k]
+            np.put_along_axis(mask[a : a + rows], idx, True, axis=1)
+        else:
+            mask[a : a + rows] = True
+    if first_time:
+        for j in range(m):
+            want = int(min(n, seats[j] + k))
+            if want == 0:
+                continue
+            col = np.where(allowed[:, j], costs[:, j], _INF)
+            top = np.argpartition(col, want - 1)[:want] if want < n else np.arange(n)
+            mask[top, j] = True
+    mask &= allowed
+    return mask
 
 
 def build_and_solve(
-    cand: NDArray[np.int64] | None,
+    arcs: NDArray[np.bool_],
     costs: NDArray[np.int64],
     seats: NDArray[np.int64],
     order: NDArray[np.int64],
-    m: int,
-    *,
-    allowed: NDArray[np.bool_] | None = None,
 ) -> NDArray[np.int64]:
-    """Solve max flow at min cost on the candidate arcs (or all ``allowed`` arcs).
+    """Solve max flow at min cost on the survivor-track pairs marked in ``arcs``.
 
     Returns the track index per survivor (-1 = none), in row (not arrival) order.
     """
-    n = costs.shape[0]
+    n, m = costs.shape
     source, sink = n + m, n + m + 1
     smcf = min_cost_flow.SimpleMinCostFlow()
     tails_all: list[NDArray[np.int32]] = []
     heads_all: list[NDArray[np.int32]] = []
-    rows = max(1, _CHUNK // max(m if cand is None else cand.shape[1], 1))
+    rows = max(1, _CHUNK // max(m, 1))
     for a in range(0, n, rows):
         ids = order[a : a + rows]
-        if cand is None:
-            assert allowed is not None
-            pp, jj = np.nonzero(allowed[ids])
-        else:
-            sub = cand[ids]
-            pp, kk = np.nonzero(sub >= 0)
-            jj = sub[pp, kk]
+        pp, jj = np.nonzero(arcs[ids])
         cc = costs[ids[pp], jj]
         tails = (pp + a).astype(np.int32)
         heads = (jj + n).astype(np.int32)
@@ -120,21 +137,17 @@ def build_and_solve(
     return track_of
 
 
-def _group_reduce(
-    values: NDArray[np.int64] | NDArray[np.bool_],
-    groups: NDArray[np.int64],
-    ufunc: np.ufunc,
-    n_groups: int,
-    fill: object,
-) -> NDArray[np.int64] | NDArray[np.bool_]:
-    """Row-wise ``ufunc`` reduction of ``values`` per group id; ``fill`` for empty groups."""
-    out = np.full((n_groups, values.shape[1]), fill, dtype=values.dtype)
+def _group_any(
+    values: NDArray[np.bool_], groups: NDArray[np.int64], n_groups: int
+) -> NDArray[np.bool_]:
+    """Row-wise logical OR of ``values`` per group id (False for empty groups)."""
+    out = np.zeros((n_groups, values.shape[1]), dtype=np.bool_)
     if groups.shape[0] == 0:
         return out
     srt = np.argsort(groups, kind="stable")
     g = groups[srt]
     starts = np.flatnonzero(np.r_[True, g[1:] != g[:-1]])
-    out[g[starts]] = ufunc.reduceat(values[srt], starts, axis=0)
+    out[g[starts]] = np.logical_or.reduceat(values[srt], starts, axis=0)
     return out
 
 
@@ -150,14 +163,27 @@ def _bellman_ford(w: NDArray[np.int64]) -> NDArray[np.int64] | None:
     return None
 
 
-def is_optimal_in_full_graph(
+@dataclass(frozen=True)
+class Verdict:
+    """Outcome of :func:`check_optimality`.
+
+    ``prices`` are the track potentials of the pruned residual graph (None when it
+    had a negative cycle, i.e. the pruned solve was not optimal even there).
+    """
+
+    optimal: bool
+    max_flow: bool
+    prices: NDArray[np.int64] | None
+
+
+def check_optimality(
     track_of: NDArray[np.int64],
-    cand: NDArray[np.int64],
+    arcs: NDArray[np.bool_],
     costs: NDArray[np.int64],
     allowed: NDArray[np.bool_],
     seats: NDArray[np.int64],
-) -> bool:
-    """True when the allocation found on the ``cand`` arcs is optimal for all arcs."""
+) -> Verdict:
+    """Whether the allocation found on the ``arcs`` pairs is optimal on all ``allowed``."""
     n, m = costs.shape
     s_node, t_node = m, m + 1
     assigned = track_of >= 0
@@ -166,45 +192,49 @@ def is_optimal_in_full_graph(
     own[rows] = costs[rows, track_of[rows]]
     load = np.bincount(track_of[rows], minlength=m)
     cap = np.minimum(seats, n)
-    has_arc = (cand >= 0).any(axis=1)
-
-    # Contracted residual graph of the pruned problem.
-    w = np.full((m + 2, m + 2), _INF, dtype=np.int64)
-    valid = (cand >= 0) & (cand != track_of[:, None]) & has_arc[:, None]
-    src = np.where(assigned, track_of, s_node)[:, None]
-    val = costs[np.arange(n)[:, None], np.maximum(cand, 0)] - own[:, None]
-    ii, kk = np.nonzero(valid)
-    np.minimum.at(w, (src[ii, 0], cand[ii, kk]), val[ii, kk])
-    np.minimum.at(w, (track_of[rows], s_node), -own[rows])
-    w[np.flatnonzero(load < cap), t_node] = 0
-    w[t_node, np.flatnonzero(load > 0)] = 0
-    d = _bellman_ford(w)
-    if d is None:
-        return False
-    pot = np.where(assigned, d[np.maximum(track_of, 0)] - own, d[s_node])
-
-    # Every allowed arc of the full graph must have a non-negative reduced cost.
     block = max(1, _CHUNK // max(m, 1))
-    for a in range(0, n, block):
-        b = min(a + block, n)
-        red = costs[a:b] + pot[a:b, None] - d[None, :m]
-        if (red[allowed[a:b]] < 0).any():
-            return False
 
-    # And the flow must be maximum: no augmenting path source -> sink in the full graph.
+    # The flow must be maximum: no augmenting path source -> sink in the full graph.
     reach_from = np.zeros((m + 2, m + 2), dtype=bool)
     free_rows = np.flatnonzero(~assigned & allowed.any(axis=1))
     if free_rows.shape[0]:
         reach_from[s_node, :m] = allowed[free_rows].any(axis=0)
     for a in range(0, rows.shape[0], block):
         r = rows[a : a + block]
-        reach_from[:m, :m] |= _group_reduce(allowed[r], track_of[r], np.logical_or, m, False)
+        reach_from[:m, :m] |= _group_any(allowed[r], track_of[r], m)
     reach_from[np.flatnonzero(load < cap), t_node] = True
     seen = np.zeros(m + 2, dtype=bool)
     seen[s_node] = True
     frontier = seen.copy()
     while frontier.any():
-        nxt = reach_from[frontier].any(axis=0) & ~seen
+        nxt: NDArray[np.bool_] = reach_from[frontier].any(axis=0) & ~seen
         seen |= nxt
         frontier = nxt
-    return not bool(seen[t_node])
+    is_max = not bool(seen[t_node])
+
+    # Contracted residual graph of the pruned problem.
+    w = np.full((m + 2, m + 2), _INF, dtype=np.int64)
+    src = np.where(assigned, track_of, s_node)
+    for a in range(0, n, block):
+        ii, jj = np.nonzero(arcs[a : a + block])
+        ii += a
+        keep = jj != track_of[ii]
+        ii, jj = ii[keep], jj[keep]
+        np.minimum.at(w, (src[ii], jj), costs[ii, jj] - own[ii])
+    np.minimum.at(w, (track_of[rows], s_node), -own[rows])
+    w[np.flatnonzero(load < cap), t_node] = 0
+    w[t_node, np.flatnonzero(load > 0)] = 0
+    d = _bellman_ford(w)
+    if d is None:
+        return Verdict(optimal=False, max_flow=is_max, prices=None)
+    prices = d[:m]
+    pot = np.where(assigned, d[np.maximum(track_of, 0)] - own, d[s_node])
+
+    # Every allowed arc of the full graph must have a non-negative reduced cost.
+    for a in range(0, n, block):
+        b = min(a + block, n)
+        red = costs[a:b] + pot[a:b, None] - d[None, :m]
+        if (red[allowed[a:b]] < 0).any():
+            return Verdict(optimal=False, max_flow=is_max, prices=prices)
+
+    return Verdict(optimal=is_max, max_flow=is_max, prices=prices)

@@ -39,8 +39,8 @@ from numpy.typing import NDArray
 from matcher._allocate_flow import (
     MAX_FLOW_COST,
     build_and_solve,
-    candidate_tracks,
-    is_optimal_in_full_graph,
+    candidate_mask,
+    check_optimality,
 )
 
 __all__ = [
@@ -63,8 +63,12 @@ SCORE_SCALE = 10**6
 
 # Candidate pruning: each survivor first offers the solver only their PRUNE_K best
 # tracks; below PRUNE_MIN_TRACKS tracks the whole graph is small enough to solve as is.
+# When the proof fails, the next round re-ranks candidates by the proof's prices,
+# up to PRUNE_ROUNDS rounds before the whole graph is solved.
 PRUNE_K = 12
 PRUNE_MIN_TRACKS = 40
+PRUNE_ROUNDS = 6
+_BLOCK = 1 << 21  # matrix cells handled per block, to bound temporary memory
 
 
 class AllocationInputError(ValueError):
@@ -145,7 +149,8 @@ class Missed:
         if self.reason == "no_seats":
             return f"{code}: no seat available this intake"
         if self.reason == "lower_score":
-            return f"{code}: seats remain, but the survivor scores lower there ({self.score:.{digits}f})"
+            score = f"{self.score:.{digits}f}"
+            return f"{code}: seats remain, but the survivor scores lower there ({score})"
         listed = ", ".join(f"{s:.{digits}f}" for s in self.holder_scores)
         n = self.seats
         given = "given" if n == 1 else ("both given" if n == 2 else f"all {n} given")
@@ -205,9 +210,10 @@ def _check_inputs(
     st = np.asarray(seats)
     if st.shape != (m,):
         raise AllocationInputError(f"seats must have shape ({m},), got {st.shape}")
-    if not np.issubdtype(st.dtype, np.integer):
-        if not np.all(np.isfinite(st)) or not np.all(st == np.round(st)):
-            raise AllocationInputError("seats must be whole numbers")
+    if not np.issubdtype(st.dtype, np.integer) and (
+        not np.all(np.isfinite(st)) or not np.all(st == np.round(st))
+    ):
+        raise AllocationInputError("seats must be whole numbers")
     st = st.astype(np.int64)
     if (st < 0).any():
         raise AllocationInputError("seats must be >= 0")
@@ -263,15 +269,36 @@ def _ranks(sc: NDArray[np.float64], pr: NDArray[np.int64] | None) -> NDArray[np.
     return _fast_wish_ranks(sc, ~np.isnan(sc))
 
 
+def _assigned_ranks(
+    track_of: NDArray[np.int64], sc: NDArray[np.float64], pr: NDArray[np.int64] | None
+) -> NDArray[np.int64]:
+    """Rank (as :func:`wish_ranks`) of the track each assigned survivor got, 0 = unranked.
+
+    Computed for the assigned pair only (no sort of the whole matrix).
+    """
+    rows = np.flatnonzero(track_of >= 0)
+    cols = track_of[rows]
+    if pr is not None:
+        r = pr[rows, cols]
+        return np.where(r > 0, r, 0)
+    out = np.empty(rows.shape[0], dtype=np.int64)
+    block = max(1, _BLOCK // max(sc.shape[1], 1))
+    for a in range(0, rows.shape[0], block):
+        rr, cc = rows[a : a + block], cols[a : a + block]
+        got = sc[rr, cc]
+        # NaN compares False: excluded tracks never count as better.
+        out[a : a + block] = 1 + (sc[rr] > got[:, None]).sum(axis=1)
+    return out
+
+
 def _stats(
-    track_of: NDArray[np.int64], sc: NDArray[np.float64], ranks: NDArray[np.int64]
+    track_of: NDArray[np.int64], sc: NDArray[np.float64], pr: NDArray[np.int64] | None
 ) -> AllocationStats:
-    got = track_of >= 0
-    rows = np.flatnonzero(got)
-    r = ranks[rows, track_of[rows]]
+    rows = np.flatnonzero(track_of >= 0)
+    r = _assigned_ranks(track_of, sc, pr)
     return AllocationStats(
-        assigned=int(got.sum()),
-        unassigned=int((~got).sum()),
+        assigned=int(rows.shape[0]),
+        unassigned=int(track_of.shape[0] - rows.shape[0]),
         first_choice=int((r == 1).sum()),
         top_two=int(((r >= 1) & (r <= 2)).sum()),
         total_score=float(sc[rows, track_of[rows]].sum()),
@@ -299,45 +326,34 @@ def _integer_weights(sc: NDArray[np.float64], allowed: NDArray[np.bool_]) -> NDA
 def _costs(
     weights: NDArray[np.int64],
     allowed: NDArray[np.bool_],
-    ranks_for_ties: NDArray[np.int64],
+    pr: NDArray[np.int64] | None,
     n_nodes: int,
-) -> tuple[NDArray[np.int64], int]:
-    """Arc costs ``-(w * T + e)`` with a tie-breaking term ``e`` that never wins.
+) -> NDArray[np.int64]:
+    """Arc costs: ``-w``, or ``-(w * T + e)`` when stated wishes break ties.
 
-    ``e[i, j] = M - rank`` (0..M-1) rewards giving survivors tracks higher in their
-    own order. ``T = N * (M - 1) + 1`` exceeds the largest possible sum of ``e``
-    over an allocation, so a difference of one score unit always outweighs every
-    tie-break: the optimum of the perturbed problem is an optimum of the scores.
-    If that would overflow the solver's integer range, ``e`` is dropped (T = 1)
-    and ties rest on the solver's determinism alone.
+    With ``preference_ranks``, ``e[i, j] = M - rank`` (0..M-1; 0 when unranked)
+    rewards giving survivors tracks higher in their stated wishes, and
+    ``T = N * (M - 1) + 1`` exceeds the largest possible sum of ``e`` over an
+    allocation, so one score unit always outweighs every tie-break: the optimum of
+    the perturbed problem is an optimum of the scores. Without stated wishes (or if
+    ``T`` would overflow the solver's integer range) the costs are the scores
+    themselves, which keeps the solver as fast as on the bare problem (a wider cost
+    range costs cost-scaling about 40 % more time), and ties rest on the
+    deterministic solver and the canonical graph.
     """
     n, m = weights.shape
     wmax = int(np.abs(weights).max(initial=0))
-    tie = n * max(m - 1, 0) + 1
+    tie = n * max(m - 1, 0) + 1 if pr is not None else 1
     if (wmax * tie + m) * (n_nodes + 1) >= MAX_FLOW_COST:
         tie = 1
-    if (wmax * tie + m) * (n_nodes + 1) >= MAX_FLOW_COST:
+    if (wmax + 1) * (n_nodes + 1) >= MAX_FLOW_COST:
         raise AllocationInputError("scores are too large for an exact integer solve")
-    costs = -weights * tie
+    costs = np.where(allowed, -weights, 0)
     if tie > 1:
-        r = np.where(ranks_for_ties > 0, ranks_for_ties, m)
-        costs -= m - r
-    return np.where(allowed, costs, 0), tie
-
-
-def _tie_ranks(
-    sc: NDArray[np.float64], allowed: NDArray[np.bool_], pr: NDArray[np.int64] | None
-) -> NDArray[np.int64]:
-    """A survivor's order of tracks used only to break ties.
-
-    Stated wishes first (by their rank), then the unranked allowed tracks by score.
-    """
-    by_score = _fast_wish_ranks(sc, allowed)
-    if pr is None:
-        return by_score
-    # Stated ranks first; unranked allowed tracks after every stated one, by score.
-    combined = np.where(pr > 0, pr, pr.max(initial=0) + by_score).astype(np.float64)
-    return _fast_wish_ranks(-combined, allowed)
+        assert pr is not None
+        costs *= tie
+        costs -= np.where(allowed & (pr > 0), np.clip(m - pr, 0, m - 1), 0)
+    return costs
 
 
 # --------------------------------------------------------------------------- public
@@ -376,23 +392,76 @@ def status_quo(
         With ``proof == "greedy"`` and ``status_quo`` None.
     """
     sc, st, order, pr = _check_inputs(scores, seats, arrival_order, preference_ranks)
-    n, m = sc.shape
-    allowed = ~np.isnan(sc)
-    key = -_tie_ranks(sc, allowed, pr).astype(np.float64)  # higher = better
-    key[~allowed] = -np.inf
-    free = st.copy()
-    track_of = np.full(n, -1, dtype=np.int64)
-    step = max(1, n // 100)
-    for p, i in enumerate(order if m else ()):
-        row = np.where(free > 0, key[i], -np.inf)
-        j = int(np.argmax(row))
-        if row[j] > -np.inf:
-            track_of[i] = j
-            free[j] -= 1
-        if progress is not None and (p % step == 0 or p == n - 1):
-            progress("status_quo", (p + 1) / n)
-    stats = _stats(track_of, sc, _ranks(sc, pr))
+    track_of = _greedy(sc, st, order, pr, progress)
+    stats = _stats(track_of, sc, pr)
     return Allocation(track_of, stats.total_score, stats, None, "greedy")
+
+
+def _best_free(
+    sc: NDArray[np.float64],
+    pr: NDArray[np.int64] | None,
+    ids: NDArray[np.int64],
+    free: NDArray[np.int64],
+) -> NDArray[np.int64]:
+    """Each survivor's best allowed track with a free seat (-1 = none)."""
+    by_score = np.where((free > 0)[None, :], sc[ids], np.nan)
+    allowed = ~np.isnan(by_score)
+    has = allowed.any(axis=1)
+    best = np.argmax(np.where(allowed, by_score, -np.inf), axis=1)
+    choice = np.where(has, best, -1)
+    if pr is not None:
+        rk = pr[ids]
+        wished = (rk > 0) & allowed
+        key = np.where(wished, -rk, np.iinfo(np.int64).min)
+        choice = np.where(wished.any(axis=1), np.argmax(key, axis=1), choice)
+    return choice.astype(np.int64)
+
+
+def _greedy(
+    sc: NDArray[np.float64],
+    seats: NDArray[np.int64],
+    order: NDArray[np.int64],
+    pr: NDArray[np.int64] | None,
+    progress: Progress | None,
+) -> NDArray[np.int64]:
+    """First come, first served, vectorised over blocks of arrivals.
+
+    A block of arrivals chooses at once against the current free seats; choices are
+    accepted in arrival order up to the first one whose track the earlier ones in
+    the block have just filled, and the next block starts there. The result is
+    exactly that of choosing one by one.
+    """
+    n, m = sc.shape
+    track_of = np.full(n, -1, dtype=np.int64)
+    if m == 0:
+        return track_of
+    free = seats.copy()
+    size, largest = 64, max(64, _BLOCK // m)
+    p = 0
+    while p < n:
+        ids = order[p : p + size]
+        choice = _best_free(sc, pr, ids, free)
+        taken = np.flatnonzero(choice >= 0)
+        c = choice[taken]
+        # How many earlier arrivals in this block chose the same track.
+        srt = np.argsort(c, kind="stable")
+        cs = c[srt]
+        first = np.ones(cs.shape[0], dtype=bool)
+        first[1:] = cs[1:] != cs[:-1]
+        run_start = np.maximum.accumulate(np.where(first, np.arange(cs.shape[0]), 0))
+        earlier = np.empty(cs.shape[0], dtype=np.int64)
+        earlier[srt] = np.arange(cs.shape[0]) - run_start
+        over = earlier >= free[c]
+        stop = int(taken[np.argmax(over)]) if over.any() else int(ids.shape[0])
+        ok = taken[taken < stop]
+        track_of[ids[ok]] = choice[ok]
+        free -= np.bincount(choice[ok], minlength=m)
+        p += stop
+        # Grow the block while nothing collides; shrink it where tracks fill up.
+        size = min(largest, 2 * size) if stop == ids.shape[0] else max(16, size // 2)
+        if progress is not None:
+            progress("status_quo", p / n)
+    return track_of
 
 
 def allocate(
@@ -474,34 +543,41 @@ def allocate(
 
     report("prepare", 0.0)
     allowed = ~np.isnan(sc) & (st > 0)[None, :]
-    weights = _integer_weights(sc, allowed)
-    tie_ranks = _tie_ranks(sc, ~np.isnan(sc), pr)
-    costs, _ = _costs(weights, allowed, tie_ranks, n + m + 2)
-    del weights, tie_ranks
+    costs = _costs(_integer_weights(sc, allowed), allowed, pr, n + m + 2)
     report("prepare", 1.0)
 
     track_of: NDArray[np.int64] | None = None
     proof = "full"
     k = PRUNE_K if prune is True else int(prune)
     if (prune is True and m >= PRUNE_MIN_TRACKS) or (prune is not True and prune > 0):
-        while track_of is None and 2 * k <= m:
-            cand = candidate_tracks(costs, allowed, k)
-            report("solve", 0.0)
-            trial = build_and_solve(cand, costs, st, order, m)
-            report("solve", 1.0)
-            report("verify", 0.0)
-            if is_optimal_in_full_graph(trial, cand, costs, allowed, st):
+        prices: NDArray[np.int64] | None = None
+        arcs: NDArray[np.bool_] | None = None
+        n_allowed = int(allowed.sum())
+        for attempt in range(PRUNE_ROUNDS):
+            report("solve", attempt / PRUNE_ROUNDS)
+            arcs = candidate_mask(costs, allowed, st, k, prices=prices, base=arcs)
+            if prune is True and int(arcs.sum()) > n_allowed // 2:
+                break  # hardly smaller than the whole graph
+            trial = build_and_solve(arcs, costs, st, order)
+            report("verify", attempt / PRUNE_ROUNDS)
+            verdict = check_optimality(trial, arcs, costs, allowed, st)
+            if verdict.optimal:
                 track_of, proof = trial, "pruned"
-            report("verify", 1.0)
-            k *= 2
+                break
+            # Add each survivor's best tracks at the potentials just computed (the
+            # arcs that broke the proof come first); widen when that cannot help.
+            if verdict.prices is None or not verdict.max_flow:
+                k *= 2
+            prices = verdict.prices
+        del arcs
     if track_of is None:
         report("solve", 0.0)
-        track_of = build_and_solve(None, costs, st, order, m, allowed=allowed)
-        report("solve", 1.0)
+        track_of = build_and_solve(allowed, costs, st, order)
+    report("solve", 1.0)
+    report("verify", 1.0)
     del costs
 
-    ranks = _ranks(sc, pr)
-    stats = _stats(track_of, sc, ranks)
+    stats = _stats(track_of, sc, pr)
     sq = status_quo(sc, st, order, preference_ranks=pr, progress=progress)
     return Allocation(track_of, stats.total_score, stats, sq.stats, proof)
 
@@ -538,34 +614,40 @@ def explain(
     track_of = np.asarray(allocation.track_of, dtype=np.int64)
     if track_of.shape != (n,):
         raise AllocationInputError(f"allocation has {track_of.shape[0]} survivors, scores {n}")
-    ranks = _ranks(sc, pr)
+    who = np.arange(n) if survivors is None else np.asarray(survivors, dtype=np.int64)
+    if who.size and (who.min() < 0 or who.max() >= n):
+        raise AllocationInputError(f"survivors must be indices 0..{n - 1}")
+    # Ranks of the explained rows only: a whole large cohort need not be sorted.
+    ranks_of = _ranks(sc[who], None if pr is None else pr[who])
     holders_of: list[list[int]] = [[] for _ in range(m)]
-    for i in np.flatnonzero(track_of >= 0):
-        holders_of[int(track_of[i])].append(int(i))
+    for h in np.flatnonzero(track_of >= 0):
+        holders_of[int(track_of[h])].append(int(h))
     out: list[Explanation] = []
-    for i in range(n) if survivors is None else survivors:
+    for row, i in enumerate(who.tolist()):
+        rk = ranks_of[row]
         j = int(track_of[i])
-        got_rank = int(ranks[i, j]) if j >= 0 and ranks[i, j] > 0 else None
-        ranked = np.flatnonzero(ranks[i] > 0)
-        ranked = ranked[np.lexsort((ranked, ranks[i, ranked]))]
+        got_rank = int(rk[j]) if j >= 0 and rk[j] > 0 else None
+        ranked = np.flatnonzero(rk > 0)
+        ranked = ranked[np.lexsort((ranked, rk[ranked]))]
         if j >= 0:
-            limit = got_rank if got_rank is not None else np.iinfo(np.int64).max
-            above = [int(t) for t in ranked if ranks[i, t] < limit and t != j]
+            limit: int = got_rank if got_rank is not None else m + 1
+            above = [int(t) for t in ranked if rk[t] < limit and t != j]
         else:
             above = [int(t) for t in ranked]
         missed = []
         for t in above:
             s = float(sc[i, t])
             if np.isnan(s):
-                missed.append(Missed(t, int(ranks[i, t]), s, "excluded", int(st[t])))
+                missed.append(Missed(t, int(rk[t]), s, "excluded", int(st[t])))
             elif st[t] == 0:
-                missed.append(Missed(t, int(ranks[i, t]), s, "no_seats", 0))
+                missed.append(Missed(t, int(rk[t]), s, "no_seats", 0))
             elif len(holders_of[t]) >= st[t]:
-                hs = sorted(holders_of[t], key=lambda h, t=t: (-sc[h, t], h))
+                col = sc[:, t]
+                hs = sorted(holders_of[t], key=lambda h: (-float(col[h]), h))
                 missed.append(
                     Missed(
                         t,
-                        int(ranks[i, t]),
+                        int(rk[t]),
                         s,
                         "full",
                         int(st[t]),
@@ -574,7 +656,7 @@ def explain(
                     )
                 )
             else:
-                missed.append(Missed(t, int(ranks[i, t]), s, "lower_score", int(st[t])))
+                missed.append(Missed(t, int(rk[t]), s, "lower_score", int(st[t])))
         out.append(
             Explanation(
                 survivor=int(i),

@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
+from matcher._allocate_flow import build_and_solve, check_optimality
 from matcher.allocate import (
     AllocationInputError,
     allocate,
@@ -62,10 +63,8 @@ def assert_feasible(scores: np.ndarray, seats: np.ndarray, track_of: np.ndarray)
 def cohorts(draw: st.DrawFn, integer: bool = False) -> tuple[np.ndarray, np.ndarray]:
     n = draw(st.integers(1, 6))
     m = draw(st.integers(1, 4))
-    if integer:
-        values = st.integers(0, 3).map(float)  # few values: many ties
-    else:
-        values = st.integers(0, 100).map(lambda v: v / 100)
+    # Integer scores take few values, so ties are common.
+    values = st.integers(0, 3).map(float) if integer else st.integers(0, 100).map(lambda v: v / 100)
     scores = draw(hnp.arrays(np.float64, (n, m), elements=values))
     excluded = draw(hnp.arrays(np.bool_, (n, m), elements=st.booleans()))
     scores[excluded & draw(hnp.arrays(np.bool_, (n, m), elements=st.booleans()))] = np.nan
@@ -245,12 +244,28 @@ def test_a_tie_goes_to_the_track_the_survivor_wants_more():
     assert list(result.track_of) == [1, 0]
 
 
-def test_pruning_falls_back_to_the_full_graph_when_the_proof_fails():
-    # Both rank track 0 first, but it has one seat: the top-1 graph seats only one.
-    scores = np.array([[10.0, 9.0], [10.0, 1.0]])
-    result = allocate(scores, np.array([1, 1]), prune=1)
-    assert result.proof == "full"
-    assert list(result.track_of) == [1, 0]
+def test_optimality_proof_rejects_a_pruned_solution_that_is_not_optimal_overall():
+    # Both rank track 0 first, but it has one seat.
+    costs = -np.array([[10, 9], [10, 1]], dtype=np.int64)
+    allowed = np.ones((2, 2), dtype=bool)
+    seats = np.array([1, 1])
+    order = np.arange(2)
+    # Offered only their first choice, one survivor is left out: not a maximum flow.
+    top_only = np.array([[True, False], [True, False]])
+    found = build_and_solve(top_only, costs, seats, order)
+    verdict = check_optimality(found, top_only, costs, allowed, seats)
+    assert not verdict.optimal and not verdict.max_flow
+    # Offered a graph where survivor 0 may only take track 0: everyone is seated,
+    # but swapping (0 -> track 1, 1 -> track 0) scores 19 instead of 11.
+    no_swap = np.array([[True, False], [False, True]])
+    found = build_and_solve(no_swap, costs, seats, order)
+    assert list(found) == [0, 1]
+    verdict = check_optimality(found, no_swap, costs, allowed, seats)
+    assert verdict.max_flow and not verdict.optimal
+    # The full graph's optimum passes.
+    found = build_and_solve(allowed, costs, seats, order)
+    assert list(found) == [1, 0]
+    assert check_optimality(found, allowed, costs, allowed, seats).optimal
 
 
 def test_pruning_keeps_a_solution_it_can_prove_optimal():
