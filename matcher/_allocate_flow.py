@@ -32,46 +32,52 @@ _INF = 2**62
 _CHUNK = 1 << 21  # arcs (or matrix cells) handled per block, to bound temporary memory
 
 
-def candidate_mask(
+def row_candidates(
     costs: NDArray[np.int64],
     allowed: NDArray[np.bool_],
-    seats: NDArray[np.int64],
     k: int,
-    *,
     prices: NDArray[np.int64] | None = None,
-    base: NDArray[np.bool_] | None = None,
 ) -> NDArray[np.bool_]:
-    """The arcs offered to the solver: a boolean (N, M) mask within ``allowed``.
+    """Each survivor's ``k`` most promising allowed tracks, as an (N, M) mask.
 
-    Each survivor's ``k`` most promising tracks: cheapest cost, or cheapest
-    ``cost - prices[j]`` (the order of reduced costs) once track prices are known.
-    The first time (no ``base``), also each track's ``seats + k`` best
-    survivors, so popular tracks cannot crowd everyone into the same few. Later
-    calls add to ``base``, so the graph only grows and keeps the last solution.
+    Most promising: cheapest cost, or, once track prices are known, cheapest
+    ``cost - prices[j]``, which orders a survivor's arcs by reduced cost.
     """
     n, m = costs.shape
-    k = min(k, m)
-    first_time = base is None
-    mask = np.zeros((n, m), dtype=bool) if base is None else base.copy()
+    if k >= m:
+        return allowed.copy()
+    mask = np.zeros((n, m), dtype=bool)
     rows = max(1, _CHUNK // max(m, 1))
     for a in range(0, n, rows):
         block = costs[a : a + rows]
         if prices is not None:
             block = block - prices[None, :]
         masked = np.where(allowed[a : a + rows], block, _INF)
-        if k < m:
-            idx = np.argpartition(masked, k - 1, axis=1)[:, :k]
-            np.put_along_axis(mask[a : a + rows], idx, True, axis=1)
-        else:
-            mask[a : a + rows] = True
-    if first_time:
-        for j in range(m):
-            want = int(min(n, seats[j] + k))
-            if want == 0:
+        idx = np.argpartition(masked, k - 1, axis=1)[:, :k]
+        np.put_along_axis(mask[a : a + rows], idx, True, axis=1)
+    mask &= allowed
+    return mask
+
+
+def column_candidates(
+    costs: NDArray[np.int64], allowed: NDArray[np.bool_], want: NDArray[np.int64]
+) -> NDArray[np.bool_]:
+    """Each track's ``want[j]`` cheapest survivors, as an (N, M) mask.
+
+    With these, a popular track cannot crowd every survivor's short list.
+    """
+    n, m = costs.shape
+    mask = np.zeros((n, m), dtype=bool)
+    cols = max(1, _CHUNK // max(n, 1))
+    for a in range(0, m, cols):
+        # Transposed copy: one contiguous row per track.
+        block = np.where(allowed[:, a : a + cols], costs[:, a : a + cols], _INF).T.copy()
+        for r in range(block.shape[0]):
+            w = int(min(n, want[a + r]))
+            if w <= 0:
                 continue
-            col = np.where(allowed[:, j], costs[:, j], _INF)
-            top = np.argpartition(col, want - 1)[:want] if want < n else np.arange(n)
-            mask[top, j] = True
+            top = np.argpartition(block[r], w - 1)[:w] if w < n else np.arange(n)
+            mask[top, a + r] = True
     mask &= allowed
     return mask
 

@@ -39,8 +39,9 @@ from numpy.typing import NDArray
 from matcher._allocate_flow import (
     MAX_FLOW_COST,
     build_and_solve,
-    candidate_mask,
     check_optimality,
+    column_candidates,
+    row_candidates,
 )
 
 __all__ = [
@@ -68,6 +69,7 @@ SCORE_SCALE = 10**6
 PRUNE_K = 12
 PRUNE_MIN_TRACKS = 40
 PRUNE_ROUNDS = 6
+COLUMN_FACTOR = 2
 _BLOCK = 1 << 21  # matrix cells handled per block, to bound temporary memory
 
 
@@ -551,25 +553,32 @@ def allocate(
     k = PRUNE_K if prune is True else int(prune)
     if (prune is True and m >= PRUNE_MIN_TRACKS) or (prune is not True and prune > 0):
         prices: NDArray[np.int64] | None = None
-        arcs: NDArray[np.bool_] | None = None
+        previous: NDArray[np.int64] | None = None
         n_allowed = int(allowed.sum())
+        # Each track's best few survivors stay in every round; each survivor's best
+        # tracks are re-chosen at the prices of the last round's potentials.
+        base = column_candidates(costs, allowed, np.minimum(st, n) * COLUMN_FACTOR + k)
         for attempt in range(PRUNE_ROUNDS):
             report("solve", attempt / PRUNE_ROUNDS)
-            arcs = candidate_mask(costs, allowed, st, k, prices=prices, base=arcs)
+            arcs = base | row_candidates(costs, allowed, k, prices)
+            if previous is not None:
+                got = np.flatnonzero(previous >= 0)
+                arcs[got, previous[got]] = True
             if prune is True and int(arcs.sum()) > n_allowed // 2:
                 break  # hardly smaller than the whole graph
             trial = build_and_solve(arcs, costs, st, order)
             report("verify", attempt / PRUNE_ROUNDS)
             verdict = check_optimality(trial, arcs, costs, allowed, st)
+            del arcs
             if verdict.optimal:
                 track_of, proof = trial, "pruned"
                 break
-            # Add each survivor's best tracks at the potentials just computed (the
-            # arcs that broke the proof come first); widen when that cannot help.
+            # The arcs that broke the proof have negative reduced costs, so they
+            # lead the next short lists; widen them when prices cannot help.
             if verdict.prices is None or not verdict.max_flow:
                 k *= 2
-            prices = verdict.prices
-        del arcs
+            prices, previous = verdict.prices, trial
+        del base
     if track_of is None:
         report("solve", 0.0)
         track_of = build_and_solve(allowed, costs, st, order)

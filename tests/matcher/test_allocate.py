@@ -45,7 +45,7 @@ def brute_force(scores: np.ndarray, seats: np.ndarray) -> tuple[int, float]:
     return best
 
 
-def assert_feasible(scores: np.ndarray, seats: np.ndarray, track_of: np.ndarray) -> None:
+def assert_within_limits(scores: np.ndarray, seats: np.ndarray, track_of: np.ndarray) -> None:
     n, m = scores.shape
     assert track_of.shape == (n,)  # one entry per survivor: never two tracks
     assert ((track_of >= -1) & (track_of < m)).all()
@@ -53,6 +53,12 @@ def assert_feasible(scores: np.ndarray, seats: np.ndarray, track_of: np.ndarray)
     assert not np.isnan(scores[got, track_of[got]]).any(), "an excluded pair was assigned"
     load = np.bincount(track_of[got], minlength=m)
     assert (load <= seats).all(), "a track got more survivors than seats"
+
+
+def assert_feasible(scores: np.ndarray, seats: np.ndarray, track_of: np.ndarray) -> None:
+    assert_within_limits(scores, seats, track_of)
+    got = track_of >= 0
+    load = np.bincount(track_of[got], minlength=scores.shape[1])
     # Left without a seat only when none of their allowed tracks has a seat left.
     for i in np.flatnonzero(~got):
         open_allowed = ~np.isnan(scores[i]) & (load < seats)
@@ -97,6 +103,26 @@ def test_pruned_graph_gives_the_same_optimum_as_brute_force(cohort, k):
     assert_feasible(scores, seats, result.track_of)
     assert (result.stats.assigned, result.total_score) == (seated, pytest.approx(best))
     assert result.proof in {"pruned", "full"}
+
+
+@settings(max_examples=400, deadline=None)
+@given(cohorts(integer=True), st.data())
+def test_optimality_proof_never_accepts_a_pruned_solution_that_is_not_optimal(cohort, data):
+    scores, seats = cohort
+    n, m = scores.shape
+    allowed = ~np.isnan(scores) & (seats > 0)[None, :]
+    costs = np.where(allowed, -np.nan_to_num(scores), 0).astype(np.int64)
+    offered = allowed & data.draw(hnp.arrays(np.bool_, (n, m), elements=st.booleans()))
+    found = build_and_solve(offered, costs, seats, np.arange(n))
+    assert_within_limits(scores, seats, found)
+    verdict = check_optimality(found, offered, costs, allowed, seats)
+    if verdict.optimal:
+        got = found >= 0
+        seated, best = brute_force(scores, seats)
+        assert (int(got.sum()), scores[got, found[got]].sum()) == (seated, pytest.approx(best))
+    # Offered every allowed pair, the solver's optimum always passes the proof.
+    whole = build_and_solve(allowed, costs, seats, np.arange(n))
+    assert check_optimality(whole, allowed, costs, allowed, seats).optimal
 
 
 @settings(max_examples=200, deadline=None)
