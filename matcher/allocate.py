@@ -310,51 +310,55 @@ def _stats(
 # --------------------------------------------------------------------------- integer costs
 
 
-def _integer_weights(sc: NDArray[np.float64], allowed: NDArray[np.bool_]) -> NDArray[np.int64]:
-    """Scores as integers: exact for whole numbers, else rounded to 1e-6.
-
-    Rounding changes each pair's score by at most 0.5e-6, so any allocation's total
-    moves by at most N * 0.5e-6, and the allocation found is within N * 1e-6 of the
-    true optimum. When the scores carry at most six decimals (the engine's scores
-    are rounded for display), the scaled problem is the same problem and the
-    optimum is exact.
-    """
-    vals = np.where(allowed, sc, 0.0)
-    if np.all(vals == np.round(vals)) and np.abs(vals).max(initial=0.0) <= 2**40:
-        return vals.astype(np.int64)
-    return np.round(vals * SCORE_SCALE).astype(np.int64)
-
-
-def _costs(
-    weights: NDArray[np.int64],
+def _integer_costs(
+    sc: NDArray[np.float64],
     allowed: NDArray[np.bool_],
     pr: NDArray[np.int64] | None,
     n_nodes: int,
 ) -> NDArray[np.int64]:
-    """Arc costs: ``-w``, or ``-(w * T + e)`` when stated wishes break ties.
+    """Integer arc costs for the solver: ``-w``, or ``-(w * T + e)`` with stated wishes.
 
-    With ``preference_ranks``, ``e[i, j] = M - rank`` (0..M-1; 0 when unranked)
-    rewards giving survivors tracks higher in their stated wishes, and
+    Scores as integers ``w``: whole numbers are used as they are; other scores are
+    rounded to multiples of ``1 / SCORE_SCALE`` (1e-6). Rounding moves each pair's
+    score by at most 0.5e-6, so any allocation's total moves by at most
+    N * 0.5e-6 and the allocation found is within N * 1e-6 of the true optimum;
+    when the scores carry at most six decimals (the engine's scores are rounded
+    for display), the scaled problem is the same problem and the optimum is exact.
+
+    Ties: with ``preference_ranks``, ``e[i, j] = M - rank`` (0..M-1; 0 when
+    unranked) rewards giving survivors tracks higher in their stated wishes, and
     ``T = N * (M - 1) + 1`` exceeds the largest possible sum of ``e`` over an
-    allocation, so one score unit always outweighs every tie-break: the optimum of
-    the perturbed problem is an optimum of the scores. Without stated wishes (or if
-    ``T`` would overflow the solver's integer range) the costs are the scores
-    themselves, which keeps the solver as fast as on the bare problem (a wider cost
-    range costs cost-scaling about 40 % more time), and ties rest on the
+    allocation, so one score unit always outweighs every tie-break: an optimum of
+    the perturbed problem is an optimum of the scores. Without stated wishes (or
+    if ``T`` would overflow the solver's integer range) the costs are the scores
+    alone, which keeps the solver as fast as on the bare problem (the wider cost
+    range costs cost scaling about 40 % more time), and ties rest on the
     deterministic solver and the canonical graph.
     """
-    n, m = weights.shape
-    wmax = int(np.abs(weights).max(initial=0))
+    n, m = sc.shape
+    rows = max(1, _BLOCK // max(m, 1))
+    integer, vmax = True, 0.0
+    for a in range(0, n, rows):
+        v = sc[a : a + rows][allowed[a : a + rows]]
+        vmax = max(vmax, float(np.abs(v).max(initial=0.0)))
+        integer = integer and bool(np.array_equal(v, np.rint(v)))
+    scale = 1 if integer and vmax <= 2**40 else SCORE_SCALE
+    wmax = int(np.ceil(vmax * scale))
     tie = n * max(m - 1, 0) + 1 if pr is not None else 1
     if (wmax * tie + m) * (n_nodes + 1) >= MAX_FLOW_COST:
         tie = 1
     if (wmax + 1) * (n_nodes + 1) >= MAX_FLOW_COST:
         raise AllocationInputError("scores are too large for an exact integer solve")
-    costs = np.where(allowed, -weights, 0)
-    if tie > 1:
-        assert pr is not None
-        costs *= tie
-        costs -= np.where(allowed & (pr > 0), np.clip(m - pr, 0, m - 1), 0)
+    costs = np.empty((n, m), dtype=np.int64)
+    for a in range(0, n, rows):
+        ok = allowed[a : a + rows]
+        c = -np.rint(np.where(ok, sc[a : a + rows], 0.0) * scale).astype(np.int64)
+        if tie > 1:
+            assert pr is not None
+            r = pr[a : a + rows]
+            c *= tie
+            c -= np.where(ok & (r > 0), np.clip(m - r, 0, m - 1), 0)
+        costs[a : a + rows] = c
     return costs
 
 
@@ -529,12 +533,17 @@ def allocate(
     deterministic: the same input gives the same allocation on every run, and
     permuting the rows together with ``arrival_order`` permutes the answer.
 
-    *Pruning.* With ``prune``, each survivor first offers only their best few
-    tracks. The pruned optimum is then checked against every allowed pair: node
-    potentials (shortest-path distances in the residual graph) must give no
-    omitted arc a negative reduced cost, and no augmenting path may exist in the
-    full graph. If either check fails, the candidate list is widened and finally
-    the whole graph is solved. ``Allocation.proof`` tells which happened.
+    *Pruning.* With ``prune``, the solver first sees only promising pairs: each
+    survivor's ``k`` best tracks and each track's ``2 * seats + k`` best
+    survivors. The pruned optimum is then checked against every allowed pair:
+    node potentials (shortest-path distances in the pruned residual graph) must
+    give no omitted arc a negative reduced cost, and no augmenting path may exist
+    in the full graph. If the check fails, the next round re-chooses each
+    survivor's ``k`` tracks by reduced cost at those potentials (the offending
+    arcs come first; ``k`` doubles when the flow was not maximum), for up to
+    ``PRUNE_ROUNDS`` rounds, after which the whole graph is solved. A pruned
+    answer is returned only with that proof, so it is an exact optimum;
+    ``Allocation.proof`` tells which way it was reached.
     """
     sc, st, order, pr = _check_inputs(scores, seats, arrival_order, preference_ranks)
     n, m = sc.shape
@@ -545,7 +554,7 @@ def allocate(
 
     report("prepare", 0.0)
     allowed = ~np.isnan(sc) & (st > 0)[None, :]
-    costs = _costs(_integer_weights(sc, allowed), allowed, pr, n + m + 2)
+    costs = _integer_costs(sc, allowed, pr, n + m + 2)
     report("prepare", 1.0)
 
     track_of: NDArray[np.int64] | None = None
