@@ -1,0 +1,111 @@
+"""The Pathways web service: ``create_app`` builds it (flaskr's application factory)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, Response, send_from_directory
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_smorest import Api
+
+from api.config import load_config
+from api.db import close_session, init_database
+
+limiter = Limiter(key_func=get_remote_address)
+api = Api()
+
+API_SPEC_OPTIONS: dict[str, Any] = {
+    "info": {
+        "description": (
+            "Job-matching and skills-training recommendations for people leaving "
+            "trafficking. Money is US$ per month; errors are RFC 9457 problem+json."
+        )
+    },
+    "security": [{"bearerAuth": []}],
+    "components": {"securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}}},
+}
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the app: defaults, then environment, then ``config`` (tests pass a mapping)."""
+    app = Flask(__name__, instance_relative_config=True)
+    settings = load_config(config, instance_path=app.instance_path)
+    app.config.update(settings)
+    app.config.update(
+        API_TITLE="Pathways",
+        API_VERSION="v1",
+        OPENAPI_VERSION="3.0.3",
+        OPENAPI_URL_PREFIX="/api/v1",
+        OPENAPI_JSON_PATH="openapi.json",
+        OPENAPI_SWAGGER_UI_PATH="docs",
+        OPENAPI_SWAGGER_UI_URL="/api/v1/docs/static/",
+        API_SPEC_OPTIONS=API_SPEC_OPTIONS,
+        RATELIMIT_DEFAULT=settings["RATELIMIT_DEFAULT"],
+        RATELIMIT_STORAGE_URI=settings["RATELIMIT_STORAGE_URI"],
+        RATELIMIT_HEADERS_ENABLED=True,
+    )
+    if not app.config.get("SECRET_KEY"):
+        # Nothing is signed with it yet; a random key per process is safe until sessions are.
+        import secrets
+
+        app.config["SECRET_KEY"] = secrets.token_hex(32)
+    logging.basicConfig(level=app.config["LOG_LEVEL"])
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+
+    app.extensions["pathways.db"] = init_database(app.config["DATABASE_URL"])
+    app.teardown_appcontext(close_session)
+
+    limiter.init_app(app)
+    api.init_app(app)
+    register_blueprints(app)
+    register_error_handlers(app)
+    register_commands(app)
+    from api.auth import authenticate_request
+
+    app.before_request(authenticate_request)
+    app.after_request(_security_headers)
+    return app
+
+
+def register_blueprints(app: Flask) -> None:
+    from api import accounts, reference
+
+    api.register_blueprint(reference.blp)
+    api.register_blueprint(accounts.blp)
+    _register_docs_assets(app)
+
+
+def register_error_handlers(app: Flask) -> None:
+    from api.errors import register_error_handlers as register
+
+    register(app)
+
+
+def register_commands(app: Flask) -> None:
+    from api.cli import register
+
+    register(app)
+
+
+def _register_docs_assets(app: Flask) -> None:
+    """Serve Swagger UI's files from the installed package: shelters may be offline."""
+    import swagger_ui_bundle
+
+    folder = Path(swagger_ui_bundle.swagger_ui_path)
+
+    @app.get("/api/v1/docs/static/<path:filename>")
+    def swagger_ui_asset(filename: str) -> Response:
+        return send_from_directory(folder, filename)
+
+    limiter.exempt(swagger_ui_asset)
+
+
+def _security_headers(response: Response) -> Response:
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "no-referrer")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    return response

@@ -1,0 +1,176 @@
+"""Bearer tokens, roles and organisation scoping.
+
+A token is 32 random bytes shown once; only its SHA-256 is stored (a fast hash is the
+right tool for a secret with 256 bits of entropy: nothing to brute-force, unlike a
+password). Every view but /health and the OpenAPI document declares its roles.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, ParamSpec, TypeVar
+
+from flask import g, request
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from api.errors import Forbidden, Unauthorized
+from api.models import ROLES, ApiToken, Organisation, User
+from api.models.base import utcnow
+
+TOKEN_PREFIX = "pw_"  # noqa: S105 (a prefix, not a secret)
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is calling: a user of one organisation, with one role."""
+
+    user_id: int
+    org_id: int
+    org_name: str
+    role: str
+    token_id: int
+
+
+class UnknownRole(ValueError):
+    pass
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def issue_token(session: Session, org_name: str, role: str, user_name: str | None = None) -> str:
+    """Create the organisation and user if needed, and a new token; return the token.
+
+    The caller commits. Raises ``UnknownRole`` for a role that does not exist.
+    """
+    if role not in ROLES:
+        raise UnknownRole(f"unknown role {role!r}: choose one of {', '.join(ROLES)}")
+    org_name = org_name.strip()
+    if not org_name:
+        raise ValueError("the organisation name is empty")
+    org = session.scalar(select(Organisation).where(Organisation.name == org_name))
+    if org is None:
+        org = Organisation(name=org_name)
+        session.add(org)
+        session.flush()
+    user_name = user_name or role
+    user = session.scalar(select(User).where(User.org_id == org.id, User.name == user_name))
+    if user is None:
+        user = User(org_id=org.id, name=user_name, role=role)
+        session.add(user)
+        session.flush()
+    elif user.role != role:
+        raise ValueError(f"user {user_name!r} of {org_name!r} already has role {user.role!r}")
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    session.add(ApiToken(user_id=user.id, token_hash=hash_token(token), prefix=token[:11]))
+    session.flush()
+    return token
+
+
+def revoke_token(session: Session, token_or_prefix: str) -> int:
+    """Revoke a token given whole or by its printed prefix; return how many were revoked."""
+    if len(token_or_prefix) > 11:
+        condition = ApiToken.token_hash == hash_token(token_or_prefix)
+    else:
+        condition = ApiToken.prefix == token_or_prefix
+    tokens = session.scalars(select(ApiToken).where(condition, ApiToken.revoked_at.is_(None)))
+    count = 0
+    for token in tokens:
+        token.revoked_at = utcnow()
+        count += 1
+    return count
+
+
+def authenticate(session: Session, header: str | None) -> Principal:
+    """The principal behind an ``Authorization`` header, or ``Unauthorized``."""
+    if not header:
+        raise Unauthorized("This endpoint needs a bearer token (Authorization: Bearer <token>).")
+    scheme, _, token = header.partition(" ")
+    token = token.strip()
+    if scheme.lower() != "bearer" or not token or " " in token:
+        raise Unauthorized("The Authorization header must read 'Bearer <token>'.")
+    if not token.startswith(TOKEN_PREFIX) or len(token) > 200:
+        raise Unauthorized("The bearer token is malformed.")
+    row = session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(token)))
+    if row is None or row.revoked_at is not None:
+        raise Unauthorized("The bearer token is unknown or has been revoked.")
+    user = row.user
+    return Principal(user.id, user.org_id, user.organisation.name, user.role, row.id)
+
+
+def current_principal() -> Principal:
+    principal: Principal = g.principal
+    return principal
+
+
+# Endpoints anyone may call: liveness and the API's own description.
+OPEN_ENDPOINTS = frozenset(
+    {"reference.health", "api-docs.openapi_json", "api-docs.openapi_swagger_ui", "swagger_ui_asset"}
+)
+
+
+def authenticate_request() -> None:
+    """Before any view or body parsing: who is calling, and may their role call this?
+
+    Runs for every request under /api/v1, so a bad token is a 401 and a wrong role a
+    403 before the body is even read; an endpoint that declares no roles is closed.
+    """
+    if not request.path.startswith("/api/v1") or request.endpoint in OPEN_ENDPOINTS:
+        return
+    if request.endpoint is None:  # no such route: let the 404/405 through
+        return
+    from flask import current_app
+
+    from api.db import get_session
+
+    g.principal = authenticate(get_session(), request.headers.get("Authorization"))
+    view = current_app.view_functions[request.endpoint]
+    roles = roles_of(view)
+    if roles is None:
+        raise Forbidden("This endpoint is not open to any role.")
+    _check_role(g.principal, roles)
+
+
+def _check_role(principal: Principal, roles: tuple[str, ...]) -> None:
+    if principal.role not in roles:
+        raise Forbidden(
+            f"This needs the role {' or '.join(roles)}; your token's role is {principal.role}."
+        )
+
+
+def require_roles(*roles: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
+    """Let a view through only for a valid token whose role is one of ``roles``."""
+    unknown = set(roles) - set(ROLES)
+    if unknown:
+        raise ValueError(f"unknown roles {sorted(unknown)}")
+
+    def decorator(view: Callable[P, R]) -> Callable[P, R]:
+        @functools.wraps(view)
+        def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+            if "principal" not in g:
+                from api.db import get_session
+
+                g.principal = authenticate(get_session(), request.headers.get("Authorization"))
+            _check_role(g.principal, roles)
+            return view(*args, **kwargs)
+
+        wrapper._pathways_roles = roles  # type: ignore[attr-defined]
+        return wrapper
+
+    return decorator
+
+
+ALL_ROLES: tuple[str, ...] = ROLES
+
+
+def roles_of(view: Any) -> tuple[str, ...] | None:
+    return getattr(view, "_pathways_roles", None)

@@ -1,0 +1,80 @@
+"""Settings: defaults, then the environment, then the mapping a caller (a test) passes."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+DEFAULTS: dict[str, Any] = {
+    # Database: a SQLite file under ./instance/ unless DATABASE_URL names another.
+    "DATABASE_URL": None,
+    "SECRET_KEY": None,
+    # Uploads larger than this are refused with 413 before they are read.
+    "MAX_CONTENT_LENGTH": 32 * 1024 * 1024,
+    # A current season older than this many months is reported as stale.
+    "SEASON_STALE_MONTHS": 9,
+    # Exchange rate used for vacancy pay when no published season gives one.
+    "KHR_PER_USD": 4100.0,
+    # What an NGO can give towards starting an own business (the study: under US$125).
+    "NGO_STARTUP_SUPPORT_USD": 125.0,
+    "MODEL_DIR": None,
+    "LOG_LEVEL": "INFO",
+    "RATELIMIT_DEFAULT": "600 per minute",
+    "RATELIMIT_STORAGE_URI": "memory://",
+}
+
+# Environment variable -> setting. Documented in .env.example.
+ENVIRONMENT: dict[str, tuple[str, type]] = {
+    "DATABASE_URL": ("DATABASE_URL", str),
+    "PATHWAYS_SECRET_KEY": ("SECRET_KEY", str),
+    "PATHWAYS_MAX_UPLOAD_MB": ("MAX_CONTENT_LENGTH", int),
+    "PATHWAYS_SEASON_STALE_MONTHS": ("SEASON_STALE_MONTHS", int),
+    "PATHWAYS_KHR_PER_USD": ("KHR_PER_USD", float),
+    "PATHWAYS_NGO_STARTUP_SUPPORT_USD": ("NGO_STARTUP_SUPPORT_USD", float),
+    "PATHWAYS_MODEL_DIR": ("MODEL_DIR", str),
+    "PATHWAYS_LOG_LEVEL": ("LOG_LEVEL", str),
+    "PATHWAYS_RATELIMIT": ("RATELIMIT_DEFAULT", str),
+}
+
+
+class ConfigError(ValueError):
+    """A setting that cannot be used (named in the message)."""
+
+
+def load_config(
+    overrides: Mapping[str, Any] | None = None,
+    environ: Mapping[str, str] | None = None,
+    instance_path: str | os.PathLike[str] = "instance",
+) -> dict[str, Any]:
+    """Merge defaults, environment and overrides, later ones winning."""
+    config = dict(DEFAULTS)
+    env = os.environ if environ is None else environ
+    for variable, (key, kind) in ENVIRONMENT.items():
+        raw = env.get(variable)
+        if raw is None or raw == "":
+            continue
+        try:
+            value = kind(raw)
+        except ValueError as exc:
+            raise ConfigError(f"{variable}={raw!r} is not a valid {kind.__name__}") from exc
+        if variable == "PATHWAYS_MAX_UPLOAD_MB":
+            value = int(value) * 1024 * 1024
+        config[key] = value
+    config.update(overrides or {})
+    if not config["DATABASE_URL"]:
+        folder = Path(instance_path)
+        config["DATABASE_URL"] = f"sqlite:///{(folder / 'pathways.sqlite3').resolve()}"
+    config["DATABASE_URL"] = normalise_database_url(str(config["DATABASE_URL"]))
+    if not config["MODEL_DIR"]:
+        config["MODEL_DIR"] = str(Path(instance_path).resolve() / "models")
+    return config
+
+
+def normalise_database_url(url: str) -> str:
+    """Use psycopg 3 for PostgreSQL URLs written the usual way."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url

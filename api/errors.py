@@ -1,0 +1,198 @@
+"""The one error shape: RFC 9457 problem details, made here and nowhere else.
+
+Views and services raise ``ApiError`` subclasses (or a domain package's own errors,
+mapped below); HTTP errors raised by Flask, werkzeug or flask-smorest (404, 405, 413,
+a body that is not JSON, a schema's 422) come out in the same shape. Anything else is
+a bug: logged with its traceback on the server, answered with a generic 500.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+from flask import Flask, Response, json
+from werkzeug.exceptions import HTTPException
+
+log = logging.getLogger("pathways.errors")
+
+PROBLEM_JSON = "application/problem+json"
+
+# Plain titles for statuses; the detail says what exactly went wrong.
+TITLES = {
+    400: "Bad request",
+    401: "Authentication required",
+    403: "Not allowed for your role",
+    404: "Not found",
+    405: "Method not allowed",
+    409: "Conflict",
+    413: "Request body too large",
+    415: "Unsupported media type",
+    422: "Invalid input",
+    428: "Precondition required",
+    429: "Too many requests",
+    500: "Internal server error",
+}
+
+
+class ApiError(Exception):
+    """An error the client can act on; ``errors`` lists each problem found."""
+
+    status = 400
+
+    def __init__(
+        self,
+        detail: str,
+        errors: Iterable[Mapping[str, Any]] | None = None,
+        *,
+        status: int | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.errors = [dict(e) for e in errors or ()]
+        if status is not None:
+            self.status = status
+        self.headers = dict(headers or {})
+
+
+class BadRequest(ApiError):
+    status = 400
+
+
+class Unauthorized(ApiError):
+    status = 401
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail, headers={"WWW-Authenticate": 'Bearer realm="pathways"'})
+
+
+class Forbidden(ApiError):
+    status = 403
+
+
+class NotFound(ApiError):
+    status = 404
+
+
+class Conflict(ApiError):
+    status = 409
+
+
+class PreconditionRequired(ApiError):
+    status = 428
+
+
+class Unprocessable(ApiError):
+    status = 422
+
+
+# Domain exceptions (from matcher, market_survey, training_catalog) -> status.
+# Each must carry a message; those with an ``errors`` list keep it.
+DOMAIN_ERRORS: dict[type[Exception], int] = {}
+
+
+def register_domain_error(exc_type: type[Exception], status: int) -> None:
+    DOMAIN_ERRORS[exc_type] = status
+
+
+def problem(
+    status: int,
+    detail: str,
+    errors: Iterable[Mapping[str, Any]] | None = None,
+    headers: Mapping[str, str] | None = None,
+) -> Response:
+    """Build a problem+json response."""
+    body: dict[str, Any] = {
+        "type": f"https://pathways.example/problems/{status}",
+        "title": TITLES.get(status, "Error"),
+        "status": status,
+        "detail": detail,
+        "errors": [dict(e) for e in errors or ()],
+    }
+    response = Response(json.dumps(body), status=status, mimetype=PROBLEM_JSON)
+    for key, value in (headers or {}).items():
+        response.headers[key] = value
+    return response
+
+
+def _flatten_messages(messages: Any, prefix: str = "") -> list[dict[str, Any]]:
+    """marshmallow/webargs messages ({"json": {"field": ["msg"]}}) -> error rows."""
+    rows: list[dict[str, Any]] = []
+    if isinstance(messages, Mapping):
+        for key, value in messages.items():
+            if key in ("json", "form", "query", "files", "headers", "view_args") and not prefix:
+                rows.extend(_flatten_messages(value, ""))
+                continue
+            if key == "_schema":
+                name = prefix or "body"
+            else:
+                name = f"{prefix}.{key}" if prefix else str(key)
+            rows.extend(_flatten_messages(value, name))
+    elif isinstance(messages, list | tuple):
+        if all(isinstance(m, str) for m in messages):
+            rows.extend({"field": prefix or "body", "message": m} for m in messages)
+        else:
+            for m in messages:
+                rows.extend(_flatten_messages(m, prefix))
+    else:
+        rows.append({"field": prefix or "body", "message": str(messages)})
+    return rows
+
+
+def _http_exception(error: HTTPException) -> Response:
+    status = error.code or 500
+    data = getattr(error, "data", None) or {}
+    errors = _flatten_messages(data.get("messages", {})) if data else []
+    headers = data.get("headers") if data else None
+    if status == 422:
+        detail = (
+            "The request has invalid fields: " + ", ".join(sorted({e["field"] for e in errors}))
+            if errors
+            else "The request has invalid fields."
+        )
+    elif status == 400 and errors:
+        detail = "; ".join(e["message"] for e in errors)
+    elif status == 413:
+        detail = "The request body is larger than this server accepts."
+    elif status == 404:
+        detail = "There is nothing at this address."
+    elif status == 405:
+        detail = "This address does not accept that method."
+    else:
+        detail = error.description or TITLES.get(status, "Error")
+    if status >= 500:
+        log.error("HTTP %s: %s", status, error)
+        detail = "Something went wrong on the server; it has been logged."
+        errors = []
+    response = problem(status, detail, errors, headers)
+    if status == 405 and hasattr(error, "valid_methods") and error.valid_methods:
+        response.headers["Allow"] = ", ".join(error.valid_methods)
+    return response
+
+
+def _api_error(error: ApiError) -> Response:
+    return problem(error.status, error.detail, error.errors, error.headers)
+
+
+def _domain_error(status: int) -> Callable[[Exception], Response]:
+    def handler(error: Exception) -> Response:
+        errors = getattr(error, "errors", None)
+        return problem(status, str(error), errors)
+
+    return handler
+
+
+def _unexpected(error: Exception) -> Response:
+    log.exception("Unexpected error", exc_info=error)
+    return problem(500, "Something went wrong on the server; it has been logged.")
+
+
+def register_error_handlers(app: Flask) -> None:
+    """Every error leaves in the one shape (call after flask-smorest's Api is set up)."""
+    app.register_error_handler(ApiError, _api_error)
+    app.register_error_handler(HTTPException, _http_exception)
+    for exc_type, status in DOMAIN_ERRORS.items():
+        app.register_error_handler(exc_type, _domain_error(status))
+    app.register_error_handler(Exception, _unexpected)

@@ -1,0 +1,124 @@
+"""Shared fixtures: a fresh, migrated database per test (SQLite file, or PostgreSQL
+when DATABASE_URL names one), the app, its clients, and tokens per role."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient, FlaskCliRunner
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from api import create_app
+from api.auth import issue_token
+from api.config import normalise_database_url
+from api.db import make_engine, upgrade
+from api.models import Base
+from api.services.reference import TABLES, load_reference
+
+POSTGRES_URL = os.environ.get("DATABASE_URL", "")
+ON_POSTGRES = POSTGRES_URL.startswith(("postgres://", "postgresql"))
+REFERENCE_TABLES = {model.__tablename__ for _, model in TABLES} | {"alembic_version"}
+
+
+def _migrate_and_load(url: str) -> None:
+    engine = make_engine(url)
+    upgrade(engine)
+    with Session(engine) as session:
+        load_reference(session)
+        session.commit()
+    if engine.dialect.name == "sqlite":
+        with engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def template_database(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """Migrated once per run; each test gets a copy (SQLite) or emptied tables (PG)."""
+    if ON_POSTGRES:
+        url = normalise_database_url(POSTGRES_URL)
+        engine = make_engine(url)
+        with engine.begin() as conn:  # start from nothing, whatever an earlier run left
+            conn.execute(text("DROP SCHEMA public CASCADE"))
+            conn.execute(text("CREATE SCHEMA public"))
+        engine.dispose()
+        _migrate_and_load(url)
+        return url
+    path = tmp_path_factory.mktemp("template") / "template.sqlite3"
+    _migrate_and_load(f"sqlite:///{path}")
+    return str(path)
+
+
+def database_url(template_database: str, folder: Path) -> str:
+    """A fresh database with the schema and reference data, for one test."""
+    if ON_POSTGRES:
+        engine = make_engine(template_database)
+        names = [t.name for t in Base.metadata.sorted_tables if t.name not in REFERENCE_TABLES]
+        if names:
+            with engine.begin() as conn:
+                quoted = ", ".join(f'"{n}"' for n in names)
+                conn.execute(text(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE"))
+        engine.dispose()
+        return template_database
+    target = folder / "pathways.sqlite3"
+    shutil.copyfile(template_database, target)
+    return f"sqlite:///{target}"
+
+
+@pytest.fixture
+def app(template_database: str, tmp_path: Path) -> Iterator[Flask]:
+    application = create_app(
+        {
+            "DATABASE_URL": database_url(template_database, tmp_path),
+            "TESTING": True,
+            "RATELIMIT_ENABLED": False,
+            "MODEL_DIR": str(tmp_path / "models"),
+        }
+    )
+    yield application
+    application.extensions["pathways.db"].engine.dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask) -> FlaskCliRunner:
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def session(app: Flask) -> Iterator[Session]:
+    with app.extensions["pathways.db"].sessions() as db_session:
+        yield db_session
+
+
+@pytest.fixture
+def token(app: Flask) -> Callable[..., str]:
+    """``token("counsellor", org="Shelter A")`` -> a new bearer token."""
+
+    def make(role: str, org: str = "Shelter A", user: str | None = None) -> str:
+        with app.extensions["pathways.db"].sessions() as db_session:
+            value = issue_token(db_session, org, role, user)
+            db_session.commit()
+        return value
+
+    return make
+
+
+def auth(tok: str) -> dict[str, str]:
+    """Headers that carry a bearer token."""
+    return {"Authorization": f"Bearer {tok}"}
+
+
+@pytest.fixture(name="auth")
+def auth_fixture() -> Callable[[str], dict[str, str]]:
+    return auth
