@@ -3,9 +3,13 @@
 Random cohorts with integer scores 0..100 (popular tracks score higher for everyone,
 so seats are contested) and about 10 % excluded pairs; seats sum to 1.1 x N. Each
 solver runs in a fresh subprocess that rebuilds the same instance from the seed and
-reports its wall time (solve only, not instance generation) and its peak resident
-memory (``ru_maxrss`` of that process, instance included; the "instance" row is the
-baseline with no solver).
+reports its wall time (from the scores matrix to the answer; not imports or instance
+generation) and its peak resident memory (``ru_maxrss`` of that process, instance
+and imports included; the "instance" row is that baseline with no solver).
+``allocate`` is the whole call a user makes (pruned solve with its optimality proof,
+stats, and the status quo); ``allocate-full`` the same without pruning; ``bare`` a
+single ``SimpleMinCostFlow`` over every allowed pair (``solve_max_flow_with_min_cost``,
+the same most-seated-then-best-total objective).
 
 Usage::
 
@@ -73,14 +77,17 @@ def bare_solver(scores: np.ndarray, seats: np.ndarray) -> tuple[float, int]:
 
 
 def worker(solver: str, n: int, m: int, seed: int) -> dict[str, object]:
+    # Imports before the clock starts: time the solving, not the loading.
+    from ortools.graph.python import min_cost_flow  # noqa: F401
+
+    from matcher.allocate import allocate
+
     scores, seats = make_instance(n, m, seed)
     out: dict[str, object] = {"solver": solver}
     start = time.perf_counter()
     if solver == "bare":
         out["objective"], out["assigned"] = bare_solver(scores, seats)
     elif solver.startswith("allocate"):
-        from matcher.allocate import allocate
-
         result = allocate(scores, seats, prune=solver == "allocate")
         out["objective"] = result.total_score
         out["assigned"] = result.stats.assigned
@@ -107,6 +114,12 @@ def main() -> None:
     parser.add_argument(
         "--solvers", default=",".join(SOLVERS), help=f"comma list from {','.join(SOLVERS)}"
     )
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=None,
+        help="runs per solver, best time kept (default: 3 below 1M pairs, else 1)",
+    )
     parser.add_argument("--worker", choices=SOLVERS, help=argparse.SUPPRESS)
     args = parser.parse_args()
     sizes = [tuple(int(x) for x in s.lower().split("x")) for s in args.sizes.split(",")]
@@ -123,7 +136,15 @@ def main() -> None:
     print(header)
     print("-" * len(header))
     for n, m in sizes:
-        rows = {s: run_in_subprocess(s, n, m, args.seed) for s in args.solvers.split(",")}
+        repeat = args.repeat or (3 if n * m < 1_000_000 else 1)
+        rows: dict[str, dict[str, object]] = {}
+        # Interleaved, so that a burst of load on the shared machine hits all alike.
+        for _ in range(repeat):
+            for name in args.solvers.split(","):
+                r = run_in_subprocess(name, n, m, args.seed)
+                best = rows.get(name)
+                if best is None or float(r["seconds"]) < float(best["seconds"]):  # type: ignore[arg-type]
+                    rows[name] = r
         bare = rows.get("bare")
         for name, r in rows.items():
             ratio = ""

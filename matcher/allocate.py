@@ -63,11 +63,12 @@ Progress = Callable[[str, float], None]
 SCORE_SCALE = 10**6
 
 # Candidate pruning: each survivor first offers the solver only their PRUNE_K best
-# tracks; below PRUNE_MIN_TRACKS tracks the whole graph is small enough to solve as is.
-# When the proof fails, the next round re-ranks candidates by the proof's prices,
-# up to PRUNE_ROUNDS rounds before the whole graph is solved.
+# tracks, each track its COLUMN_FACTOR * seats + PRUNE_K best survivors. Below
+# PRUNE_MIN_ARCS allowed pairs the whole graph solves in milliseconds and pruning
+# would only add rounds. When the proof fails, the next round re-ranks candidates
+# by the proof's prices, up to PRUNE_ROUNDS rounds before the whole graph is solved.
 PRUNE_K = 12
-PRUNE_MIN_TRACKS = 40
+PRUNE_MIN_ARCS = 250_000
 PRUNE_ROUNDS = 6
 COLUMN_FACTOR = 2
 _BLOCK = 1 << 21  # matrix cells handled per block, to bound temporary memory
@@ -442,7 +443,8 @@ def _greedy(
     if m == 0:
         return track_of
     free = seats.copy()
-    size, largest = 64, max(64, _BLOCK // m)
+    largest = max(64, _BLOCK // m)
+    size = min(1024, largest)
     p = 0
     while p < n:
         ids = order[p : p + size]
@@ -502,8 +504,8 @@ def allocate(
     prune : bool or int, default True
         Offer the solver only each survivor's best tracks first, and keep that
         solution only when it is proved optimal for the whole graph (see Notes).
-        True prunes cohorts with at least 40 tracks, starting from 12 candidates
-        per survivor; an int prunes any cohort, starting from that many.
+        True prunes cohorts with at least 250,000 allowed pairs, starting from
+        12 tracks per survivor; an int prunes any cohort, starting from that many.
 
     Returns
     -------
@@ -560,10 +562,10 @@ def allocate(
     track_of: NDArray[np.int64] | None = None
     proof = "full"
     k = PRUNE_K if prune is True else int(prune)
-    if (prune is True and m >= PRUNE_MIN_TRACKS) or (prune is not True and prune > 0):
+    n_allowed = int(allowed.sum())
+    if (prune is True and n_allowed >= PRUNE_MIN_ARCS) or (prune is not True and prune > 0):
         prices: NDArray[np.int64] | None = None
         previous: NDArray[np.int64] | None = None
-        n_allowed = int(allowed.sum())
         # Each track's best few survivors stay in every round; each survivor's best
         # tracks are re-chosen at the prices of the last round's potentials.
         base = column_candidates(costs, allowed, np.minimum(st, n) * COLUMN_FACTOR + k)

@@ -299,7 +299,7 @@ def test_pruning_keeps_a_solution_it_can_prove_optimal():
     scores = rng.integers(0, 100, size=(300, 60)).astype(float)
     scores[rng.random(scores.shape) < 0.1] = np.nan
     seats = np.full(60, 8)
-    pruned = allocate(scores, seats)
+    pruned = allocate(scores, seats, prune=4)
     full = allocate(scores, seats, prune=False)
     assert pruned.proof == "pruned" and full.proof == "full"
     assert pruned.total_score == full.total_score
@@ -320,7 +320,9 @@ def test_own_ranking_by_score_shares_ranks_between_equal_scores():
 def test_progress_reports_each_stage_up_to_completion():
     calls: list[tuple[str, float]] = []
     rng = np.random.default_rng(1)
-    allocate(rng.random((50, 45)), np.full(45, 2), progress=lambda s, f: calls.append((s, f)))
+    allocate(
+        rng.random((50, 45)), np.full(45, 2), prune=3, progress=lambda s, f: calls.append((s, f))
+    )
     stages = {s for s, _ in calls}
     assert {"prepare", "solve", "verify", "status_quo"} <= stages
     for stage in stages:
