@@ -94,9 +94,9 @@ class AllocationStats:
     total_score: float
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Allocation:
-    """An allocation of a cohort to tracks.
+    """An allocation of a cohort to tracks (read-only; compare ``track_of`` arrays).
 
     Attributes
     ----------
@@ -120,6 +120,10 @@ class Allocation:
     stats: AllocationStats
     status_quo: AllocationStats | None = None
     proof: str = "full"
+
+    def __post_init__(self) -> None:
+        # Frozen means frozen: the array cannot be changed behind the stats' back.
+        self.track_of.setflags(write=False)
 
 
 @dataclass(frozen=True)
