@@ -8,14 +8,15 @@ solved exactly as a min-cost maximum flow with OR-tools' ``SimpleMinCostFlow``::
     source --1--> survivor i --1, cost c[i, j]--> track j --seats[j]--> sink
 
 ``solve_max_flow_with_min_cost`` first finds the largest flow (the most survivors
-seated; a survivor is left out only when no allowed seat remains for them in every
-maximum allocation) and then the cheapest flow of that size. That is the two-stage
-rule of the issue without a "large bonus" constant that would eat into the integer
-range.
+seated) and then the cheapest flow of that size. So a survivor goes without a seat
+only when seating them would unseat someone else, and never while one of their
+allowed tracks has a free seat. That is the two-stage rule of the issue, without a
+"large bonus per assignment" that would eat into the integer range.
 
 Public API
 ----------
-``allocate(scores, seats, *, arrival_order=None, preference_ranks=None, progress=None)``
+``allocate(scores, seats, *, arrival_order=None, preference_ranks=None, progress=None,
+prune=True)``
     The optimal :class:`Allocation`, with its statistics and those of the status quo.
 ``status_quo(scores, seats, arrival_order=None, preference_ranks=None)``
     Seats filled in arrival order, each survivor taking their best free seat.
@@ -25,7 +26,12 @@ Public API
     Bad arrays (shape, infinities, negative seats, bad arrival order).
 
 Indices are positions in the ``scores`` rows (survivors) and columns (tracks); the
-caller maps them to survivor ids and track codes.
+caller maps them to survivor ids and track codes, e.g.::
+
+    result = allocate(scores, seats, arrival_order=order, preference_ranks=wishes)
+    for e in explain(result, scores, seats, preference_ranks=wishes):
+        code = track_codes[e.track] if e.track >= 0 else None
+        text = e.sentence(track_codes)  # or build one from e.missed[*].holders
 """
 
 from __future__ import annotations
