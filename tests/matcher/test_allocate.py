@@ -251,6 +251,18 @@ def test_a_wish_excluded_by_a_hard_rule_is_explained_as_excluded():
     assert "hard rule" in reason.sentence(["a", "b", "c"])
 
 
+def test_a_first_wish_with_seats_left_is_explained_by_the_lower_score():
+    scores = np.array([[0.3, 0.8]])
+    wishes = np.array([[1, 2]])
+    result = allocate(scores, np.array([1, 1]), preference_ranks=wishes)
+    (reason,) = explain(result, scores, np.array([1, 1]), preference_ranks=wishes)
+    assert (reason.track, reason.rank) == (1, 2)
+    assert [(m.track, m.reason) for m in reason.missed] == [(0, "lower_score")]
+    assert reason.sentence(["a", "b"]) == (
+        "Given b (score 0.80, wish 2). a: seats remain, but the survivor scores lower there (0.30)"
+    )
+
+
 def test_survivor_without_any_allowed_seat_is_told_why():
     scores = np.array([[0.9, 0.2], [0.8, np.nan]])
     seats = np.array([1, 0])
