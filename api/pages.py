@@ -208,10 +208,9 @@ def new_season() -> Any:
 @page_for("surveyor", "admin")
 def upload_survey(season_id: int) -> Any:
     """Drop in a spreadsheet: it is published, or every row to fix is listed."""
+    from api.services.surveys import publish, upload
     from market_survey.errors import SurveyError
     from market_survey.ingest import read_csv_bytes, read_workbook
-
-    from api.services.surveys import publish, upload
 
     file = request.files.get("file")
     if file is None or not file.filename:
