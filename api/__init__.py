@@ -81,6 +81,9 @@ def register_blueprints(app: Flask) -> None:
     api.register_blueprint(employers.blp)
     api.register_blueprint(counsellors.blp)
     _register_docs_assets(app)
+    from api import pages
+
+    pages.register(app)
 
 
 def register_error_handlers(app: Flask) -> None:
