@@ -26,8 +26,10 @@ dev: $(VENV)/.dev
 run: install
 	$(BIN)/pathways init-db
 	$(BIN)/pathways load-sample
-	@echo "Demo counsellor token (Svay Rieng Shelter), for 'Authorization: Bearer <token>':"
+	@echo "Demo counsellor token (Svay Rieng Shelter): sign in at http://$(HOST):$(PORT)/ or send 'Authorization: Bearer <token>':"
 	@$(BIN)/pathways create-token --org "Svay Rieng Shelter" --role counsellor 2>/dev/null | tail -n 1
+	@echo "Demo surveyor token (Market Survey Network), for the market survey page:"
+	@$(BIN)/pathways create-token --org "Market Survey Network" --role surveyor 2>/dev/null | tail -n 1
 	$(BIN)/pathways serve --host $(HOST) --port $(PORT)
 
 lint: dev

@@ -115,24 +115,41 @@ def _register_docs_assets(app: Flask) -> None:
 def _reject_nul_text() -> None:
     """No text may carry a NUL character: PostgreSQL cannot store one (a 500, not a 422).
 
-    Schema fields that use ``api.fields.Text`` name the field; this catches the rest.
+    Checked once for every request, before any view, naming each field that has one.
     """
     from flask import request
 
     from api.errors import Unprocessable
 
-    if b"%00" in request.query_string or b"\x00" in request.query_string:
-        raise Unprocessable(
-            "Text must not contain NUL characters.",
-            [{"field": "query", "message": "must not contain NUL characters"}],
-        )
-    if request.is_json and request.content_length and request.content_length < 10_000_000:
-        body = request.get_data(cache=True)
-        if b"\\u0000" in body or b"\x00" in body:
-            raise Unprocessable(
-                "Text must not contain NUL characters.",
-                [{"field": "body", "message": "must not contain NUL characters"}],
-            )
+    problems = [
+        {"field": key, "message": "must not contain NUL characters"}
+        for key, values in request.args.lists()
+        if "\x00" in key or any("\x00" in v for v in values)
+    ]
+    if request.is_json and b"\\u0000" in request.get_data(cache=True):
+        body = request.get_json(silent=True)
+        problems += [
+            {"field": field, "message": "must not contain NUL characters"}
+            for field in _nul_fields(body, "")
+        ]
+    if problems:
+        raise Unprocessable("Text must not contain NUL characters.", problems)
+
+
+def _nul_fields(value: Any, path: str) -> list[str]:
+    """Dotted paths of the strings (keys too) in a JSON value that hold a NUL."""
+    if isinstance(value, str):
+        return [path or "body"] if "\x00" in value else []
+    items: list[tuple[str, Any]] = []
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            name = f"{path}.{key}" if path else str(key)
+            if "\x00" in str(key):
+                return [name]
+            items.append((name, inner))
+    elif isinstance(value, list):
+        items = [(f"{path}.{i}" if path else str(i), inner) for i, inner in enumerate(value)]
+    return [field for name, inner in items for field in _nul_fields(inner, name)]
 
 
 def _security_headers(response: Response) -> Response:
