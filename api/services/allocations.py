@@ -519,7 +519,7 @@ def confirm(session: Session, scope: Scope, allocation_id: int) -> dict[str, Any
                 select(Track)
                 .where(Track.id.in_(ids))
                 .order_by(Track.id)
-                .with_for_update()
+                .with_for_update(of=Track)  # not the provider, which is joined eagerly
                 .execution_options(populate_existing=True)
             ).all()
             tracks = {t.id: t for t in locked}
