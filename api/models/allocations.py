@@ -35,7 +35,7 @@ class Allocation(Base):
     result: Mapped[dict[str, Any]] = mapped_column(JSON)
 
     tracks: Mapped[list[AllocationTrack]] = relationship(
-        cascade="all, delete-orphan", order_by="AllocationTrack.track_id", lazy="selectin"
+        cascade="all, delete-orphan", order_by="AllocationTrack.track_id"
     )
 
 
