@@ -281,6 +281,26 @@ def create_recommendation(body: dict[str, Any], survivor_id: int) -> Any:
     )
 
 
+class RecommendationSummarySchema(ma.Schema):
+    id = ma.fields.Integer()
+    season = ma.fields.Nested(RecommendationSeasonSchema)
+    model_version = ma.fields.String()
+    generated_at = ma.fields.String(metadata={"format": "date-time"})
+    items = ma.fields.Integer(metadata={"description": "How many pathways it recommended"})
+
+
+@blp.get("/survivors/<int:survivor_id>/recommendations")
+@blp.arguments(PageArgs, location="query")
+@blp.response(200, page_schema(RecommendationSummarySchema, "RecommendationPage"))
+@require_roles("counsellor", "admin")
+def list_recommendations(args: dict[str, Any], survivor_id: int) -> dict[str, Any]:
+    """The recommendations made for a survivor of your NGO, oldest first (admins: audited)."""
+    items, next_cursor = recommendations.list_recommendations(
+        get_session(), current_principal(), survivor_id, args["limit"], args["cursor"]
+    )
+    return {"items": items, "next_cursor": next_cursor}
+
+
 @blp.get("/survivors/<int:survivor_id>/recommendations/<int:rec_id>")
 @blp.response(200, RecommendationSchema)
 @require_roles("counsellor", "admin")

@@ -58,7 +58,7 @@ from matcher import (
 from matcher.pathways import PreparedMarket
 from matcher.rules import NO_RULE, NOT_A_CANDIDATE
 from matcher.safeguards import first_rule, survivor_context
-from matcher.scoring import components, score, top_k
+from matcher.scoring import components, fused_score, score, top_k
 from matcher.weights import VENUES
 from training_catalog.types import LITERACY_LEVELS, SKILL_FAMILIES, Catalog, Occupation, Town, Track
 
@@ -332,7 +332,8 @@ def engine_half(survivors: int, limit: int = 10) -> EngineRun:
             return top_k(score(comps, prepared, weights), mask, limit)
 
         def engine_with_components(p: Profile = p, ctx: Any = ctx, mask: Any = mask) -> Any:
-            return top_k(score(components(p, prepared, ctx), prepared, weights), mask, limit)
+            # What recommend does: the fused score from the survivor's tables.
+            return top_k(fused_score(p, prepared, ctx, weights), mask, limit)
 
         def bare(s: Any, mask: Any = mask) -> Any:
             s = np.where(mask, s, -np.inf)
@@ -344,14 +345,14 @@ def engine_half(survivors: int, limit: int = 10) -> EngineRun:
         bare_mm_ms.append(min(_timed(lambda c=comps: bare(w @ c), REPEAT)))
         bare_es_ms.append(min(_timed(lambda c=comps: bare(np.einsum("i,ij->j", w, c)), REPEAT)))
     print(f"scoring step, engine (score + top-k):    {_summary(eng_ms)}")
-    print(f"  engine incl. building components:      {_summary(with_comps_ms)}")
+    print(f"  engine from the profile (fused score):  {_summary(with_comps_ms)}")
     print(f"bare numpy, w @ comps + top-k:           {_summary(bare_mm_ms)}")
     print(f"bare numpy, einsum + top-k:              {_summary(bare_es_ms)}")
     bare_ms = min(statistics.median(bare_mm_ms), statistics.median(bare_es_ms))
     ratio = statistics.median(eng_ms) / bare_ms
     print(f"engine / fastest bare (medians):         {ratio:.2f}x (goal: within 3x)")
     ratio_all = statistics.median(with_comps_ms) / bare_ms
-    print(f"engine incl. components / fastest bare:  {ratio_all:.2f}x")
+    print(f"engine from the profile / fastest bare:  {ratio_all:.2f}x")
     figures = {
         "prepare_ms": statistics.median(prep_ms),
         "recommend_median_ms": statistics.median(rec_best),

@@ -45,7 +45,7 @@ from matcher.results import (
 )
 from matcher.rules import NO_RULE, NOT_A_CANDIDATE, RULE_NAMES
 from matcher.safeguards import SurvivorContext, first_rule, survivor_context
-from matcher.scoring import SCORE_DECIMALS, components, score, top_k
+from matcher.scoring import SCORE_DECIMALS, Tables, components_at, fused_score, tables, top_k
 from matcher.types import Profile, Vacancy
 from matcher.weights import COMPONENTS, VENUES, Settings, Weights
 from training_catalog.types import Catalog
@@ -60,9 +60,9 @@ NO_JOB_DATA = "No vacancy or survey row for the occupations this track leads to 
 @dataclass(frozen=True)
 class _Evaluation:
     ctx: SurvivorContext
+    tables: Tables
     rule: Int8Array
     allowed: BoolArray
-    comps: FloatArray
     scores: FloatArray
 
 
@@ -71,9 +71,9 @@ def _evaluate(
 ) -> _Evaluation:
     ctx = survivor_context(profile, prepared, today)
     rule = first_rule(prepared, ctx)
-    comps = components(profile, prepared, ctx)
-    scores = score(comps, prepared, weights or Weights())
-    return _Evaluation(ctx, rule, rule == NO_RULE, comps, scores)
+    tabs = tables(profile, prepared, ctx)
+    scores = fused_score(profile, prepared, ctx, weights or Weights(), tabs)
+    return _Evaluation(ctx, tabs, rule, rule == NO_RULE, scores)
 
 
 def recommend(
@@ -110,7 +110,8 @@ def recommend(
     limit : int, default 10
         How many items (and, with ``include_excluded``, excluded pathways) to return.
     include_excluded : bool, default False
-        Also return the best-scoring excluded pathways with what stands in the way.
+        Also return the best-scoring excluded pathways with what stands in the way,
+        at most ``limit``, one per (track, occupation, reason).
     weights : Weights, optional
         Component weights (default ``Weights()``).
     settings : Settings, optional
@@ -157,15 +158,14 @@ def recommend_prepared(
         raise ValueError("limit must be >= 0")
     ev = _evaluate(profile, prepared, today, weights)
     chosen = top_k(ev.scores, ev.allowed, limit)
+    comps = components_at(profile, prepared, ev.ctx, chosen, ev.tables)
     items = tuple(
-        _item(rank, int(i), profile, prepared, ev) for rank, i in enumerate(chosen, start=1)
+        _item(rank, int(i), comps[:, rank - 1], profile, prepared, ev)
+        for rank, i in enumerate(chosen, start=1)
     )
     excluded: tuple[ExcludedItem, ...] = ()
     if include_excluded:
-        mask = (ev.rule > NOT_A_CANDIDATE) & (ev.rule != NO_RULE)
-        excluded = tuple(
-            _excluded(int(i), profile, prepared, ev) for i in top_k(ev.scores, mask, limit)
-        )
+        excluded = _best_excluded(profile, prepared, ev, limit)
     candidates = int(np.count_nonzero(ev.rule != NOT_A_CANDIDATE))
     return Recommendation(
         survivor_id=profile.survivor_id,
@@ -269,7 +269,7 @@ def _refs(
 
 
 def _item(
-    rank: int, i: int, profile: Profile, p: PreparedMarket, ev: _Evaluation
+    rank: int, i: int, comps: FloatArray, profile: Profile, p: PreparedMarket, ev: _Evaluation
 ) -> RecommendationItem:
     track, occ, town, employer, vacancy_id = _refs(i, p)
     outlet = int(p.cand_outlet[i])
@@ -294,7 +294,7 @@ def _item(
         meets_living_wage=bool(p.cand_meets[i]),
         score=round(float(ev.scores[i]), SCORE_DECIMALS),
         components={
-            name: round(float(ev.comps[j, i]), SCORE_DECIMALS) for j, name in enumerate(COMPONENTS)
+            name: round(float(comps[j]), SCORE_DECIMALS) for j, name in enumerate(COMPONENTS)
         },
         reasons=reasons,
         venue=_venue_name(venue_i) if own else None,
@@ -304,6 +304,31 @@ def _item(
 
 def _venue_name(i: int) -> str | None:
     return VENUES[i] if 0 <= i < len(VENUES) else None
+
+
+#: How many excluded candidates, per one shown, to look through for distinct ones.
+_EXCLUDED_POOL = 25
+
+
+def _best_excluded(
+    profile: Profile, p: PreparedMarket, ev: _Evaluation, limit: int
+) -> tuple[ExcludedItem, ...]:
+    # The best-scoring excluded pathways, one per (track, occupation, reason): a
+    # training town the survivor refused reads the same for every work town, and
+    # ten copies of one obstacle would hide the others.
+    mask = (ev.rule > NOT_A_CANDIDATE) & (ev.rule != NO_RULE)
+    out: list[ExcludedItem] = []
+    seen: set[tuple[str | None, str, str]] = set()
+    for i in top_k(ev.scores, mask, limit * _EXCLUDED_POOL):
+        item = _excluded(int(i), profile, p, ev)
+        key = (item.track.code if item.track else None, item.occupation.code, item.reason)
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(item)
+        if len(out) == limit:
+            break
+    return tuple(out)
 
 
 def _excluded(i: int, profile: Profile, p: PreparedMarket, ev: _Evaluation) -> ExcludedItem:

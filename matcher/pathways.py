@@ -16,7 +16,7 @@ at the end, so that ``arr[cand_track]`` reads the sentinel for those rows.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
@@ -46,7 +46,7 @@ EMPLOYER_STATUSES: tuple[str, ...] = ("vetted", "pending", "rejected", "suspende
 class PreparedMarket:
     """A season's market, catalog and vacancies as arrays, built once, reused per survivor.
 
-    Build it with :func:`prepare_market`; treat every array as read-only. The api can
+    Build it with :func:`prepare_market`; its arrays are read-only. The api can
     cache one per (season, catalog version, vacancies version) and call
     :func:`matcher.engine.recommend_prepared` for each survivor.
     """
@@ -111,6 +111,18 @@ class PreparedMarket:
     cand_commitment: FloatArray
     cand_self: BoolArray
     cand_town_openings: Int64Array
+    # Rows grouped by a key (CSR): rows of key k are order[start[k]:start[k + 1]].
+    # Used to touch only the rows of a survivor's few wishes and home towns.
+    occ_rows: Int64Array
+    occ_rows_start: Int64Array
+    family_rows: Int64Array  # key n_families: rows with no family
+    family_rows_start: Int64Array
+    town_rows: Int64Array  # by work town
+    town_rows_start: Int64Array
+    train_rows: Int64Array  # by training town; key n_towns: no track
+    train_rows_start: Int64Array
+    # Market-only part of the score per weights (see scoring.fused_score).
+    cache: dict[tuple[float, ...], FloatArray] = field(default_factory=dict)
 
     @property
     def n_candidates(self) -> int:
@@ -122,10 +134,13 @@ def _bool_col(values: Sequence[bool]) -> BoolArray:
     return np.asarray(values, dtype=np.bool_)
 
 
-def _check_codes(kind: str, codes: pd.Series, known: dict[str, int]) -> None:
-    unknown = sorted(set(codes.astype(str)) - set(known))
-    if unknown:
+def _indices(kind: str, codes: pd.Series, known: dict[str, int]) -> Int64Array:
+    """Positions of ``codes`` in ``known`` (vectorised), or an error naming the unknown."""
+    positions = pd.Index(list(known)).get_indexer(pd.Index(codes.astype(str)))
+    if (positions < 0).any():
+        unknown = sorted(set(codes.astype(str)[positions < 0]))
         raise MatcherInputError(f"{kind} codes not in the catalog: {', '.join(unknown[:10])}")
+    return np.asarray(positions, dtype=np.int64)
 
 
 def _town_costs(
@@ -137,8 +152,7 @@ def _town_costs(
     other = np.full(n, np.nan)
     costs = market.living_costs
     if len(costs):
-        _check_codes("living-cost town", costs["town"], town_index)
-        idx = np.array([town_index[str(t)] for t in costs["town"]], dtype=np.int64)
+        idx = _indices("living-cost town", costs["town"], town_index)
         food[idx] = costs["food_usd_month"].to_numpy(dtype=np.float64)
         room[idx] = costs["room_usd_month"].to_numpy(dtype=np.float64)
         other[idx] = costs["other_usd_month"].to_numpy(dtype=np.float64)
@@ -162,6 +176,12 @@ def _town_costs(
     room[~has] = wage * shares[1]
     other[~has] = wage * shares[2]
     return food, room, other, has
+
+
+def _csr(keys: Int64Array, n_keys: int) -> tuple[Int64Array, Int64Array]:
+    order = np.argsort(keys, kind="stable").astype(np.intp)
+    start = np.concatenate([[0], np.cumsum(np.bincount(keys, minlength=n_keys))]).astype(np.intp)
+    return order, start
 
 
 def prepare_market(
@@ -234,13 +254,10 @@ def prepare_market(
 
     # --- outlets -------------------------------------------------------------------
     jobs = market.jobs
-    if len(jobs):
-        _check_codes("survey town", jobs["town"], town_index)
-        _check_codes("survey occupation", jobs["occupation"], occupation_index)
     frame = pd.DataFrame(
         {
-            "town": [town_index[str(t)] for t in jobs["town"]],
-            "occ": [occupation_index[str(o)] for o in jobs["occupation"]],
+            "town": _indices("survey town", jobs["town"], town_index),
+            "occ": _indices("survey occupation", jobs["occupation"], occupation_index),
             "employment": jobs["employment"].astype(str).to_numpy(),
             "venue": jobs["venue"].astype(str).to_numpy(),
             "mid": (
@@ -308,7 +325,9 @@ def prepare_market(
     out_venue = np.concatenate(
         [
             np.full(n_vac + len(wage), -1, np.int8),
-            np.array([venue_code.get(str(v), -1) for v in own["venue"]], np.int8),
+            pd.Index(list(venue_code))
+            .get_indexer(pd.Index(own["venue"].astype(str)))
+            .astype(np.int8),
         ]
     ).astype(np.int8)
     out_startup = np.concatenate(
@@ -433,7 +452,16 @@ def prepare_market(
 
     commitment = ((out_hires[cand_outlet] == cand_track) & (cand_track >= 0)).astype(np.float64)
 
-    return PreparedMarket(
+    n_families = len(SKILL_FAMILIES)
+    occ_rows, occ_rows_start = _csr(cand_occ, n_occ)
+    family_rows, family_rows_start = _csr(
+        np.where(cand_family < 0, n_families, cand_family).astype(np.intp), n_families + 1
+    )
+    town_rows, town_rows_start = _csr(cand_town, n_towns)
+    train_rows, train_rows_start = _csr(
+        np.where(cand_train_town < 0, n_towns, cand_train_town).astype(np.intp), n_towns + 1
+    )
+    prepared = PreparedMarket(
         settings=settings,
         towns=towns,
         town_index=town_index,
@@ -486,8 +514,21 @@ def prepare_market(
         cand_loc_work=loc_work,
         cand_loc_train=loc_train,
         cand_loc_venue=loc_venue,
+        occ_rows=occ_rows,
+        occ_rows_start=occ_rows_start,
+        family_rows=family_rows,
+        family_rows_start=family_rows_start,
+        town_rows=town_rows,
+        town_rows_start=town_rows_start,
+        train_rows=train_rows,
+        train_rows_start=train_rows_start,
         cand_lw_factor=lw_factor,
         cand_commitment=commitment,
         cand_self=cand_self,
         cand_town_openings=openings,
     )
+    # Shared between requests and threads: make accidental writes fail loudly.
+    for value in vars(prepared).values():
+        if isinstance(value, np.ndarray):
+            value.setflags(write=False)
+    return prepared

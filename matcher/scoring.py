@@ -1,12 +1,23 @@
 """Score components, each in [0, 1], and their weighted mean, vectorised.
 
-``components`` returns a ``(len(COMPONENTS), n_candidates)`` array; ``score`` is the
-weighted mean of its rows, multiplied by ``Settings.below_living_wage_factor`` where
-the gross income is below the town's living wage (see README.md, "The living-wage
+A survivor's components are built from small per-survivor *tables* (aptitude per
+skill family, wish value per track, occupation and family, location factor per
+town) gathered into candidate-length arrays. Three ways to use them, one formula:
+
+- :func:`components`: the ``(len(COMPONENTS), n)`` matrix (tests, benchmarks);
+- :func:`components_at`: the same for a few rows (the items shown);
+- :func:`fused_score`: the final score of every row without building the matrix,
+  weights folded into the tables (the engine's hot path; ``score(components(...))``
+  gives the same numbers up to floating-point rounding, a tested property).
+
+The final score is the weighted mean times ``Settings.below_living_wage_factor``
+where the gross income is below the town's living wage (README, "The living-wage
 rule"). Gender is not an input of anything here.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -24,8 +35,90 @@ def preference_value(rank: int, settings: Settings) -> float:
     return max(1.0 - rank * settings.preference_step, settings.preference_floor)
 
 
-def components(profile: Profile, prepared: PreparedMarket, ctx: SurvivorContext) -> FloatArray:
-    """All score components of every candidate for one survivor.
+@dataclass(frozen=True, slots=True)
+class Tables:
+    """One survivor's small lookup tables (sentinel entries last where indexed by -1)."""
+
+    aptitude: FloatArray  # per skill family + sentinel
+    track_wish: FloatArray  # per track + sentinel (0)
+    occupation_wish: FloatArray  # per occupation
+    family_wish: FloatArray  # per skill family + sentinel
+    town_factor: FloatArray  # per town + sentinel
+
+
+def tables(profile: Profile, p: PreparedMarket, ctx: SurvivorContext) -> Tables:
+    """Build one survivor's tables from the profile (aptitudes, wishes, towns)."""
+    s = p.settings
+    # aptitude: 0-5 assessment of the skill family the pathway uses.
+    aptitude = np.full(len(SKILL_FAMILIES) + 1, s.unassessed_aptitude)
+    for family, level in profile.aptitudes.items():
+        if family in SKILL_FAMILIES:
+            aptitude[SKILL_FAMILIES.index(family)] = min(max(level, 0), 5) / 5.0
+    # preference: the best wish each track, occupation and family matches.
+    track_wish = np.zeros(len(p.tracks) + 1, np.float64)
+    occupation_wish = np.zeros(len(p.occupations), np.float64)
+    family_wish = np.zeros(len(SKILL_FAMILIES) + 1, np.float64)
+    for rank, code in enumerate(profile.preferences):
+        value = preference_value(rank, s)
+        ti = p.track_index.get(code)
+        oi = p.occupation_index.get(code)
+        fam = -1
+        if ti is not None:
+            track_wish[ti] = max(track_wish[ti], value)
+            fam = int(p.track_family[ti])
+        if oi is not None:
+            occupation_wish[oi] = max(occupation_wish[oi], value)
+            fam = int(p.occ_family[oi]) if fam < 0 else fam
+        if fam >= 0:
+            family_wish[fam] = max(family_wish[fam], s.same_family_preference * value)
+    # location: home province, a named town, elsewhere.
+    town_factor = np.where(
+        ctx.home_town,
+        s.location_home,
+        np.where(ctx.willing_town, s.location_willing, s.location_elsewhere),
+    ).astype(np.float64)
+    return Tables(aptitude, track_wish, occupation_wish, family_wish, town_factor)
+
+
+def _preference(t: Tables, track: Int64Array, occ: Int64Array, family: Int64Array) -> FloatArray:
+    # A wish met directly (track or occupation) counts as itself; otherwise part credit
+    # for a wish in the same skill family.
+    out: FloatArray = np.take(t.occupation_wish, occ)
+    if t.track_wish.any():
+        np.maximum(out, np.take(t.track_wish, track), out=out)
+    if t.family_wish.any():
+        np.copyto(out, np.take(t.family_wish, family), where=out == 0.0)
+    return out
+
+
+def _location(
+    t: Tables,
+    town: Int64Array,
+    train_town: Int64Array,
+    work_share: FloatArray,
+    train_share: FloatArray,
+    venue_part: FloatArray | None,
+) -> FloatArray:
+    # Shares of work town, training town and venue are precomputed per pathway. The
+    # venue part does not depend on the survivor: the fused score caches it instead.
+    out: FloatArray = np.take(t.town_factor, town)
+    out *= work_share
+    train = np.take(t.town_factor, train_town)
+    train *= train_share
+    out += train
+    if venue_part is not None:
+        out += venue_part
+    return out
+
+
+def components_at(
+    profile: Profile,
+    prepared: PreparedMarket,
+    ctx: SurvivorContext,
+    rows: Int64Array | None = None,
+    tabs: Tables | None = None,
+) -> FloatArray:
+    """Score components of the candidates ``rows`` (all when ``None``).
 
     Parameters
     ----------
@@ -33,83 +126,44 @@ def components(profile: Profile, prepared: PreparedMarket, ctx: SurvivorContext)
         Aptitudes, preferences and relocation are read; gender never is.
     prepared : PreparedMarket
     ctx : SurvivorContext
+    rows : numpy.ndarray of intp, optional
+        Candidate indices.
+    tabs : Tables, optional
+        The survivor's tables, when already built.
 
     Returns
     -------
-    numpy.ndarray, shape ``(len(COMPONENTS), n_candidates)``, values in [0, 1].
+    numpy.ndarray, shape ``(len(COMPONENTS), len(rows))``, values in [0, 1], rows in
+    ``COMPONENTS`` order.
     """
     p = prepared
-    s = p.settings
-    n = p.n_candidates
+    t = tabs or tables(profile, p, ctx)
+
+    def at(a: np.ndarray) -> np.ndarray:
+        return a if rows is None else a[rows]
+
+    family = at(p.cand_family)
+    n = family.shape[0]
     out = np.empty((len(COMPONENTS), n), np.float64)
-
-    # aptitude: 0-5 assessment of the skill family the pathway uses.
-    family_apt = np.full(len(SKILL_FAMILIES) + 1, s.unassessed_aptitude)
-    for family, level in profile.aptitudes.items():
-        if family in SKILL_FAMILIES:
-            family_apt[SKILL_FAMILIES.index(family)] = min(max(level, 0), 5) / 5.0
-    np.take(family_apt, p.cand_family, out=out[0])
-
-    # preference: rank of the track or occupation among the wishes; half credit for
-    # a pathway in the skill family of a wish.
-    _preference(profile, p, s, out[1])
-
-    # income and demand depend on the market only.
-    out[2] = p.cand_income
-    out[3] = p.cand_demand
-
-    # location: home province, a named town, elsewhere; the venue for own business.
-    # The shares of work town, training town and venue are precomputed per pathway.
-    town_factor = np.where(
-        ctx.home_town,
-        s.location_home,
-        np.where(ctx.willing_town, s.location_willing, s.location_elsewhere),
+    np.take(t.aptitude, family, out=out[0])
+    out[1] = _preference(t, at(p.cand_track), at(p.cand_occ), family)
+    out[2] = at(p.cand_income)
+    out[3] = at(p.cand_demand)
+    out[4] = _location(
+        t,
+        at(p.cand_town),
+        at(p.cand_train_town),
+        at(p.cand_loc_work),
+        at(p.cand_loc_train),
+        at(p.cand_loc_venue),
     )
-    loc = out[4]
-    np.take(town_factor, p.cand_town, out=loc)
-    loc *= p.cand_loc_work
-    train = np.take(town_factor, p.cand_train_town)
-    train *= p.cand_loc_train
-    loc += train
-    loc += p.cand_loc_venue
-
-    out[5] = p.cand_commitment
+    out[5] = at(p.cand_commitment)
     return out
 
 
-def _preference(profile: Profile, p: PreparedMarket, s: Settings, out: FloatArray) -> None:
-    if not profile.preferences:
-        out[:] = 0.0
-        return
-    # Per-track, per-occupation and per-family values of the best wish they match.
-    track_value = np.zeros(len(p.tracks) + 1, np.float64)
-    occ_value = np.zeros(len(p.occupations), np.float64)
-    family_value = np.zeros(len(SKILL_FAMILIES) + 1, np.float64)
-    for rank, code in enumerate(profile.preferences):
-        value = preference_value(rank, s)
-        ti = p.track_index.get(code)
-        oi = p.occupation_index.get(code)
-        family = -1
-        if ti is not None:
-            track_value[ti] = max(track_value[ti], value)
-            family = int(p.track_family[ti])
-        if oi is not None:
-            occ_value[oi] = max(occ_value[oi], value)
-            family = int(p.occ_family[oi]) if family < 0 else family
-        if family >= 0:
-            family_value[family] = max(family_value[family], s.same_family_preference * value)
-    # A wish met directly counts as itself; otherwise part credit for its skill family.
-    np.take(occ_value, p.cand_occ, out=out)
-    if track_value.any():
-        np.maximum(out, np.take(track_value, p.cand_track), out=out)
-    if family_value.any():
-        by_family = np.take(family_value, p.cand_family)
-        np.copyto(out, by_family, where=out == 0.0)
-
-
-def fit(comps: FloatArray, weights: Weights) -> FloatArray:
-    """Weighted mean of the components (before the living-wage rule), in [0, 1]."""
-    return np.clip(weighted_sum(comps, weights), 0.0, 1.0)
+def components(profile: Profile, prepared: PreparedMarket, ctx: SurvivorContext) -> FloatArray:
+    """All score components of every candidate: ``components_at`` with every row."""
+    return components_at(profile, prepared, ctx)
 
 
 def weighted_sum(comps: FloatArray, weights: Weights) -> FloatArray:
@@ -124,18 +178,98 @@ def weighted_sum(comps: FloatArray, weights: Weights) -> FloatArray:
     return out
 
 
-def score(comps: FloatArray, p: PreparedMarket, weights: Weights) -> FloatArray:
-    """Final score in [0, 1]: the fit, times the below-living-wage factor where it applies.
+def fit(comps: FloatArray, weights: Weights) -> FloatArray:
+    """Weighted mean of the components (before the living-wage rule), in [0, 1]."""
+    return np.clip(weighted_sum(comps, weights), 0.0, 1.0)
 
-    Not rounded (ranking uses full precision); the engine rounds what it shows to
-    ``SCORE_DECIMALS``, and since rounding keeps order, the best rounded score of a
-    track equals the rounded best score (``track_scores`` relies on it).
-    """
+
+def score(comps: FloatArray, p: PreparedMarket, weights: Weights) -> FloatArray:
+    """Final score in [0, 1] from a full component matrix (see :func:`fused_score`)."""
     out = weighted_sum(comps, weights)
     out *= p.cand_lw_factor
     # Guard against 1 + 1e-16 from floating-point sums.
     np.minimum(out, 1.0, out=out)
     return out
+
+
+def fused_score(
+    profile: Profile,
+    p: PreparedMarket,
+    ctx: SurvivorContext,
+    weights: Weights,
+    tabs: Tables | None = None,
+) -> FloatArray:
+    """Final score of every candidate, without building the component matrix.
+
+    Equal to ``score(components(...), p, weights)`` up to floating-point rounding (a
+    tested property), but cheaper: weights are folded into the survivor's tables;
+    the market-only part (income, demand, commitment, venue, and location as if every
+    town were "elsewhere") is computed once per weights and cached on ``p``; and the
+    few rows a survivor changes from that (their wishes, their home and named towns)
+    are touched through ``p``'s row groups instead of gathering over every row.
+
+    Not rounded (ranking uses full precision); the engine rounds what it shows to
+    ``SCORE_DECIMALS``, and since rounding keeps order, the best rounded score of a
+    track equals the rounded best score (``track_scores`` relies on it).
+    """
+    s = p.settings
+    w = dict(zip(COMPONENTS, weights.normalised(), strict=True))
+    t = tabs or tables(profile, p, ctx)
+    out = np.take(t.aptitude * w["aptitude"], p.cand_family)
+    out += _market_part(p, w["income"], w["demand"], w["commitment"], w["location"])
+    if w["preference"] > 0.0 and profile.preferences:
+        out += _preference_by_groups(t, p) * w["preference"]
+    if w["location"] > 0.0:
+        # Towns whose factor differs from "elsewhere" (home province, named towns).
+        delta = (t.town_factor[:-1] - s.location_elsewhere) * w["location"]
+        for town in np.flatnonzero(delta):
+            rows = p.town_rows[p.town_rows_start[town] : p.town_rows_start[town + 1]]
+            out[rows] += delta[town] * p.cand_loc_work[rows]
+            rows = p.train_rows[p.train_rows_start[town] : p.train_rows_start[town + 1]]
+            out[rows] += delta[town] * p.cand_loc_train[rows]
+    out *= p.cand_lw_factor
+    np.clip(out, 0.0, 1.0, out=out)
+    return out
+
+
+def _preference_by_groups(t: Tables, p: PreparedMarket) -> FloatArray:
+    # Same values as _preference, touching only the rows of the survivor's wishes.
+    out = np.zeros(p.n_candidates, np.float64)
+    for ti in np.flatnonzero(t.track_wish[:-1]):
+        block = slice(
+            int(p.track_row_start[ti]), int(p.track_row_start[ti] + p.track_row_count[ti])
+        )
+        np.maximum(out[block], t.track_wish[ti], out=out[block])
+    for oi in np.flatnonzero(t.occupation_wish):
+        rows = p.occ_rows[p.occ_rows_start[oi] : p.occ_rows_start[oi + 1]]
+        out[rows] = np.maximum(out[rows], t.occupation_wish[oi])
+    for fi in np.flatnonzero(t.family_wish):
+        rows = p.family_rows[p.family_rows_start[fi] : p.family_rows_start[fi + 1]]
+        current = out[rows]
+        out[rows] = np.where(current == 0.0, t.family_wish[fi], current)
+    return out
+
+
+def _market_part(
+    p: PreparedMarket, income: float, demand: float, commitment: float, location: float
+) -> FloatArray:
+    # Everything of the score that depends on the market only: income, demand,
+    # commitment, the venue's share of location, and location as if every town were
+    # "elsewhere" (fused_score adds the difference for the survivor's own towns).
+    key = (income, demand, commitment, location)
+    cached = p.cache.get(key)
+    if cached is None:
+        elsewhere = p.settings.location_elsewhere
+        cached = (
+            income * p.cand_income
+            + demand * p.cand_demand
+            + commitment * p.cand_commitment
+            + location * (p.cand_loc_venue + elsewhere * (p.cand_loc_work + p.cand_loc_train))
+        )
+        cached.setflags(write=False)
+        # A plain dict: at worst two threads compute the same array once each.
+        p.cache[key] = cached
+    return cached
 
 
 def top_k(scores: FloatArray, mask: BoolArray, k: int) -> Int64Array:

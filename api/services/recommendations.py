@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from flask import current_app
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.auth import Principal
@@ -21,6 +22,7 @@ from api.db import unit_of_work
 from api.errors import NotFound
 from api.models import AuditEvent, Season
 from api.models.recommendations import Recommendation
+from api.pagination import paginate
 from api.services.markets import load_market
 from api.services.survivors import audit, find_survivor, to_profile
 from matcher import Recommendation as EngineRecommendation
@@ -149,3 +151,25 @@ def read_recommendation(
             )
         )
     return stored_body(rec)
+
+
+def list_recommendations(
+    session: Session, principal: Principal, survivor_id: int, limit: int, cursor: str | None
+) -> tuple[list[dict[str, Any]], str | None]:
+    """A page of the survivor's stored recommendations, oldest first (summaries); audited."""
+    with unit_of_work(session):
+        survivor = find_survivor(session, principal, survivor_id)
+        stmt = select(Recommendation).where(Recommendation.survivor_id == survivor.id)
+        rows, next_cursor = paginate(session, stmt, Recommendation.id, limit, cursor)
+        audit(session, principal, "list_recommendations", survivor)
+    items = [
+        {
+            "id": rec.id,
+            "season": rec.result["season"],
+            "model_version": rec.model_version,
+            "generated_at": rec.result["generated_at"],
+            "items": len(rec.result["items"]),
+        }
+        for rec in rows
+    ]
+    return items, next_cursor

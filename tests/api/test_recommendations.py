@@ -475,3 +475,34 @@ def test_the_demo_survivors_get_recommendations_from_the_sample(client, runner, 
     assert "motorcycle-repair-svr" in track_codes(minor)
     child = recommend("SRS-2026-005")  # 14: light work only, if any
     assert {i["occupation"]["code"] for i in child["items"]} <= light
+
+
+def test_a_survivors_recommendations_are_listed_for_their_ngo_only(world, token) -> None:
+    world.season([job("SVR", "5131", 100, 110)])
+    survivor = world.survivor()
+    made = [world.items(survivor)["id"], world.items(survivor, limit=1)["id"]]
+    url = f"/api/v1/survivors/{survivor}/recommendations"
+    listed = world.client.get(url, headers=world.counsellor)
+    assert listed.status_code == 200
+    assert listed.headers["Cache-Control"] == "no-store"
+    body = listed.get_json()
+    assert [r["id"] for r in body["items"]] == made
+    assert body["items"][1]["items"] == 1
+    assert body["items"][0]["season"]["label"] == "2008"
+    other = auth(token("counsellor", org="Shelter B"))
+    assert world.client.get(url, headers=other).status_code == 404
+    employer = auth(token("employer", org="Some employer"))
+    assert world.client.get(url, headers=employer).status_code == 403
+
+
+def test_the_openapi_document_describes_the_recommendation(client) -> None:
+    spec = client.get("/api/v1/openapi.json").get_json()
+    post = spec["paths"]["/api/v1/survivors/{survivor_id}/recommendations"]["post"]
+    assert "201" in post["responses"]
+    schemas = spec["components"]["schemas"]
+    assert {"survivor_id", "season", "generated_at", "model_version", "items", "excluded"} <= set(
+        schemas["Recommendation"]["properties"]
+    )
+    assert {"gross_income_usd_month", "meets_living_wage", "components", "reasons"} <= set(
+        schemas["RecommendationItem"]["properties"]
+    )

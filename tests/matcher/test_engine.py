@@ -207,3 +207,15 @@ def test_inconsistent_codes_are_an_input_error() -> None:
         prepare_market(market([job("XYZ", "5131", 100)]), catalog(), [])
     with pytest.raises(MatcherInputError, match="vacancy 7"):
         prepare_market(market([]), catalog(), [vacancy(7, "0000", "SVR", 100)])
+
+
+def test_excluded_lists_each_obstacle_once_not_once_per_town() -> None:
+    cat = catalog([track("electronics-pnh", "PNH", "electronics", ["7421"])])
+    towns = ("SVR", "BVT", "PNH", "SRP", "BTB", "KPT")
+    mkt = market([job(t, "7421", 150, 200) for t in towns], COSTS_2008)
+    survivor = profile(aptitudes={"electronics": 5})
+    rec = recommend(survivor, mkt, cat, [], today=TODAY, include_excluded=True)
+    training = [e for e in rec.excluded if e.rule == "relocation_training_town"]
+    assert len(training) == 1
+    assert training[0].reason == "Training in Phnom Penh: outside the survivor's home province"
+    assert len({(e.track, e.occupation, e.reason) for e in rec.excluded}) == len(rec.excluded)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
+import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -18,6 +19,8 @@ from matcher import (
     track_scores_prepared,
 )
 from matcher.results import RecommendationItem
+from matcher.safeguards import survivor_context
+from matcher.scoring import components, fused_score, score
 from tests.matcher.builders import (
     COSTS_2008,
     TODAY,
@@ -226,3 +229,20 @@ def test_below_living_wage_never_outranks_a_livable_pathway_with_similar_fit(p: 
             if b.rank < good.rank:
                 # Only a pathway whose fit is over 1/factor times better may do that.
                 assert factor * fit(b) >= fit(good) - 1e-3
+
+
+weight_maps = st.fixed_dictionaries(
+    {name: st.sampled_from([0.0, 0.05, 0.25, 1.0]) for name in COMPONENTS}
+).filter(lambda m: sum(m.values()) > 0)
+
+
+@FAST
+@given(profiles, weight_maps)
+def test_fused_score_equals_the_weighted_mean_of_the_shown_components(
+    p: Profile, weight_map: dict[str, float]
+) -> None:
+    ctx = survivor_context(p, PREPARED, TODAY)
+    weights = Weights.from_mapping(weight_map)
+    full = score(components(p, PREPARED, ctx), PREPARED, weights)
+    fused = fused_score(p, PREPARED, ctx, weights)
+    assert np.allclose(full, fused, rtol=0.0, atol=1e-12)
