@@ -124,9 +124,19 @@ def _tracks(
     field = "track_codes"
     rows = {t.code: t for t in session.scalars(select(Track).order_by(Track.code))}
     if track_codes is None:
-        return [
-            t for code, t in rows.items() if code in catalog and catalog[code].seats_available > 0
-        ]
+        free = [t for c, t in rows.items() if c in catalog and catalog[c].seats_available > 0]
+        if not free:
+            raise Conflict(
+                "No track has a seat available for its next intake: there is nothing to allocate.",
+                [{"field": field, "message": "no track with seats available"}],
+            )
+        return free
+    if not track_codes:
+        raise Unprocessable(
+            "No tracks listed: name at least one, or leave track_codes out for every track "
+            "with seats available.",
+            [{"field": field, "message": "must list at least one track"}],
+        )
     repeated = _duplicates(track_codes)
     if repeated:
         raise Unprocessable(

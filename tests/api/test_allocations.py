@@ -174,6 +174,7 @@ def test_confirm_reserves_the_seats_and_seats_available_drops(world, session) ->
     later = propose(world, {"survivor_ids": [woman(world, 5, "LATE-1")]})
     assert later["assignments"][0]["track_code"] == TAILORING
     assert BEAUTY not in {t["code"] for t in later["tracks"]}
+    assert f"{BEAUTY}: no seat available this intake" in later["assignments"][0]["explanation"]
 
 
 def test_a_second_confirm_is_a_conflict(world, session) -> None:
@@ -292,7 +293,21 @@ def test_an_empty_or_repeated_cohort_is_unprocessable(world, session) -> None:
     assert str(one) in repeated["detail"]
     propose(world, {"survivor_ids": [one], "track_codes": [BEAUTY, BEAUTY]}, status=422)
     propose(world, {"survivor_ids": ["one"]}, status=422)
+    propose(world, {"survivor_ids": [one], "track_codes": []}, status=422)
     assert allocations(session) == 0
+
+
+def test_no_track_with_a_free_seat_is_a_clear_conflict(world, session) -> None:
+    full = propose(world, {"survivor_ids": four_women(world)})
+    assert confirm(world, full["id"]).status_code == 200
+    shrunk = world.client.patch(
+        f"/api/v1/tracks/{TAILORING}", json={"seats": 2}, headers=world.surveyor
+    )
+    assert shrunk.status_code == 200, shrunk.get_json()
+
+    problem = propose(world, {"survivor_ids": [woman(world, 5, "K-1")]}, status=409)
+    assert "no track has a seat" in problem["detail"].lower()
+    assert allocations(session) == 1
 
 
 def test_employers_may_not_allocate(world, token, session) -> None:
