@@ -124,6 +124,11 @@ def allocate_command(
                     select(Survivor.id).where(Survivor.org_id == org.id).order_by(Survivor.id)
                 )
             )
+            # --all means those still waiting: a seat already held is not offered again.
+            seated = service.already_seated(session, ids)
+            if seated:
+                click.echo(f"{len(seated)} survivors already hold a seat and are left out.")
+                ids = [i for i in ids if i not in seated]
         else:
             assert survivor_list is not None
             ids = _ids(survivor_list)

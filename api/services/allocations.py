@@ -52,6 +52,7 @@ Progress = Callable[[str, float], None]
 # SQLite's limit on bound parameters is far above this; chunks keep IN lists small.
 _CHUNK = 500
 _DIGITS = 2  # scores in explanations, as the recommendations show them to a counsellor
+_LIST_HOLDERS = 4  # a full track's holders are listed one by one up to this many
 
 
 @dataclass(frozen=True)
@@ -229,12 +230,15 @@ def _missed_sentence(p: _Problem, row: int, missed: Missed) -> str:
     if missed.reason != "full":
         return missed.sentence([t.code for t in p.tracks], digits=_DIGITS) + "."
     count, given = _seat_words(missed.seats)
-    listed = ", ".join(f"{s:.{_DIGITS}f}" for s in missed.holder_scores)
     family = track.skill_family
-    aptitudes = ", ".join(
-        str(int((p.survivors[h].aptitudes or {}).get(family, 0))) for h in missed.holders
-    )
-    detail = f"score {listed}; aptitude {aptitudes} in {family}"
+    scores = [f"{s:.{_DIGITS}f}" for s in missed.holder_scores]  # best first
+    levels = [int((p.survivors[h].aptitudes or {}).get(family, 0)) for h in missed.holders]
+    if len(scores) <= _LIST_HOLDERS:
+        detail = f"score {', '.join(scores)}; aptitude {', '.join(map(str, levels))} in {family}"
+    else:  # a long list says less than its range
+        low, high = min(levels), max(levels)
+        span = f"{low}" if low == high else f"{low} to {high}"
+        detail = f"scores {scores[0]} down to {scores[-1]}; aptitude {span} in {family}"
     if all(s > missed.score for s in missed.holder_scores):
         whom = (
             "a survivor with a higher score"
@@ -338,6 +342,13 @@ def propose(
     """
     today = today or datetime.now(UTC).date()
     cohort = _cohort(session, scope, survivor_ids)
+    seated = already_seated(session, [s.id for s in cohort])
+    if seated:
+        raise Conflict(
+            f"Survivors {_listed(seated)} already hold a seat in a coming intake: leave them "
+            "out of the cohort.",
+            _seated_problems(seated),
+        )
     weights, settings = engine_settings(current_app.config)
     season, prepared = load_market(session, None, settings)
     catalog = {t.code: t for t in prepared.tracks}
@@ -484,11 +495,9 @@ def _stale(
     return problems
 
 
-def _already_seated(
-    session: Session, allocation: Allocation, survivor_ids: Sequence[int]
-) -> list[dict[str, str]]:
-    """Survivors of the cohort who meanwhile got a seat in a coming intake elsewhere."""
-    problems = []
+def already_seated(session: Session, survivor_ids: Sequence[int]) -> dict[int, str]:
+    """Survivors who hold a seat in a track's coming intake -> that track's code."""
+    held: dict[int, str] = {}
     for a in range(0, len(survivor_ids), _CHUNK):
         chunk = list(survivor_ids[a : a + _CHUNK])
         stmt = (
@@ -498,16 +507,18 @@ def _already_seated(
                 SeatReservation.survivor_id.in_(chunk),
                 SeatReservation.intake_start == Track.next_start,
             )
-            .order_by(SeatReservation.survivor_id)
+            .order_by(SeatReservation.survivor_id, Track.code)
         )
         for survivor_id, code in session.execute(stmt).all():
-            problems.append(
-                {
-                    "field": f"survivor_ids.{survivor_id}",
-                    "message": f"survivor {survivor_id} already holds a seat in {code}",
-                }
-            )
-    return problems
+            held.setdefault(int(survivor_id), code)
+    return held
+
+
+def _seated_problems(held: Mapping[int, str]) -> list[dict[str, str]]:
+    return [
+        {"field": f"survivor_ids.{i}", "message": f"survivor {i} already holds a seat in {code}"}
+        for i, code in held.items()
+    ]
 
 
 def confirm(session: Session, scope: Scope, allocation_id: int) -> dict[str, Any]:
@@ -535,9 +546,14 @@ def confirm(session: Session, scope: Scope, allocation_id: int) -> dict[str, Any
             tracks = {t.id: t for t in locked}
             assigned = [a for a in allocation.result["assignments"] if a["track_code"]]
             problems = _stale(session, allocation, tracks)
-            problems += _already_seated(session, allocation, [a["survivor_id"] for a in assigned])
+            seated = already_seated(session, [a["survivor_id"] for a in assigned])
+            problems += _seated_problems(seated)
             if problems:
-                names = _listed(dict.fromkeys(p["field"].split(".", 1)[1] for p in problems))
+                codes = [p["field"].removeprefix("tracks.") for p in problems]
+                names = _listed(
+                    [c for c in codes if not c.startswith("survivor_ids.")]
+                    + [f"survivor {i}" for i in seated]
+                )
                 raise Conflict(
                     f"Things changed since the proposal ({names}); nothing was reserved. "
                     "Make a new proposal.",

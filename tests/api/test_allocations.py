@@ -208,6 +208,23 @@ def test_a_stale_proposal_is_a_conflict_naming_the_track_and_reserves_nothing(
     )
 
 
+def test_a_survivor_seated_meanwhile_is_a_conflict_at_confirm_and_left_out_of_proposals(
+    world, session
+) -> None:
+    cohort = four_women(world)
+    alone = propose(world, {"survivor_ids": [cohort[0]], "track_codes": [TAILORING]})
+    together = propose(world, {"survivor_ids": cohort})
+    assert confirm(world, together["id"]).status_code == 200
+
+    late = confirm(world, alone["id"])
+    assert late.status_code == 409
+    assert f"survivor {cohort[0]}" in late.get_json()["detail"]
+    assert reservations(session) == 4
+    again = propose(world, {"survivor_ids": [cohort[1], woman(world, 5, "NEW")]}, status=409)
+    assert str(cohort[1]) in again["detail"]
+    assert "already holds a seat" in str(again["errors"])
+
+
 def test_a_proposal_whose_intake_moved_is_a_conflict(world, session) -> None:
     body = propose(world, {"survivor_ids": four_women(world)})
     moved = world.client.patch(
@@ -346,6 +363,13 @@ def test_cli_allocate_proposes_then_confirms(world, runner, session) -> None:
     assert "4 seats reserved" in confirmed.output
     assert reservations(session) == 4
     assert seats_available(world, BEAUTY) == 0
+    newcomer = woman(world, 5, "NEW")
+    rest = runner.invoke(args=["allocate", "--org", "Shelter A", "--all"])
+    assert rest.exit_code == 0, rest.output
+    assert "4 survivors already hold a seat and are left out" in rest.output
+    assert [
+        line.split(":")[0] for line in rest.output.splitlines() if line.startswith("survivor ")
+    ] == [f"survivor {newcomer}"]
 
 
 @pytest.mark.parametrize(
