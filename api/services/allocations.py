@@ -43,7 +43,7 @@ from api.services.catalog import reserved_seats, seats_available
 from api.services.markets import load_market
 from api.services.recommendations import engine_settings
 from api.services.survivors import to_profile
-from matcher import track_scores_prepared
+from matcher import PreparedMarket, Weights, track_scores_prepared
 from matcher.allocate import Allocation as Solved
 from matcher.allocate import AllocationStats, Explanation, Missed, allocate, explain
 
@@ -153,13 +153,16 @@ def _tracks(
     return [rows[c] for c in track_codes]
 
 
-def wish_rank(preferences: Sequence[str], track: tc.Track) -> int:
-    """The survivor's rank of a track: the position (1 = first) of their first stated wish
-    the track meets (its code, or an occupation it leads to); 0 when none."""
-    for position, wish in enumerate(preferences, start=1):
-        if wish == track.code or wish in track.occupations:
-            return position
-    return 0
+def wish_ranks(preferences: Sequence[str], tracks: Sequence[tc.Track]) -> NDArray[np.int64]:
+    """A survivor's rank of each track: the position (1 = first) of their first stated
+    wish the track meets (its code, or an occupation it leads to); 0 when none."""
+    ranks = np.zeros(len(tracks), dtype=np.int64)
+    for j, track in enumerate(tracks):
+        for position, wish in enumerate(preferences, start=1):
+            if wish == track.code or wish in track.occupations:
+                ranks[j] = position
+                break
+    return ranks
 
 
 # --- the proposal -------------------------------------------------------------------
@@ -180,25 +183,31 @@ class _Problem:
 def _score_matrix(
     survivors: list[Survivor],
     tracks: list[tc.Track],
-    prepared: Any,
+    prepared: PreparedMarket,
     today: date,
-    weights: Any,
+    weights: Weights,
     progress: Progress | None,
 ) -> _Problem:
     n, m = len(survivors), len(tracks)
     scores = np.full((n, m), np.nan)
     ranks = np.zeros((n, m), dtype=np.int64)
     excluded: dict[tuple[int, int], str] = {}
+    # Survivors often state the same wishes: rank each list of wishes once.
+    ranks_of: dict[tuple[str, ...], NDArray[np.int64]] = {}
     for i, survivor in enumerate(survivors):
         profile = to_profile(survivor)
         answer = track_scores_prepared(profile, prepared, today=today, weights=weights)
+        wishes = profile.preferences
+        if wishes not in ranks_of:
+            ranks_of[wishes] = wish_ranks(wishes, tracks)
+        ranks[i] = ranks_of[wishes]
         for j, track in enumerate(tracks):
             value = answer.scores.get(track.code)
-            if value is None:
-                excluded[(i, j)] = answer.excluded.get(track.code, "not allowed by a hard rule")
-            else:
+            if value is not None:
                 scores[i, j] = value
-            ranks[i, j] = wish_rank(profile.preferences, track)
+            elif ranks[i, j] > 0:
+                # Only a wished track is ever explained: keep just those reasons.
+                excluded[(i, j)] = answer.excluded.get(track.code, "not allowed by a hard rule")
         if progress is not None:
             progress("scores", (i + 1) / n)
     seats = np.array([t.seats_available for t in tracks], dtype=np.int64)
