@@ -339,10 +339,20 @@ def test_employers_may_not_allocate(world, token, session) -> None:
     assert reservations(session) == 0
 
 
-def test_an_admin_may_allocate_and_confirm_a_cohort(world, session) -> None:
-    body = propose(world, {"survivor_ids": four_women(world)}, world.admin)
-    assert confirm(world, body["id"], world.admin).status_code == 200
+def test_an_admin_may_allocate_and_confirm_one_ngos_cohort(world, token, session) -> None:
+    cohort = four_women(world)
+    other = auth(token("counsellor", org="Shelter B"))
+    body = {"case_code": "B-1", "birth_year": 2000, "home_province": "KH-20", "literacy": "basic"}
+    theirs = int(world.post("/survivors", body, other)["id"])
+    mixed = propose(world, {"survivor_ids": [*cohort, theirs]}, world.admin, status=422)
+    assert "several NGOs" in mixed["detail"]
+
+    allocation = propose(world, {"survivor_ids": cohort}, world.admin)
+    assert confirm(world, allocation["id"], world.admin).status_code == 200
     assert reservations(session) == 4
+    # The NGO's counsellor sees the allocation the admin made for its cohort.
+    url = f"/api/v1/allocations/{allocation['id']}"
+    assert world.client.get(url, headers=world.counsellor).get_json()["status"] == "confirmed"
 
 
 # --- The command line -----------------------------------------------------------------
