@@ -82,6 +82,9 @@ def register_blueprints(app: Flask) -> None:
     api.register_blueprint(counsellors.blp)
     api.register_blueprint(allocations.blp)
     _register_docs_assets(app)
+    from api import pages
+
+    pages.register(app)
 
 
 def register_error_handlers(app: Flask) -> None:

@@ -9,6 +9,7 @@ from flask_smorest import Blueprint
 
 from api.auth import ALL_ROLES, current_principal, require_roles
 from api.db import get_session
+from api.fields import Text
 from api.pagination import PageArgs, page_schema
 from api.services import catalog as service
 from training_catalog import LITERACY_LEVELS, SKILL_FAMILIES
@@ -18,21 +19,26 @@ blp = Blueprint("catalog", __name__, url_prefix="/api/v1", description="Training
 TRACK_CODE = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 
 
-def _track_fields(required: bool) -> dict[str, ma.fields.Field]:
+def _default(required: bool, value: Any) -> dict[str, Any]:
+    """A load default only when creating: a change leaves absent fields alone."""
+    return {"load_default": value} if required else {}
+
+
+def _track_fields(required: bool) -> dict[str, ma.fields.Field[Any]]:
     """The writable fields of a track; all required to create, none to change."""
-    need = {"required": True} if required else {}
+    need: dict[str, Any] = {"required": True} if required else {}
     return {
-        "name": ma.fields.String(validate=ma.validate.Length(min=1, max=200), **need),
-        "provider": ma.fields.String(
+        "name": Text(validate=ma.validate.Length(min=1, max=200), **need),
+        "provider": Text(
             validate=ma.validate.Length(min=1, max=200),
             metadata={"description": "The provider NGO's name (a surveyor's own by default)"},
         ),
-        "town": ma.fields.String(validate=ma.validate.Length(min=1, max=8), **need),
-        "skill_family": ma.fields.String(validate=ma.validate.OneOf(SKILL_FAMILIES), **need),
+        "town": Text(validate=ma.validate.Length(min=1, max=8), **need),
+        "skill_family": Text(validate=ma.validate.OneOf(SKILL_FAMILIES), **need),
         "occupations": ma.fields.List(
-            ma.fields.String(validate=ma.validate.Length(min=1, max=4)),
+            Text(validate=ma.validate.Length(min=1, max=4)),
             validate=ma.validate.Length(max=20),
-            **({"load_default": list} if required else {}),
+            **_default(required, list),
         ),
         "duration_months": ma.fields.Integer(
             strict=True, validate=ma.validate.Range(min=1, max=120), **need
@@ -45,13 +51,13 @@ def _track_fields(required: bool) -> dict[str, ma.fields.Field]:
         "min_age": ma.fields.Integer(
             strict=True, validate=ma.validate.Range(min=0, max=99), **need
         ),
-        "min_literacy": ma.fields.String(validate=ma.validate.OneOf(LITERACY_LEVELS), **need),
+        "min_literacy": Text(validate=ma.validate.OneOf(LITERACY_LEVELS), **need),
     }
 
 
-TrackIn = ma.Schema.from_dict(
+TrackCreate = ma.Schema.from_dict(
     {
-        "code": ma.fields.String(
+        "code": Text(
             required=True,
             validate=[
                 ma.validate.Length(min=3, max=64),
@@ -60,20 +66,20 @@ TrackIn = ma.Schema.from_dict(
         ),
         **_track_fields(required=True),
     },
-    name="TrackIn",
+    name="TrackCreate",
 )
 TrackPatch = ma.Schema.from_dict(_track_fields(required=False), name="TrackPatch")
 
 
 class TrackSchema(ma.Schema):
-    code = ma.fields.String()
-    name = ma.fields.String()
-    provider = ma.fields.String()
-    town = ma.fields.String()
-    skill_family = ma.fields.String()
-    occupations = ma.fields.List(ma.fields.String())
+    code = Text()
+    name = Text()
+    provider = Text()
+    town = Text()
+    skill_family = Text()
+    occupations = ma.fields.List(Text())
     duration_months = ma.fields.Integer()
-    duration_class = ma.fields.String(metadata={"description": "short (< 12), mid, long (> 24)"})
+    duration_class = Text(metadata={"description": "short (< 12), mid, long (> 24)"})
     seats = ma.fields.Integer()
     seats_available = ma.fields.Integer(
         metadata={"description": "seats minus those reserved for the next start"}
@@ -81,15 +87,15 @@ class TrackSchema(ma.Schema):
     next_start = ma.fields.Date(allow_none=True)
     cost_usd = ma.fields.Float()
     min_age = ma.fields.Integer()
-    min_literacy = ma.fields.String()
+    min_literacy = Text()
     employer_commitments = ma.fields.List(
         ma.fields.Integer(), metadata={"description": "ids of vacancies that hire its graduates"}
     )
 
 
 class TrackQuery(PageArgs):
-    town = ma.fields.String(load_default=None)
-    skill_family = ma.fields.String(load_default=None)
+    town = Text(load_default=None)
+    skill_family = Text(load_default=None)
 
 
 @blp.get("/tracks")
@@ -112,7 +118,7 @@ def get_track(code: str) -> dict[str, Any]:
 
 
 @blp.post("/tracks")
-@blp.arguments(TrackIn)
+@blp.arguments(TrackCreate)
 @blp.response(201, TrackSchema)
 @require_roles("surveyor", "admin")
 def create_track(body: dict[str, Any]) -> dict[str, Any]:

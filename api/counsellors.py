@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import marshmallow as ma
-from flask import Response
+from flask import Response, current_app, json
 from flask_smorest import Blueprint
 
 from api.auth import current_principal, require_roles
@@ -265,13 +265,21 @@ class RecommendationSchema(ma.Schema):
     allowed = ma.fields.Integer(metadata={"description": "Of those, allowed by the hard rules"})
 
 
+def _json(body: dict[str, Any], status: int) -> Response:
+    # The body is built from the engine's typed results in exactly this schema's shape
+    # (tests/api/test_recommendations.py dumps it through the schema to prove it), so
+    # it is sent as is: re-dumping its ~500 values field by field cost as much as the
+    # engine's own scoring (benchmarks/README.md).
+    return current_app.response_class(json.dumps(body), status=status, mimetype="application/json")
+
+
 @blp.post("/survivors/<int:survivor_id>/recommendations")
 @blp.arguments(RecommendationRequest)
 @blp.response(201, RecommendationSchema)
 @require_roles("counsellor")
-def create_recommendation(body: dict[str, Any], survivor_id: int) -> Any:
+def create_recommendation(body: dict[str, Any], survivor_id: int) -> Response:
     """Recommend pathways for a survivor of your NGO, with reasons; stored for later."""
-    return recommendations.recommend(
+    made = recommendations.recommend(
         get_session(),
         current_principal(),
         survivor_id,
@@ -279,6 +287,7 @@ def create_recommendation(body: dict[str, Any], survivor_id: int) -> Any:
         season_id=body["season_id"],
         include_excluded=body["include_excluded"],
     )
+    return _json(made, 201)
 
 
 class RecommendationSummarySchema(ma.Schema):
@@ -304,8 +313,9 @@ def list_recommendations(args: dict[str, Any], survivor_id: int) -> dict[str, An
 @blp.get("/survivors/<int:survivor_id>/recommendations/<int:rec_id>")
 @blp.response(200, RecommendationSchema)
 @require_roles("counsellor", "admin")
-def get_recommendation(survivor_id: int, rec_id: int) -> Any:
+def get_recommendation(survivor_id: int, rec_id: int) -> Response:
     """A recommendation made earlier, exactly as it was made (admins: audited)."""
-    return recommendations.read_recommendation(
+    stored = recommendations.read_recommendation(
         get_session(), current_principal(), survivor_id, rec_id
     )
+    return _json(stored, 200)

@@ -11,6 +11,7 @@ from flask_smorest import Blueprint
 from api.auth import current_principal, require_roles
 from api.db import get_session
 from api.errors import BadRequest, PreconditionRequired
+from api.fields import Text
 from api.models import Employer, Vacancy
 from api.models.catalog import VETTING_STATUSES
 from api.pagination import PageArgs, page_schema
@@ -23,17 +24,15 @@ CURRENCIES = ("USD", "KHR")
 
 
 class EmployerIn(ma.Schema):
-    name = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=200))
-    town = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=8))
-    sector = ma.fields.String(load_default="", validate=ma.validate.Length(max=200))
-    contact = ma.fields.String(load_default="", validate=ma.validate.Length(max=300))
+    name = Text(required=True, validate=ma.validate.Length(min=1, max=200))
+    town = Text(required=True, validate=ma.validate.Length(min=1, max=8))
+    sector = Text(load_default="", validate=ma.validate.Length(max=200))
+    contact = Text(load_default="", validate=ma.validate.Length(max=300))
 
 
 class VettingIn(ma.Schema):
-    status = ma.fields.String(
-        required=True, validate=ma.validate.OneOf(("vetted", "rejected", "suspended"))
-    )
-    note = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=2000))
+    status = Text(required=True, validate=ma.validate.OneOf(("vetted", "rejected", "suspended")))
+    note = Text(required=True, validate=ma.validate.Length(min=1, max=2000))
     approved_for_risk = ma.fields.Boolean(
         load_default=None,
         allow_none=True,
@@ -44,12 +43,12 @@ class VettingIn(ma.Schema):
 class EmployerSchema(ma.Schema):
     id = ma.fields.Integer()
     organisation = ma.fields.Function(lambda e: e.organisation.name)
-    name = ma.fields.String()
-    town = ma.fields.String()
-    sector = ma.fields.String()
-    contact = ma.fields.String()
-    vetting = ma.fields.String()
-    vetting_note = ma.fields.String()
+    name = Text()
+    town = Text()
+    sector = Text()
+    contact = Text()
+    vetting = Text()
+    vetting_note = Text()
     decided_by = ma.fields.Integer(allow_none=True)
     decided_at = ma.fields.DateTime(allow_none=True)
     approved_for_risk = ma.fields.Boolean()
@@ -57,24 +56,29 @@ class EmployerSchema(ma.Schema):
 
 
 class EmployerQuery(PageArgs):
-    vetting = ma.fields.String(load_default=None, validate=ma.validate.OneOf(VETTING_STATUSES))
+    vetting = Text(load_default=None, validate=ma.validate.OneOf(VETTING_STATUSES))
 
 
-def _vacancy_fields(required: bool) -> dict[str, ma.fields.Field]:
+def _default(required: bool, value: Any) -> dict[str, Any]:
+    """A load default only when posting: a change leaves absent fields alone."""
+    return {"load_default": value} if required else {}
+
+
+def _vacancy_fields(required: bool) -> dict[str, ma.fields.Field[Any]]:
     """Writable fields of a vacancy; required ones to post, none to change."""
-    need = {"required": True} if required else {}
+    need: dict[str, Any] = {"required": True} if required else {}
 
     def flag() -> ma.fields.Boolean:
-        return ma.fields.Boolean(**({"load_default": False} if required else {}))
+        return ma.fields.Boolean(**_default(required, False))
 
     return {
-        "occupation": ma.fields.String(validate=ma.validate.Length(min=1, max=4), **need),
-        "town": ma.fields.String(validate=ma.validate.Length(min=1, max=8), **need),
+        "occupation": Text(validate=ma.validate.Length(min=1, max=4), **need),
+        "town": Text(validate=ma.validate.Length(min=1, max=8), **need),
         "pay": ma.fields.Float(
             validate=ma.validate.Range(min=0, min_inclusive=False, max=1_000_000_000), **need
         ),
-        "pay_unit": ma.fields.String(validate=ma.validate.OneOf(PAY_UNITS), **need),
-        "currency": ma.fields.String(validate=ma.validate.OneOf(CURRENCIES), **need),
+        "pay_unit": Text(validate=ma.validate.OneOf(PAY_UNITS), **need),
+        "currency": Text(validate=ma.validate.OneOf(CURRENCIES), **need),
         "positions": ma.fields.Integer(
             strict=True, validate=ma.validate.Range(min=1, max=100_000), **need
         ),
@@ -85,27 +89,25 @@ def _vacancy_fields(required: bool) -> dict[str, ma.fields.Field]:
         ),
         "night_shift": ma.fields.Boolean(
             metadata={"description": "any work between 22:00 and 05:00"},
-            **({"load_default": False} if required else {}),
+            **_default(required, False),
         ),
-        "hires_from_track": ma.fields.String(
+        "hires_from_track": Text(
             allow_none=True,
             validate=ma.validate.Length(min=1, max=64),
-            **({"load_default": None} if required else {}),
+            **_default(required, None),
         ),
-        "description": ma.fields.String(
-            validate=ma.validate.Length(max=2000), **({"load_default": ""} if required else {})
-        ),
+        "description": Text(validate=ma.validate.Length(max=2000), **_default(required, "")),
     }
 
 
-VacancyIn = ma.Schema.from_dict(_vacancy_fields(required=True), name="VacancyIn")
+VacancyCreate = ma.Schema.from_dict(_vacancy_fields(required=True), name="VacancyCreate")
 VacancyPatch = ma.Schema.from_dict(
     {
         **_vacancy_fields(required=False),
         "positions_filled": ma.fields.Integer(
             strict=True, validate=ma.validate.Range(min=0, max=100_000)
         ),
-        "status": ma.fields.String(validate=ma.validate.OneOf(("open", "closed"))),
+        "status": Text(validate=ma.validate.OneOf(("open", "closed"))),
     },
     name="VacancyPatch",
 )
@@ -115,16 +117,16 @@ class VacancySchema(ma.Schema):
     id = ma.fields.Integer()
     employer_id = ma.fields.Integer()
     employer = ma.fields.Function(lambda v: {"id": v.employer.id, "name": v.employer.name})
-    occupation = ma.fields.String()
-    town = ma.fields.String()
+    occupation = Text()
+    town = Text()
     pay = ma.fields.Float()
-    pay_unit = ma.fields.String()
-    currency = ma.fields.String()
+    pay_unit = Text()
+    currency = Text()
     pay_usd_month = ma.fields.Float()
     positions = ma.fields.Integer()
     positions_filled = ma.fields.Integer()
     positions_left = ma.fields.Integer()
-    status = ma.fields.String()
+    status = Text()
     provides_food = ma.fields.Boolean()
     provides_room = ma.fields.Boolean()
     min_age = ma.fields.Integer()
@@ -132,15 +134,15 @@ class VacancySchema(ma.Schema):
     hires_from_track = ma.fields.Function(
         lambda v: v.hires_from_track.code if v.hires_from_track else None
     )
-    description = ma.fields.String()
+    description = Text()
     version = ma.fields.Integer()
     created_at = ma.fields.DateTime()
     updated_at = ma.fields.DateTime()
 
 
 class VacancyQuery(PageArgs):
-    town = ma.fields.String(load_default=None)
-    occupation = ma.fields.String(load_default=None)
+    town = Text(load_default=None)
+    occupation = Text(load_default=None)
 
 
 # --- employers -----------------------------------------------------------------------
@@ -208,7 +210,7 @@ def _expected_version() -> int:
 
 
 @blp.post("/vacancies")
-@blp.arguments(VacancyIn)
+@blp.arguments(VacancyCreate)
 @blp.response(201, VacancySchema)
 @require_roles("employer")
 def create_vacancy(body: dict[str, Any]) -> tuple[Vacancy, dict[str, str]]:
@@ -237,10 +239,23 @@ def get_vacancy(vacancy_id: int) -> tuple[Vacancy, dict[str, str]]:
 
 @blp.patch("/vacancies/<int:vacancy_id>")
 @blp.arguments(VacancyPatch)
-@blp.response(200, VacancySchema)
+@blp.response(200, VacancySchema, headers={"ETag": {"schema": {"type": "string"}}})
+@blp.doc(
+    parameters=[
+        {
+            "in": "header",
+            "name": "If-Match",
+            "required": True,
+            "schema": {"type": "string"},
+            "description": "The version you read (its ETag); stale: 409, missing: 428",
+        }
+    ]
+)
 @require_roles("employer", "admin")
 def update_vacancy(body: dict[str, Any], vacancy_id: int) -> tuple[Vacancy, dict[str, str]]:
     """Change your vacancy; send If-Match with the version you read (stale: 409)."""
+    session, principal = get_session(), current_principal()
+    service.get_vacancy(session, principal, vacancy_id)  # another's is 404 before any 428
     version = _expected_version()
-    vacancy = service.update_vacancy(get_session(), current_principal(), vacancy_id, version, body)
+    vacancy = service.update_vacancy(session, principal, vacancy_id, version, body)
     return _with_etag(vacancy)

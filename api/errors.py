@@ -208,3 +208,12 @@ def register_error_handlers(app: Flask) -> None:
     for exc_type, status in DOMAIN_ERRORS.items():
         app.register_error_handler(exc_type, _domain_error(status))
     app.register_error_handler(Exception, _unexpected)
+
+
+def _register_catalog_errors() -> None:
+    from training_catalog.errors import CatalogError
+
+    register_domain_error(CatalogError, 422)  # a track or level a person can correct
+
+
+_register_catalog_errors()

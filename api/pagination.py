@@ -40,6 +40,19 @@ def decode_cursor(cursor: str) -> Any:
         ) from exc
 
 
+def _cursor_value(cursor: str, key: InstrumentedAttribute[Any]) -> Any:
+    """The decoded cursor, if it has the key's type (else the database would fail)."""
+    value = decode_cursor(cursor)
+    expected = key.property.columns[0].type.python_type
+    out_of_range = isinstance(value, int) and not -(2**63) <= value < 2**63
+    if isinstance(value, bool) or not isinstance(value, expected) or out_of_range:
+        raise BadRequest(
+            "The cursor is not one this server gave out.",
+            [{"field": "cursor", "message": "not a valid cursor"}],
+        )
+    return value
+
+
 def paginate(
     session: Session,
     stmt: Select[Any],
@@ -49,7 +62,7 @@ def paginate(
 ) -> tuple[Sequence[Any], str | None]:
     """One page of ``stmt`` ordered by the unique column ``key``, and the next cursor."""
     if cursor:
-        stmt = stmt.where(key > decode_cursor(cursor))
+        stmt = stmt.where(key > _cursor_value(cursor, key))
     rows = session.scalars(stmt.order_by(key).limit(limit + 1)).all()
     if len(rows) <= limit:
         return rows, None

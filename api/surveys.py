@@ -338,7 +338,17 @@ def season_living_costs(args: dict[str, Any], season_id: int) -> dict[str, Any]:
 @blp.get("/seasons/<int:season_id>/diff")
 @blp.arguments(DiffArgs, location="query")
 @blp.response(200, DiffSchema)
-@blp.alt_response(200, description="CSV download with ?format=csv", content_type="text/csv")
+@blp.doc(
+    responses={
+        "200": {
+            "description": "The diff; with ?format=csv a formula-safe CSV download",
+            "content": {
+                "application/json": {"schema": {"$ref": "#/components/schemas/Diff"}},
+                "text/csv": {"schema": {"type": "string"}},
+            },
+        }
+    }
+)
 @require_roles(*ALL_ROLES)
 def season_diff(args: dict[str, Any], season_id: int) -> Any:
     """Keys added, removed and changed (mean pay, openings) against another season."""

@@ -709,12 +709,16 @@ def http_half(run: EngineRun, requests: int = 800, limit: int = 10) -> dict[str,
 
 
 def main(argv: Sequence[str] | None = None) -> None:
+    global HTTP_WORKERS, HTTP_CLIENTS  # the script's settings, set once from its arguments
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--survivors", type=int, default=200, help="survivors to time")
     parser.add_argument("--limit", type=int, default=10)
     parser.add_argument("--skip-http", action="store_true", help="engine half only")
     parser.add_argument("--requests", type=int, default=800, help="HTTP requests per endpoint")
+    parser.add_argument("--http-workers", type=int, default=HTTP_WORKERS, help="gunicorn workers")
+    parser.add_argument("--http-clients", type=int, default=HTTP_CLIENTS, help="client threads")
     args = parser.parse_args(argv)
+    HTTP_WORKERS, HTTP_CLIENTS = args.http_workers, args.http_clients
     run = engine_half(args.survivors, args.limit)
     if not args.skip_http:
         result = http_half(run, requests=args.requests, limit=args.limit)

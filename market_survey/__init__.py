@@ -4,6 +4,8 @@ Parses surveyors' files, validates and normalises them to US$ per month, builds 
 ``MarketSnapshot`` the matcher reads, and compares seasons. No Flask, no SQLAlchemy.
 """
 
+from market_survey.errors import SurveyError
+from market_survey.references import References
 from market_survey.types import (
     JOB_COLUMNS,
     LIVING_COST_COLUMNS,
@@ -11,4 +13,11 @@ from market_survey.types import (
     SeasonParams,
 )
 
-__all__ = ["JOB_COLUMNS", "LIVING_COST_COLUMNS", "MarketSnapshot", "SeasonParams"]
+__all__ = [
+    "JOB_COLUMNS",
+    "LIVING_COST_COLUMNS",
+    "MarketSnapshot",
+    "References",
+    "SeasonParams",
+    "SurveyError",
+]

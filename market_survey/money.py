@@ -9,7 +9,8 @@ Surveyors type numbers the way their spreadsheet or habit does. Accepted:
 * thousands grouped by commas, spaces (also no-break and thin spaces) or
   apostrophes: ``1,200,000``, ``1 200 000``, ``1'200'000``, optionally followed by a
   decimal part with a dot: ``1,200.50``;
-* thousands grouped by dots when there are at least two groups: ``1.200.000``.
+* thousands grouped by dots when there are at least two groups: ``1.200.000``;
+* scientific notation as spreadsheets export big numbers: ``1.2E+06``.
 
 A dot is otherwise always the decimal point. ``25.000`` (one dot, exactly three
 digits after it) is refused as ambiguous: it is 25 to an English speaker and 25,000
@@ -24,6 +25,9 @@ week) / (``khr_per_usd`` if the currency is KHR), as API.md says.
 """
 
 from __future__ import annotations
+
+import re
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -101,64 +105,68 @@ def parse_amounts(values: pd.Series) -> tuple[pd.Series, pd.Series]:
         and ``None`` elsewhere (a missing value is not a problem here: whether it
         may be missing is the schema's business).
     """
-    problems = pd.Series(None, index=values.index, dtype=object)
+    n = len(values)
     if pd.api.types.is_numeric_dtype(values.dtype) and not pd.api.types.is_bool_dtype(values.dtype):
-        return values.astype("float64"), problems
+        return values.astype("float64"), pd.Series(None, index=values.index, dtype=object)
 
-    # Real numbers (from JSON or XLSX) pass through; only text needs reading.
-    if isinstance(values.dtype, pd.StringDtype):
-        is_text = values.notna()  # read from CSV: every value is text
-    else:
-        is_text = values.map(lambda v: isinstance(v, str)).astype(bool)
-    numbers = pd.Series(np.nan, index=values.index, dtype="float64")
-    not_text = values[~is_text]
-    if len(not_text):
-        numeric = pd.to_numeric(not_text.where(not_text.notna()), errors="coerce")
-        bad = not_text.notna() & numeric.isna()
-        # A bool or other object in a number column is not a number.
-        bad |= not_text.map(lambda v: isinstance(v, bool)).astype(bool)
-        numbers[~is_text] = numeric.where(~bad)
-        problems[bad[bad].index] = [f"{v!r} is not a number" for v in not_text[bad]]
+    # A survey column repeats a few hundred figures over a million rows: read each
+    # distinct value once, in Python, and spread the results with numpy.
+    arr = values.to_numpy(dtype=object)
+    is_bool = np.zeros(n, dtype=bool)
+    if not isinstance(values.dtype, pd.StringDtype):
+        # True == 1 to a hash table: keep JSON booleans apart before factorizing.
+        is_bool = np.fromiter((isinstance(v, (bool, np.bool_)) for v in arr), bool, n)
+        if is_bool.any():
+            arr = arr.copy()
+            arr[is_bool] = None
+    codes, uniques = pd.factorize(arr, use_na_sentinel=True)
+    parsed = [_read_value(u) for u in uniques]
+    numbers = np.array([v for v, _ in parsed] + [np.nan], dtype="float64")[codes]
+    problems = np.array([r for _, r in parsed] + [None], dtype=object)[codes]
+    if is_bool.any():
+        problems[is_bool] = [
+            f"{v!r} is not a number" for v in values.to_numpy(dtype=object)[is_bool]
+        ]
+    return pd.Series(numbers, index=values.index), pd.Series(problems, index=values.index)
 
-    text = values[is_text].astype(str).str.strip()
-    text = text[text != ""]
-    if len(text) == 0:
-        return numbers, problems
 
-    # Fast path: plain numbers, the common case, read by numpy in one go.
-    fast = pd.to_numeric(text, errors="coerce")
-    has_dot = text.str.contains(".", regex=False)
-    ambiguous = has_dot & text.str.fullmatch(_AMBIGUOUS_DOT).fillna(False).astype(bool)
-    plain_ok = fast.notna() & ~ambiguous
-    # to_numeric reads "inf", "nan" and "1e5"; a survey figure is digits only.
-    odd = plain_ok & ~text.str.fullmatch(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)").fillna(False).astype(bool)
-    plain_ok &= ~odd
-    numbers[plain_ok[plain_ok].index] = fast[plain_ok]
+def _read_value(v: Any) -> tuple[float, str | None]:
+    """One distinct cell: a number, or NaN and why (blank is NaN without a reason)."""
+    if isinstance(v, str):
+        if not v.strip():
+            return np.nan, None
+        return _read_one(v)
+    if isinstance(v, (int, float, np.integer, np.floating)):
+        return float(v), None
+    return np.nan, f"{v!r} is not a number"
 
-    rest = text[~plain_ok]
-    if len(rest):
-        cleaned = rest.str.replace(_SPACES, " ", regex=True)
-        grouped = cleaned.str.fullmatch(_GROUPED).fillna(False).astype(bool)
-        dot_grouped = cleaned.str.fullmatch(_DOT_GROUPED).fillna(False).astype(bool)
-        value = pd.Series(np.nan, index=rest.index, dtype="float64")
-        if grouped.any():
-            value[grouped] = pd.to_numeric(
-                cleaned[grouped].str.replace(r"[, ']", "", regex=True), errors="coerce"
-            )
-        if dot_grouped.any():
-            value[dot_grouped] = pd.to_numeric(
-                cleaned[dot_grouped].str.replace(".", "", regex=False), errors="coerce"
-            )
-        good = value.notna()
-        numbers[good[good].index] = value[good]
-        unreadable = rest[~good]
-        problems[unreadable.index] = [_why_unreadable(str(raw)) for raw in unreadable]
-    return numbers, problems
+
+_AMBIGUOUS_RE = re.compile(r"[+-]?\d{1,3}\.\d{3}")
+_PLAIN_RE = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+_GROUPED_RE = re.compile(r"[+-]?\d{1,3}(?:([, '])\d{3})(?:\1\d{3})*(?:\.\d+)?")
+_DOT_GROUPED_RE = re.compile(_DOT_GROUPED)
+
+
+_TO_SPACE = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2009": " "})
+_NO_SEPARATORS = str.maketrans({",": None, " ": None, "'": None})
+
+
+def _read_one(raw: str) -> tuple[float, str | None]:
+    if _GROUPED_RE.fullmatch(raw):  # the common case here: 1,200,000
+        return float(raw.translate(_NO_SEPARATORS)), None
+    v = raw.translate(_TO_SPACE).strip()
+    if _PLAIN_RE.fullmatch(v):
+        if _AMBIGUOUS_RE.fullmatch(v):
+            return np.nan, _why_unreadable(v)
+        return float(v), None
+    if _GROUPED_RE.fullmatch(v):
+        return float(v.translate(_NO_SEPARATORS)), None
+    if _DOT_GROUPED_RE.fullmatch(v):
+        return float(v.replace(".", "")), None
+    return np.nan, _why_unreadable(v)
 
 
 def _why_unreadable(raw: str) -> str:
-    import re
-
     if re.fullmatch(_AMBIGUOUS_DOT, raw):
         whole, frac = raw.split(".")
         return (
@@ -168,17 +176,16 @@ def _why_unreadable(raw: str) -> str:
     if re.fullmatch(_DECIMAL_COMMA, raw):
         dotted = raw.replace(",", ".")
         return f"{raw!r}: use a dot for decimals ({dotted}); commas only group thousands"
+    if re.fullmatch(r"\d+(?:\.\d+)?\s*(?:-|to)\s*\d+(?:\.\d+)?", raw):
+        return f"{raw!r} is a range: put the low figure in pay_min and the high one in pay_max"
     return f"{raw!r} is not a number"
 
 
 def canonical(values: pd.Series, aliases: dict[str, str]) -> pd.Series:
     """Map spellings to canonical codes; unknown spellings are kept as typed (trimmed)."""
-    text = values.astype(object).where(values.notna(), "").astype(str).str.strip()
-    codes, uniques = pd.factorize(text)
-    mapped = np.array(
-        [aliases.get(" ".join(u.casefold().split()), u) for u in uniques], dtype=object
-    )
-    out = mapped[codes] if len(uniques) else np.array([], dtype=object)
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    mapped = [aliases.get(" ".join(str(u).casefold().split()), str(u).strip()) for u in uniques]
+    out = np.array([*mapped, ""], dtype=object)[codes]
     return pd.Series(out, index=values.index, dtype=object)
 
 

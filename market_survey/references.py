@@ -54,12 +54,10 @@ class Names:
         Works on the distinct values only, so a million rows naming fifteen towns
         cost fifteen look-ups.
         """
-        text = values.astype(object).where(values.notna(), "").astype(str)
-        codes, uniques = pd.factorize(text)
-        if len(uniques) == 0:
-            return pd.Series([], index=values.index, dtype=object)
-        mapped = np.array([self._lookup.get(_key(u), u.strip()) for u in uniques], dtype=object)
-        return pd.Series(mapped[codes], index=values.index, dtype=object)
+        codes, uniques = pd.factorize(values, use_na_sentinel=True)
+        mapped = [self._lookup.get(_key(str(u)), str(u).strip()) for u in uniques]
+        out = np.array([*mapped, ""], dtype=object)[codes]  # code -1 (NA) -> ""
+        return pd.Series(out, index=values.index, dtype=object)
 
     def describe(self, code: str) -> str:
         """``CODE (English name)``."""

@@ -86,14 +86,25 @@ def _one_of(name: str, allowed: tuple[str, ...]) -> Message:
     return message
 
 
+def _clean(v: Any) -> str:
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))  # a code given as a number (JSON or a workbook): 8153.0 is "8153"
+    return str(v).strip()
+
+
 def _text(df: pd.DataFrame, col: str) -> pd.Series:
+    """A text column trimmed, blanks as "" (cleaned once per distinct value)."""
     if col not in df:
         return pd.Series("", index=df.index, dtype=object)
-    values = df[col]
-    if not isinstance(values.dtype, pd.StringDtype):
-        # A code given as a number (JSON 8153 or 8153.0) is the code "8153".
-        values = values.map(lambda v: str(int(v)) if isinstance(v, float) and v.is_integer() else v)
-    return values.astype(object).where(values.notna(), "").astype(str).str.strip()
+    codes, uniques = pd.factorize(df[col], use_na_sentinel=True)
+    cleaned = np.array([_clean(u) for u in uniques] + [""], dtype=object)
+    return pd.Series(cleaned[codes], index=df.index, dtype=object)  # code -1 (NA) -> ""
+
+
+def _free_text(df: pd.DataFrame, col: str) -> pd.Series:
+    """A free-text column (source) as is, blanks as "" (no per-value work: it is unique)."""
+    values = df[col].to_numpy(dtype=object)
+    return pd.Series(np.where(pd.isna(values), "", values), index=df.index, dtype=object)
 
 
 def normalise_headers(raw: pd.DataFrame) -> pd.DataFrame:
@@ -106,12 +117,17 @@ def normalise_headers(raw: pd.DataFrame) -> pd.DataFrame:
 
 
 def _drop_blank_rows(raw: pd.DataFrame) -> pd.DataFrame:
+    """Without the rows whose every cell is empty (a sheet's trailing formatted rows)."""
     if raw.empty:
         return raw
-    blank = raw.astype(object).isna() | (
-        raw.astype(object).map(lambda v: isinstance(v, str) and not v.strip())
-    )
-    return raw[~blank.all(axis=1)] if blank.all(axis=1).any() else raw
+    blank = np.ones(len(raw), dtype=bool)
+    for col in range(raw.shape[1]):
+        candidates = np.flatnonzero(blank)
+        if len(candidates) == 0:
+            return raw
+        values = raw.iloc[:, col].to_numpy(dtype=object)[candidates]
+        blank[candidates] = (values == "") | pd.isna(values)
+    return raw[~blank] if blank.any() else raw
 
 
 # -- jobs ------------------------------------------------------------------------
@@ -150,27 +166,35 @@ def jobs_schema(refs: References) -> pa.DataFrameSchema:
                 required=False,
             ),
             "source": pa.Column(None, required=False),
+            # Rules across columns, as derived boolean columns (see ``_add_row_rules``).
+            **{
+                column: pa.Column(bool, pa.Check(lambda s: s, error=check), required=False)
+                for column, check in ROW_RULES.items()
+            },
         },
-        checks=[
-            pa.Check(_pay_in_order, error="pay_order"),
-            pa.Check(_no_startup_on_wage, error="startup_on_wage"),
-            pa.Check(lambda df: ~df.duplicated(keep="first"), error="duplicate"),
-        ],
         strict=True,
         name="jobs",
     )
 
 
-def _pay_in_order(df: pd.DataFrame) -> pd.Series:
-    if "pay_min" not in df or "pay_max" not in df:
-        return pd.Series(True, index=df.index)
-    return ~(df["pay_min"] > df["pay_max"])  # NaN compares False: reported elsewhere
+# Rules that span columns become boolean columns of the prepared frame, checked as
+# columns: pandera reports a failing table-level check once per column of the table,
+# which for a million-row file of wrong rows is tens of millions of failure cases.
+# The names hold a space, which ``normalise_headers`` never leaves in an input column.
+ROW_RULES: dict[str, str] = {
+    "rule pay_order": "pay_order",
+    "rule startup_on_wage": "startup_on_wage",
+    "rule duplicate": "duplicate",
+}
 
 
-def _no_startup_on_wage(df: pd.DataFrame) -> pd.Series:
-    if "startup_cost" not in df or "employment" not in df:
-        return pd.Series(True, index=df.index)
-    return ~(df["startup_cost"].notna() & (df["employment"] == "wage"))
+def _add_row_rules(out: pd.DataFrame) -> None:
+    inputs = [c for c in out.columns if c not in ROW_RULES]
+    if "pay_min" in out and "pay_max" in out:
+        out["rule pay_order"] = ~(out["pay_min"] > out["pay_max"])  # NaN: reported elsewhere
+    if "startup_cost" in out and "employment" in out:
+        out["rule startup_on_wage"] = ~(out["startup_cost"].notna() & (out["employment"] == "wage"))
+    out["rule duplicate"] = ~out[inputs].duplicated(keep="first")
 
 
 def prepare_jobs(raw: pd.DataFrame, refs: References) -> tuple[pd.DataFrame, dict[str, pd.Series]]:
@@ -186,19 +210,20 @@ def prepare_jobs(raw: pd.DataFrame, refs: References) -> tuple[pd.DataFrame, dic
         elif col in ("employment", "venue"):
             out[col] = _text(df, col).str.casefold()
         elif col == "pay_unit":
-            out[col] = canonical(df[col], UNIT_ALIASES)
+            out[col] = canonical(_text(df, col), UNIT_ALIASES)
         elif col == "currency":
-            out[col] = canonical(df[col], CURRENCY_ALIASES)
+            out[col] = canonical(_text(df, col), CURRENCY_ALIASES)
         elif col in JOB_NUMBERS:
             out[col], parse_problems[col] = parse_amounts(df[col])
         elif col == "source":
-            out[col] = _text(df, col)
+            out[col] = _free_text(df, col)
         else:
             out[col] = df[col]  # unknown: the schema names it
     # One figure is a range of one: a blank pay_max takes pay_min.
     if "pay_max" in out and "pay_min" in out:
         blank_max = out["pay_max"].isna() & parse_problems["pay_max"].isna()
         out.loc[blank_max, "pay_max"] = out.loc[blank_max, "pay_min"]
+    _add_row_rules(out)
     return out, parse_problems
 
 
@@ -266,6 +291,7 @@ def validate_jobs(raw: pd.DataFrame, refs: References) -> pd.DataFrame:
         JOB_OPTIONAL,
         "jobs",
     )
+    prepared = prepared.drop(columns=[c for c in ROW_RULES if c in prepared])
     if "startup_cost" not in prepared:
         prepared["startup_cost"] = np.nan
     if "source" not in prepared:
@@ -323,11 +349,11 @@ def validate_living_costs(raw: pd.DataFrame, refs: References) -> pd.DataFrame:
         if col == "town":
             prepared[col] = refs.towns.resolve(_text(df, col))
         elif col == "currency":
-            prepared[col] = canonical(df[col], CURRENCY_ALIASES)
+            prepared[col] = canonical(_text(df, col), CURRENCY_ALIASES)
         elif col in LIVING_NUMBERS:
             prepared[col], parse_problems[col] = parse_amounts(df[col])
         elif col == "source":
-            prepared[col] = _text(df, col)
+            prepared[col] = _free_text(df, col)
         else:
             prepared[col] = df[col]
     if "other" in prepared:
@@ -400,22 +426,16 @@ def _problems(
     columns: tuple[str, ...],
     optional: frozenset[str],
 ) -> list[Problem]:
-    out: list[Problem] = []
+    """Failure cases -> problems, at most ``MAX_PER_PROBLEM`` per check and column.
+
+    Works per group of equal failures, so a file where every row is wrong costs a
+    few vectorised operations, not a Python loop over every failure case.
+    """
     column_problems: list[Problem] = []
     required = [c for c in columns if c not in optional]
-    counts: dict[tuple[str, str], int] = {}
-
-    def add(check: str, problem: Problem) -> None:
-        n = counts.get((check, problem["field"]), 0) + 1
-        counts[(check, problem["field"])] = n
-        if n <= MAX_PER_PROBLEM:
-            out.append(problem)
-
-    seen: set[tuple[str, int]] = set()
-    first_rows: pd.Series | None = None
-    for case in cases.to_dict("records"):
+    table_level = cases["index"].isna()
+    for case in cases[table_level].to_dict("records"):
         check = str(case["check"])
-        idx = case["index"]
         if check == "column_in_dataframe":
             column_problems.append(
                 {
@@ -423,57 +443,67 @@ def _problems(
                     "message": f"missing column (needed: {', '.join(required)})",
                 }
             )
-            continue
-        if check == "column_in_schema":
+        elif check == "column_in_schema":
             name = str(case["failure_case"])
             close = difflib.get_close_matches(name, columns, n=1)
             hint = f"did you mean {close[0]}?" if close else f"expected: {', '.join(columns)}"
             column_problems.append({"field": name, "message": f"unknown column; {hint}"})
-            continue
-        if idx is None or (isinstance(idx, float) and np.isnan(idx)):
-            # A whole-table failure that is not a column problem (e.g. a check that
-            # could not run because its column is missing): the column problem says it.
-            continue
-        row = int(idx)
-        if check == "not_nullable":
-            field = str(case["column"])
-            reason = parse_problems.get(field, pd.Series(dtype=object)).get(row)
-            reason = reason if isinstance(reason, str) else None
-            add(check, {"row": row + 1, "field": field, "message": reason or f"{field} is empty"})
-            continue
-        if check == "duplicate":
-            if (check, row) in seen:  # a table check fails once per column: report once
-                continue
-            seen.add((check, row))
-            if first_rows is None:
-                first_rows = _first_rows(prepared)
-            message = f"repeats row {int(first_rows.iloc[row]) + 1}"
-            add(check, {"row": row + 1, "field": "row", "message": message})
-            continue
-        rule = rules.get(check)
-        if rule is None:  # a check without words is a bug: still say something useful
-            add(check, {"row": row + 1, "field": str(case["column"]), "message": check})
-            continue
-        if case["schema_context"] == "DataFrameSchema":
-            if (check, row) in seen:
-                continue
-            seen.add((check, row))
-            value: Any = prepared.at[row, rule.field] if rule.field in prepared else None
-        else:
-            value = case["failure_case"]
-        add(check, {"row": row + 1, "field": rule.field, "message": rule.message(value)})
+        # Anything else without a row is a check that could not run because its
+        # column is missing: the missing column is reported above.
 
-    for (check, field), n in counts.items():
-        if n > MAX_PER_PROBLEM:
-            out.append(
+    out: list[Problem] = []
+    summaries: list[Problem] = []
+    row_cases = cases[~table_level]
+    for key, group in row_cases.groupby(["check", "column"], sort=False, dropna=False):
+        check, column = (str(k) for k in key)
+        rows = group["index"].astype("int64").to_numpy()
+        values = group["failure_case"].to_numpy(dtype=object)
+        head = slice(0, MAX_PER_PROBLEM)
+        if check == "not_nullable":
+            field = column
+            reasons = parse_problems.get(field)
+            messages = [
+                r if isinstance(r, str) else f"{field} is empty"
+                for r in (
+                    reasons.to_numpy(dtype=object)[rows[head]]
+                    if reasons is not None
+                    else [None] * len(rows[head])
+                )
+            ]
+        elif check == "duplicate":
+            field = "row"
+            first = _first_rows(prepared.drop(columns=[c for c in ROW_RULES if c in prepared]))
+            messages = [f"repeats row {int(first.iloc[r]) + 1}" for r in rows[head]]
+        elif check in rules:
+            rule = rules[check]
+            field = rule.field
+            if column in ROW_RULES:  # a rule across columns: quote the rule's own column
+                shown = (
+                    prepared[field].to_numpy(dtype=object)[rows[head]]
+                    if field in prepared
+                    else [None] * len(rows[head])
+                )
+            else:
+                shown = values[head]
+            messages = [rule.message(v) for v in shown]
+        else:  # a check without words is a bug: still say something useful
+            field = column
+            messages = [check] * len(rows[head])
+        out.extend(
+            {"row": int(r) + 1, "field": field, "message": m}
+            for r, m in zip(rows[head], messages, strict=True)
+        )
+        if len(rows) > MAX_PER_PROBLEM:
+            summaries.append(
                 {
                     "field": field,
                     "message": (
-                        f"and {n - MAX_PER_PROBLEM} more rows with the same problem ({check})"
+                        f"and {len(rows) - MAX_PER_PROBLEM} more rows with the same problem "
+                        f"({check})"
                     ),
                 }
             )
-    return column_problems + out
+    return column_problems + out + summaries
 
 
 def _first_rows(prepared: pd.DataFrame) -> pd.Series:

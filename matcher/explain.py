@@ -277,7 +277,12 @@ def excluded_reason(
         have = profile.literacy if profile.literacy in LITERACY_LEVELS else "none"
         return f"{track.name} needs {track.min_literacy} literacy; the survivor's is {have}"
     if rule == R.VACANCY_MIN_AGE and vac is not None:
-        return f"{vac.employer_name} hires from age {vac.min_age}: {age}"
+        year = int(p.track_work_year[p.cand_track[i]])
+        when = max(year - ctx.birth_year - 1, ctx.age) if year > 0 else ctx.age
+        return (
+            f"{vac.employer_name} hires from age {vac.min_age}: the survivor may be only "
+            f"{when} when work starts"
+        )
     if rule == R.NO_SEATS and track is not None:
         start = track.next_start.isoformat() if track.next_start else "not scheduled"
         return f"No seats left in {track.name} (of {track.seats}; next intake {start})"

@@ -66,6 +66,9 @@ class PreparedMarket:
     track_family: IntArray  # with sentinel: -1
     track_min_age: IntArray  # with sentinel: 0
     track_min_literacy: IntArray  # with sentinel: 0
+    # Year in which a graduate starts work (next intake + duration); 0 when unknown
+    # and for the sentinel (no track: work starts now).
+    track_work_year: IntArray
     track_occupations: tuple[tuple[int, ...], ...]
     track_row_start: Int64Array  # candidate rows of track t: [start, start + count)
     track_row_count: Int64Array
@@ -184,6 +187,14 @@ def _csr(keys: Int64Array, n_keys: int) -> tuple[Int64Array, Int64Array]:
     return order, start
 
 
+def _work_year(track: Track) -> int:
+    """The year a graduate of the next intake starts work (0: no intake scheduled)."""
+    if track.next_start is None:
+        return 0
+    months = track.next_start.month - 1 + track.duration_months
+    return track.next_start.year + months // 12
+
+
 def prepare_market(
     market: MarketSnapshot,
     catalog: Catalog,
@@ -245,6 +256,7 @@ def prepare_market(
         [literacy_index.get(t.min_literacy, 0) for t in tracks] + [0], np.int32
     )
     track_no_seats = _bool_col([t.seats_available <= 0 for t in tracks] + [False])
+    track_work_year = np.array([_work_year(t) for t in tracks] + [0], np.int32)
     track_occupations = tuple(
         tuple(dict.fromkeys(occupation_index[o] for o in t.occupations)) for t in tracks
     )
@@ -476,6 +488,7 @@ def prepare_market(
         track_family=track_family,
         track_min_age=track_min_age,
         track_min_literacy=track_min_literacy,
+        track_work_year=track_work_year,
         track_occupations=track_occupations,
         track_row_start=np.concatenate([[0], np.cumsum(track_rows)[:-1]]).astype(np.int64),
         track_row_count=track_rows,

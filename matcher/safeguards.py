@@ -16,7 +16,7 @@ from datetime import date
 import numpy as np
 
 from matcher import rules as R
-from matcher.pathways import BoolArray, Int8Array, PreparedMarket
+from matcher.pathways import BoolArray, Int8Array, IntArray, PreparedMarket
 from matcher.rules import NO_RULE, NOT_A_CANDIDATE, RULE_NAMES
 from matcher.types import Profile
 from training_catalog.types import LITERACY_LEVELS
@@ -36,6 +36,7 @@ class SurvivorContext:
     """What the rules derive from a profile once: age, allowed towns, eligible rows."""
 
     age: int
+    birth_year: int
     minor: bool
     literacy: int
     allowed_town: BoolArray  # per town + sentinel (True)
@@ -79,6 +80,7 @@ def survivor_context(profile: Profile, prepared: PreparedMarket, today: date) ->
     literacy = LITERACY_LEVELS.index(profile.literacy) if profile.literacy in LITERACY_LEVELS else 0
     return SurvivorContext(
         age=age,
+        birth_year=profile.birth_year,
         minor=age < ADULT_AGE,
         literacy=literacy,
         allowed_town=allowed_town,
@@ -152,10 +154,20 @@ def first_rule(prepared: PreparedMarket, ctx: SurvivorContext) -> Int8Array:
     if ctx.age < LIGHT_WORK_AGE:
         np.minimum(rule, p.cand_light_rule, out=rule)
 
-    # The employer's own minimum age.
-    too_young = p.cand_vacancy_min_age > ctx.age
+    # The employer's own minimum age, on the day work starts: after the training for a
+    # graduate (a garage that hires a track's graduates from 16 takes a 15-year-old who
+    # finishes at 16). The safeguards for minors above stay on today's age.
+    work_age = age_at_work(p, ctx)
+    too_young = p.cand_vacancy_min_age > work_age
     np.putmask(rule, too_young & (rule > R.VACANCY_MIN_AGE), np.int8(R.VACANCY_MIN_AGE))
     return rule
+
+
+def age_at_work(prepared: PreparedMarket, ctx: SurvivorContext) -> IntArray:
+    """Lowest possible age of the survivor when each candidate's work starts."""
+    year = prepared.track_work_year[prepared.cand_track]
+    later = np.asarray(year, np.int64) - ctx.birth_year - 1
+    return np.asarray(np.where(year > 0, np.maximum(later, ctx.age), ctx.age), np.int64)
 
 
 def allowed(rule: Int8Array) -> BoolArray:
@@ -168,6 +180,7 @@ __all__ = [
     "NO_RULE",
     "RULE_NAMES",
     "SurvivorContext",
+    "age_at_work",
     "allowed",
     "first_rule",
     "lowest_age",

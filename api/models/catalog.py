@@ -56,7 +56,7 @@ class Track(Base):
     occupation_links: Mapped[list[TrackOccupation]] = relationship(
         cascade="all, delete-orphan",
         order_by="TrackOccupation.position",
-        lazy="selectin",
+        lazy="selectin",  # codespell:ignore selectin
     )
 
     @property

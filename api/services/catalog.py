@@ -27,6 +27,7 @@ from api.models import (
     Vacancy,
 )
 from api.pagination import paginate
+from api.services.employers import offerable
 from matcher.types import Vacancy as EngineVacancy
 from training_catalog import duration_class
 
@@ -64,11 +65,11 @@ def reserved_seats(session: Session, track_ids: Iterable[int] | None = None) -> 
     return {int(track_id): int(count) for track_id, count in session.execute(stmt).all()}
 
 
-def seats_available(track: Track, reserved: Mapping[int, int]) -> int:
-    """Seats minus reservations for the next start; no scheduled intake offers no seat."""
-    if track.next_start is None:
+def seats_available(seats: int, next_start: date | None, reserved: int) -> int:
+    """Seats minus those reserved for the next start; no scheduled intake offers no seat."""
+    if next_start is None:
         return 0
-    return max(track.seats - reserved.get(track.id, 0), 0)
+    return max(seats - reserved, 0)
 
 
 def employer_commitments(session: Session, track_ids: Iterable[int]) -> dict[int, list[int]]:
@@ -85,7 +86,8 @@ def employer_commitments(session: Session, track_ids: Iterable[int]) -> dict[int
     )
     commitments: dict[int, list[int]] = {}
     for track_id, vacancy_id in session.execute(stmt).all():
-        commitments.setdefault(track_id, []).append(vacancy_id)
+        if track_id is not None:
+            commitments.setdefault(track_id, []).append(vacancy_id)
     return commitments
 
 
@@ -104,7 +106,7 @@ def _views(session: Session, tracks: Sequence[Track]) -> list[dict[str, Any]]:
             "duration_months": t.duration_months,
             "duration_class": duration_class(t.duration_months),
             "seats": t.seats,
-            "seats_available": seats_available(t, reserved),
+            "seats_available": seats_available(t.seats, t.next_start, reserved.get(t.id, 0)),
             "next_start": t.next_start,
             "cost_usd": round(t.cost_usd, 2),
             "min_age": t.min_age,
@@ -136,7 +138,8 @@ def list_tracks(
 
 
 def _track_by_code(session: Session, code: str) -> Track:
-    track = session.scalar(select(Track).where(Track.code == code))
+    # A code with a NUL cannot exist, and PostgreSQL would refuse to compare it.
+    track = None if "\x00" in code else session.scalar(select(Track).where(Track.code == code))
     if track is None:
         raise NotFound(f"There is no track with code {code!r}.")
     return track
@@ -302,48 +305,124 @@ def load_catalog(session: Session) -> tc.Catalog:
         )
         for o in session.scalars(select(Occupation))
     }
-    rows = session.scalars(select(Track).order_by(Track.code)).all()
+    # Plain columns, not ORM objects: the engine reads the whole catalog per request.
+    occupations_of: dict[int, list[str]] = {}
+    links = select(TrackOccupation.track_id, TrackOccupation.occupation).order_by(
+        TrackOccupation.track_id, TrackOccupation.position
+    )
+    for track_id, code in session.execute(links):
+        occupations_of.setdefault(track_id, []).append(code)
     reserved = reserved_seats(session)
+    rows = session.execute(
+        select(
+            Track.id,
+            Track.code,
+            Track.name,
+            Organisation.name,
+            Track.town,
+            Track.skill_family,
+            Track.duration_months,
+            Track.seats,
+            Track.next_start,
+            Track.cost_usd,
+            Track.min_age,
+            Track.min_literacy,
+        )
+        .join(Organisation, Organisation.id == Track.provider_org_id)
+        .order_by(Track.code)
+    )
     tracks = tuple(
         tc.Track(
-            code=t.code,
-            name=t.name,
-            provider=t.provider.name,
-            town=t.town,
-            skill_family=t.skill_family,
-            occupations=tuple(t.occupations),
-            duration_months=t.duration_months,
-            seats=t.seats,
-            seats_available=seats_available(t, reserved),
-            next_start=t.next_start,
-            cost_usd=float(t.cost_usd),
-            min_age=t.min_age,
-            min_literacy=t.min_literacy,
+            code=code,
+            name=name,
+            provider=provider,
+            town=town,
+            skill_family=family,
+            occupations=tuple(occupations_of.get(track_id, ())),
+            duration_months=months,
+            seats=seats,
+            seats_available=seats_available(seats, start, reserved.get(track_id, 0)),
+            next_start=start,
+            cost_usd=float(cost),
+            min_age=min_age,
+            min_literacy=literacy,
         )
-        for t in rows
+        for (
+            track_id,
+            code,
+            name,
+            provider,
+            town,
+            family,
+            months,
+            seats,
+            start,
+            cost,
+            min_age,
+            literacy,
+        ) in rows
     )
     return tc.Catalog(towns=towns, occupations=occupations, tracks=tracks)
 
 
 def load_vacancies(session: Session) -> list[EngineVacancy]:
-    """Every vacancy with its employer's vetting status (the matcher filters and explains)."""
-    rows = session.scalars(select(Vacancy).order_by(Vacancy.id)).all()
+    """Every vacancy with its employer's vetting status (the matcher filters and explains),
+    except exploitation-risk ones whose employer has no admin approval: never offered."""
+    # Plain columns, not ORM objects: a province's market has tens of thousands of rows.
+    stmt = (
+        select(
+            Vacancy.id,
+            Vacancy.employer_id,
+            Employer.name,
+            Employer.vetting,
+            Vacancy.occupation,
+            Vacancy.town,
+            Vacancy.pay_usd_month,
+            Vacancy.positions,
+            Vacancy.positions_filled,
+            Vacancy.provides_food,
+            Vacancy.provides_room,
+            Vacancy.min_age,
+            Vacancy.night_shift,
+            Track.code,
+            Vacancy.status,
+        )
+        .join(Employer, Employer.id == Vacancy.employer_id)
+        .outerjoin(Track, Track.id == Vacancy.hires_from_track_id)
+        .order_by(Vacancy.id)
+    )
     return [
         EngineVacancy(
-            id=v.id,
-            employer_id=v.employer_id,
-            employer_name=v.employer.name,
-            employer_status=v.employer.vetting,
-            occupation=v.occupation,
-            town=v.town,
-            pay_usd_month=float(v.pay_usd_month),
-            positions_left=v.positions_left,
-            provides_food=v.provides_food,
-            provides_room=v.provides_room,
-            min_age=v.min_age,
-            night_shift=v.night_shift,
-            hires_from_track=v.hires_from_track.code if v.hires_from_track else None,
-            is_open=v.status == "open",
+            id=vacancy_id,
+            employer_id=employer_id,
+            employer_name=employer_name,
+            employer_status=vetting,
+            occupation=occupation,
+            town=town,
+            pay_usd_month=float(pay),
+            positions_left=max(positions - filled, 0),
+            provides_food=food,
+            provides_room=room,
+            min_age=min_age,
+            night_shift=night,
+            hires_from_track=track_code,
+            is_open=status == "open",
         )
-        for v in rows
+        for (
+            vacancy_id,
+            employer_id,
+            employer_name,
+            vetting,
+            occupation,
+            town,
+            pay,
+            positions,
+            filled,
+            food,
+            room,
+            min_age,
+            night,
+            track_code,
+            status,
+        ) in session.execute(offerable(stmt))
     ]

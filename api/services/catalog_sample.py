@@ -5,13 +5,14 @@ from __future__ import annotations
 import csv
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.models import Employer, Organisation, Track, TrackOccupation, Vacancy
 from api.models.base import utcnow
-from api.services.employers import _check_vacancy, pay_usd_month
+from api.services.employers import pay_usd_month, vacancy_problems
 
 SAMPLE_DIR = Path(__file__).resolve().parents[2] / "data" / "sample"
 
@@ -99,7 +100,7 @@ def load_sample_employers(session: Session) -> str:
         )
         if exists is not None:
             continue
-        values = {
+        values: dict[str, Any] = {
             "occupation": row["occupation"],
             "town": row["town"],
             "pay": float(row["pay"]),
@@ -115,7 +116,7 @@ def load_sample_employers(session: Session) -> str:
             "hires_from_track": row["hires_from_track"] or None,
             "description": row["description"],
         }
-        errors, track = _check_vacancy(session, employer, values)
+        errors, track = vacancy_problems(session, employer, values)
         if errors:  # the shipped sample must obey the law like any employer
             raise ValueError(f"sample vacancy {row['description']!r}: {errors}")
         del values["hires_from_track"]

@@ -3,11 +3,13 @@ editing vacancies under the labour law, and who may see what."""
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TypeVarTuple
 
 from flask import current_app, has_app_context
-from sqlalchemy import Select, select
+from sqlalchemy import Select, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -15,10 +17,12 @@ import training_catalog.types as tc
 from api.auth import Principal
 from api.db import unit_of_work
 from api.errors import Conflict, NotFound, Unprocessable
-from api.models import Base, Employer, Occupation, Town, Track, Vacancy
+from api.models import Employer, Occupation, Town, Track, Vacancy
 from api.models.base import utcnow
 from api.pagination import paginate
 from training_catalog import risk_approval_violation, vacancy_law_violations
+
+Ts = TypeVarTuple("Ts")
 
 DEFAULT_KHR_PER_USD = 4100.0
 DEFAULT_WORKING_DAYS_PER_MONTH = 26.0
@@ -45,32 +49,39 @@ VACANCY_FIELDS = (
 def pay_usd_month(session: Session, pay: float, unit: str, currency: str) -> float:
     """Normalise a vacancy's pay to US$ per month, as the survey does.
 
-    The rates are the current (newest published) season's ``khr_per_usd`` and
-    ``working_days_per_month`` when the survey's ``seasons`` table exists and has one;
+    The rates are the current published season's ``khr_per_usd`` and
+    ``working_days_per_month`` when the survey area is installed and has one;
     otherwise the ``KHR_PER_USD`` setting (``PATHWAYS_KHR_PER_USD``, 4100) and 26 days.
     """
     khr_per_usd, working_days = _config_rates()
-    seasons = Base.metadata.tables.get("seasons")
-    needed = {"status", "khr_per_usd", "working_days_per_month"}
-    if seasons is not None and needed <= set(seasons.c.keys()):
-        order = [seasons.c.published_at.desc().nulls_last()] if "published_at" in seasons.c else []
-        row = session.execute(
-            select(seasons.c.khr_per_usd, seasons.c.working_days_per_month)
-            .where(seasons.c.status == "published")
-            .order_by(*order, seasons.c.id.desc())
-            .limit(1)
-        ).first()
-        if row is not None:
-            khr_per_usd = float(row[0])
-            working_days = float(row[1] or DEFAULT_WORKING_DAYS_PER_MONTH)
+    season = _current_season(session)
+    if season is not None:
+        khr_per_usd = float(season.khr_per_usd)
+        working_days = float(season.working_days_per_month or DEFAULT_WORKING_DAYS_PER_MONTH)
     per_month = {"month": 1.0, "week": WEEKS_PER_MONTH, "day": working_days}[unit]
     usd = pay * per_month / (khr_per_usd if currency == "KHR" else 1.0)
     return round(usd, 2)
 
 
+def _current_season(session: Session) -> Any:
+    # The survey area owns seasons and decides which is current; this build may not
+    # include it, so it is looked up rather than imported.
+    try:
+        surveys = importlib.import_module("api.services.surveys")
+    except ModuleNotFoundError:
+        return None
+    current = getattr(surveys, "current_season", None)
+    return current(session) if current is not None else None
+
+
 def _config_rates() -> tuple[float, float]:
     khr = current_app.config.get("KHR_PER_USD") if has_app_context() else None
     return float(khr or DEFAULT_KHR_PER_USD), DEFAULT_WORKING_DAYS_PER_MONTH
+
+
+def is_row_id(value: int) -> bool:
+    """Whether ``value`` can be a row id (larger ones overflow the database driver)."""
+    return 1 <= value < 2**31
 
 
 # --- employers -----------------------------------------------------------------------
@@ -83,30 +94,35 @@ def own_employer(session: Session, principal: Principal) -> Employer | None:
 
 def register_employer(session: Session, principal: Principal, data: Mapping[str, Any]) -> Employer:
     """Create the caller's employer profile, pending vetting (one per organisation)."""
-    with unit_of_work(session):
-        if own_employer(session, principal) is not None:
-            raise Conflict(
-                f"{principal.org_name!r} already has an employer profile: one per organisation."
+    try:
+        with unit_of_work(session):
+            if own_employer(session, principal) is not None:
+                raise Conflict(
+                    f"{principal.org_name!r} already has an employer profile: one per organisation."
+                )
+            if session.get(Town, data["town"]) is None:
+                raise Unprocessable(
+                    "The employer names an unknown town.",
+                    [{"field": "town", "message": f"unknown town code {data['town']!r}"}],
+                )
+            employer = Employer(
+                org_id=principal.org_id,
+                name=data["name"],
+                town=data["town"],
+                sector=data.get("sector", ""),
+                contact=data.get("contact", ""),
+                vetting="pending",
             )
-        if session.get(Town, data["town"]) is None:
-            raise Unprocessable(
-                "The employer names an unknown town.",
-                [{"field": "town", "message": f"unknown town code {data['town']!r}"}],
-            )
-        employer = Employer(
-            org_id=principal.org_id,
-            name=data["name"],
-            town=data["town"],
-            sector=data.get("sector", ""),
-            contact=data.get("contact", ""),
-            vetting="pending",
-        )
-        session.add(employer)
-        session.flush()
+            session.add(employer)
+            session.flush()
+    except IntegrityError as exc:  # the same organisation registered meanwhile
+        raise Conflict(
+            f"{principal.org_name!r} already has an employer profile: one per organisation."
+        ) from exc
     return employer
 
 
-def _employers_visible_to(principal: Principal) -> Select[tuple[Employer]]:
+def _employers_visible_to(principal: Principal) -> Select[Employer]:
     stmt = select(Employer)
     if principal.role == "employer":
         return stmt.where(Employer.org_id == principal.org_id)
@@ -127,6 +143,9 @@ def list_employers(
 
 
 def get_employer(session: Session, principal: Principal, employer_id: int) -> Employer:
+    """An employer the caller may see, else 404."""
+    if not is_row_id(employer_id):
+        raise NotFound(f"There is no employer {employer_id} you may see.")
     employer = session.scalar(_employers_visible_to(principal).where(Employer.id == employer_id))
     if employer is None:
         raise NotFound(f"There is no employer {employer_id} you may see.")
@@ -138,7 +157,7 @@ def vet_employer(
 ) -> Employer:
     """Record an admin's decision; suspending hides the employer's vacancies at once."""
     with unit_of_work(session):
-        employer = session.get(Employer, employer_id)
+        employer = session.get(Employer, employer_id) if is_row_id(employer_id) else None
         if employer is None:
             raise NotFound(f"There is no employer {employer_id}.")
         approved = data.get("approved_for_risk")
@@ -162,7 +181,7 @@ def vet_employer(
 # --- vacancies -----------------------------------------------------------------------
 
 
-def _vacancies_visible_to(principal: Principal) -> Select[tuple[Vacancy]]:
+def _vacancies_visible_to(principal: Principal) -> Select[Vacancy]:
     """Admin: all. Employer: its own. Counsellor: vetted employers' open ones with room."""
     stmt = select(Vacancy)
     if principal.role == "employer":
@@ -170,12 +189,23 @@ def _vacancies_visible_to(principal: Principal) -> Select[tuple[Vacancy]]:
             Employer.org_id == principal.org_id
         )
     if principal.role == "counsellor":
-        return stmt.join(Employer, Employer.id == Vacancy.employer_id).where(
+        return offerable(stmt.join(Employer, Employer.id == Vacancy.employer_id)).where(
             Employer.vetting == "vetted",
             Vacancy.status == "open",
             Vacancy.positions_filled < Vacancy.positions,
         )
     return stmt
+
+
+def offerable(stmt: Select[*Ts]) -> Select[*Ts]:
+    """Drop exploitation-risk vacancies of employers without an admin's approval.
+
+    Checked when a vacancy is written too; this also covers an approval withdrawn later.
+    ``stmt`` must already join ``Employer``.
+    """
+    return stmt.join(Occupation, Occupation.code == Vacancy.occupation).where(
+        or_(Occupation.exploitation_risk.is_(False), Employer.approved_for_risk.is_(True))
+    )
 
 
 def list_vacancies(
@@ -197,6 +227,8 @@ def list_vacancies(
 
 def get_vacancy(session: Session, principal: Principal, vacancy_id: int) -> Vacancy:
     """A vacancy the caller may see, else 404 (never reveal another's exists)."""
+    if not is_row_id(vacancy_id):
+        raise NotFound(f"There is no vacancy {vacancy_id} you may see.")
     vacancy = session.scalar(_vacancies_visible_to(principal).where(Vacancy.id == vacancy_id))
     if vacancy is None:
         raise NotFound(f"There is no vacancy {vacancy_id} you may see.")
@@ -216,7 +248,7 @@ def _occupation(row: Occupation) -> tc.Occupation:
     )
 
 
-def _check_vacancy(
+def vacancy_problems(
     session: Session, employer: Employer, values: Mapping[str, Any]
 ) -> tuple[list[dict[str, Any]], Track | None]:
     """Every problem of a vacancy's values (references, counts, the law), and its track."""
@@ -267,7 +299,7 @@ def create_vacancy(session: Session, principal: Principal, data: Mapping[str, An
                 "Register your employer profile (POST /api/v1/employers) before posting vacancies."
             )
         values = {**data, "positions_filled": 0}
-        errors, track = _check_vacancy(session, employer, values)
+        errors, track = vacancy_problems(session, employer, values)
         if errors:
             raise Unprocessable("The vacancy cannot be posted as it stands.", errors)
         vacancy = Vacancy(employer_id=employer.id, hires_from_track_id=track.id if track else None)
@@ -307,21 +339,25 @@ def update_vacancy(
                     headers={"ETag": etag(vacancy.version)},
                 )
             values = {**_current_values(vacancy), **changes}
-            errors, track = _check_vacancy(session, vacancy.employer, values)
+            errors, track = vacancy_problems(session, vacancy.employer, values)
             if errors:
                 raise Unprocessable("The vacancy cannot be changed that way.", errors)
             pay_changed = any(
                 values[f] != getattr(vacancy, f) for f in ("pay", "pay_unit", "currency")
+            )
+            # Normalise before changing anything: its query would autoflush a first
+            # UPDATE and the version would go up twice for one edit.
+            usd = (
+                pay_usd_month(session, values["pay"], values["pay_unit"], values["currency"])
+                if pay_changed
+                else vacancy.pay_usd_month
             )
             for field in (*VACANCY_FIELDS, "positions_filled", "status"):
                 if field in changes:
                     setattr(vacancy, field, values[field])
             if "hires_from_track" in changes:
                 vacancy.hires_from_track = track
-            if pay_changed:
-                vacancy.pay_usd_month = pay_usd_month(
-                    session, values["pay"], values["pay_unit"], values["currency"]
-                )
+            vacancy.pay_usd_month = usd
             session.flush()
     except StaleDataError as exc:  # another writer updated the row between read and write
         raise Conflict("The vacancy changed meanwhile: read it again.") from exc

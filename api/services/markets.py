@@ -14,18 +14,11 @@ import threading
 from collections import OrderedDict
 from collections.abc import Hashable
 
-from sqlalchemy import Integer, cast, func, select
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from api.errors import Conflict, Unprocessable
-from api.models import (
-    Employer,
-    Season,
-    SeatReservation,
-    Track,
-    TrackOccupation,
-    Vacancy,
-)
+from api.models import Season
 from api.services.catalog import load_catalog, load_vacancies
 from api.services.surveys import current_season, get_snapshot
 from matcher import PreparedMarket, Settings, prepare_market
@@ -68,30 +61,31 @@ class PreparedCache:
 PREPARED = PreparedCache(CACHE_SIZE)
 
 
+# One statement of ten aggregates; the same SQL on SQLite and PostgreSQL. Plain text,
+# so that no statement is built and no cache key computed on every request. A track's
+# occupation list changes no column of the track, so its rows get a checksum (ISCO
+# codes are numeric). Employers have no ``updated_at``: a vetting decision sets
+# ``decided_at``. The ``max`` columns are indexed (api/models/recommendations.py).
+FINGERPRINT = text(
+    """
+    SELECT
+      (SELECT count(*) FROM tracks), (SELECT max(updated_at) FROM tracks),
+      (SELECT count(*) FROM track_occupations),
+      (SELECT sum(CAST(occupation AS INTEGER) * (position + 1) + track_id * 7919)
+         FROM track_occupations),
+      (SELECT count(*) FROM seat_reservations), (SELECT max(id) FROM seat_reservations),
+      (SELECT count(*) FROM employers), (SELECT max(decided_at) FROM employers),
+      (SELECT count(*) FROM vacancies), (SELECT max(updated_at) FROM vacancies)
+    """
+)
+
+
 def catalog_fingerprint(session: Session) -> tuple[str, ...]:
     """Changes whenever a track, its occupations, a seat, an employer or a vacancy does.
 
     Counts catch inserts and deletes; the newest ``updated_at`` (or id) catches edits.
-    A track's occupation list changes no column of the track, so its rows get a
-    checksum (ISCO codes are numeric). Employers have no ``updated_at``: a vetting
-    decision sets ``decided_at``. One query, whatever the size of the tables.
     """
-    link = TrackOccupation
-    checksum = func.sum(cast(link.occupation, Integer) * (link.position + 1) + link.track_id * 7919)
-    aggregates = [
-        select(func.count()).select_from(Track),
-        select(func.max(Track.updated_at)),
-        select(func.count()).select_from(link),
-        select(checksum),
-        select(func.count()).select_from(SeatReservation),
-        select(func.max(SeatReservation.id)),
-        select(func.count()).select_from(Employer),
-        select(func.max(Employer.decided_at)),
-        select(func.count()).select_from(Vacancy),
-        select(func.max(Vacancy.updated_at)),
-    ]
-    row = session.execute(select(*(a.scalar_subquery() for a in aggregates))).one()
-    return tuple(str(v) for v in row)
+    return tuple(str(v) for v in session.execute(FINGERPRINT).one())
 
 
 def resolve_season(session: Session, season_id: int | None) -> Season:

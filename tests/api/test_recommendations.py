@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from api.counsellors import RecommendationSchema
 from api.models import AuditEvent, Recommendation
 from matcher import MODEL_VERSION
 from tests.conftest import auth
@@ -241,6 +242,7 @@ def test_tailor_willing_to_move_sees_tourist_town_shop_before_village_shop(world
     )
     body = world.items(tailor)
 
+    assert RecommendationSchema().dump(body) == body
     towns = [i["town"]["code"] for i in body["items"]]
     assert towns.index("SRP") < towns.index("SVR")
     assert "BTB" not in towns
@@ -282,6 +284,7 @@ def test_sixteen_year_old_never_sees_construction_or_night_work(world) -> None:
         relocation="anywhere",
     )
     body = world.items(boy, limit=50, include_excluded=True)
+    assert RecommendationSchema().dump(body) == body
 
     assert body["items"]
     occupations = {i["occupation"]["code"] for i in body["items"]}
@@ -368,6 +371,8 @@ def test_stored_recommendation_is_fetched_again_unchanged(world, session) -> Non
     assert {"aptitude", "preference", "income", "demand", "location"} <= set(
         body["items"][0]["components"]
     )
+
+    assert RecommendationSchema().dump(body) == body  # exactly the documented shape
 
     url = f"/api/v1/survivors/{survivor}/recommendations/{body['id']}"
     again = world.client.get(url, headers=world.counsellor)

@@ -75,7 +75,8 @@ def test_startup_cost_in_riel_is_converted_to_dollars() -> None:
     [
         ("25.000", "ambiguous"),
         ("12,5", "dot for decimals"),
-        ("1e5", "not a number"),
+        ("inf", "not a number"),
+        ("40-45", "is a range"),
         ("45$", "not a number"),
         ("1,20,000", "not a number"),
     ],
@@ -83,6 +84,12 @@ def test_startup_cost_in_riel_is_converted_to_dollars() -> None:
 def test_unclear_numbers_are_refused_with_a_reason(typed: str, says: str) -> None:
     _, problems = parse_amounts(pd.Series([typed], dtype=str))
     assert says in problems.iloc[0]
+
+
+def test_spreadsheet_scientific_notation_is_a_number() -> None:
+    numbers, problems = parse_amounts(pd.Series(["1.2E+06", "45"], dtype=str))
+    assert numbers.tolist() == [1_200_000.0, 45.0]
+    assert problems.isna().all()
 
 
 @given(st.integers(min_value=1_000, max_value=10**9))

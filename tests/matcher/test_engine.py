@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict
+from datetime import date
 
 import pytest
 
@@ -143,7 +144,38 @@ def test_vacancy_minimum_age_is_a_hard_rule() -> None:
         include_excluded=True,
     )
     assert rec.items == ()
-    assert rec.excluded[0].reason == "Employer 1 hires from age 18: the survivor may be only 17"
+    assert rec.excluded[0].reason == (
+        "Employer 1 hires from age 18: the survivor may be only 17 when work starts"
+    )
+
+
+def test_a_garage_that_hires_graduates_from_16_takes_a_15_year_old_who_finishes_at_16() -> None:
+    # Born 2010: maybe only 15 today, surely 16 when the 8-month track ends in 2027-09.
+    moto = track(
+        "motorcycle-repair-svr",
+        "SVR",
+        "mechanical",
+        ["7231"],
+        duration_months=8,
+        next_start=date(2027, 1, 11),
+    )
+    garage = vacancy(1, "7231", "SVR", 200, min_age=16, hires_from_track=moto.code)
+    youth = profile(birth_year=2010, aptitudes={"mechanical": 4}, preferences=(moto.code,))
+    rec = recommend(youth, market([], COSTS_2008), catalog([moto]), [garage], today=TODAY)
+    assert rec.items[0].vacancy_id == 1
+    assert rec.items[0].track is not None and rec.items[0].track.code == moto.code
+    # Without the training, the same garage is a job for later, not for now.
+    hired_now = vacancy(2, "7231", "SVR", 200, min_age=17)
+    rec = recommend(
+        youth,
+        market([], COSTS_2008),
+        catalog([moto]),
+        [hired_now],
+        today=TODAY,
+        include_excluded=True,
+    )
+    assert all(item.vacancy_id != 2 for item in rec.items)
+    assert any("may be only 16 when work starts" in e.reason for e in rec.excluded)
 
 
 def test_birth_year_alone_counts_as_minor_until_surely_18() -> None:

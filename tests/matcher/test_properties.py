@@ -151,11 +151,18 @@ def _breaks_a_rule(p: Profile, item: RecommendationItem, today: date) -> str | N
         item.occupation.code in TRACKS[c].occupations for c in p.completed_tracks
     ):
         return "needs training"
+    # An employer's minimum age holds on the day work starts: after a track, if any.
+    work_age = age
+    if item.track is not None and TRACKS[item.track.code].next_start is not None:
+        t = TRACKS[item.track.code]
+        start = t.next_start
+        end_year = start.year + (start.month - 1 + t.duration_months) // 12
+        work_age = max(age, end_year - p.birth_year - 1)
     if vac is not None and (
         vac.employer_status != "vetted"
         or not vac.is_open
         or vac.positions_left <= 0
-        or vac.min_age > age
+        or vac.min_age > work_age
     ):
         return "vacancy"
     return None

@@ -1,0 +1,129 @@
+"""The pages people use: sign in with a token, publish a season from a spreadsheet."""
+
+import io
+import re
+from pathlib import Path
+
+import pytest
+
+SAMPLE_2026 = Path(__file__).resolve().parents[2] / "data" / "sample" / "seasons" / "2026"
+
+
+def csrf(page) -> str:
+    match = re.search(r'name="csrf_token" value="([^"]+)"', page.get_data(as_text=True))
+    assert match, "the page has no CSRF field"
+    return match.group(1)
+
+
+def sign_in(client, tok: str):
+    return client.post("/login", data={"token": tok, "csrf_token": csrf(client.get("/login"))})
+
+
+def test_pages_ask_to_sign_in_first(client) -> None:
+    response = client.get("/survivors")
+    assert response.status_code == 302
+    assert "/login" in response.headers["Location"]
+
+
+def test_a_wrong_token_is_refused_on_the_sign_in_page(client) -> None:
+    response = sign_in(client, "pw_not-a-real-token")
+    assert response.status_code == 401
+    assert "unknown" in response.get_data(as_text=True)
+
+
+def test_a_form_without_its_csrf_token_is_refused(client, token) -> None:
+    sign_in(client, token("surveyor", org="Survey NGO"))
+    response = client.post("/seasons", data={"label": "2027"})
+    assert response.status_code == 400
+
+
+def test_sign_in_does_not_redirect_to_another_site(client, token) -> None:
+    page = client.get("/login")
+    response = client.post(
+        "/login?next=//evil.example/x",
+        data={"token": token("counsellor"), "csrf_token": csrf(page)},
+    )
+    assert response.headers["Location"] == "/"
+
+
+def test_signing_out_ends_the_page_session(client, token) -> None:
+    sign_in(client, token("counsellor"))
+    page = client.get("/survivors")
+    assert page.status_code == 200
+    client.post("/logout", data={"csrf_token": csrf(page)})
+    assert client.get("/survivors").status_code == 302
+
+
+def test_a_counsellor_page_is_not_for_an_employer(client, token) -> None:
+    sign_in(client, token("employer", org="Garage"))
+    assert client.get("/survivors").status_code == 403
+
+
+def _create_draft(client, label: str) -> int:
+    page = client.get("/seasons")
+    response = client.post(
+        "/seasons",
+        data={
+            "label": label,
+            "khr_per_usd": "4,100",
+            "minimum_wage_usd_month": "210",
+            "living_wage_usd_month": "180",
+            "csrf_token": csrf(page),
+        },
+    )
+    assert response.status_code == 302
+    page = client.get("/seasons").get_data(as_text=True)
+    return int(re.search(r"/seasons/(\d+)/survey", page).group(1))
+
+
+def test_a_surveyor_drops_in_a_workbook_and_it_is_published(client, token) -> None:
+    sign_in(client, token("surveyor", org="Survey NGO"))
+    season_id = _create_draft(client, "2027-dry")
+    page = client.get("/seasons")
+    response = client.post(
+        f"/seasons/{season_id}/survey",
+        data={
+            "file": (io.BytesIO((SAMPLE_2026 / "survey.xlsx").read_bytes()), "survey.xlsx"),
+            "publish": "1",
+            "csrf_token": csrf(page),
+        },
+        content_type="multipart/form-data",
+        follow_redirects=True,
+    )
+    text = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Published: season 2027-dry" in text
+    assert "kept as published" in text
+
+
+def test_a_bad_spreadsheet_lists_the_rows_to_fix_and_saves_nothing(client, token) -> None:
+    sign_in(client, token("surveyor", org="Survey NGO"))
+    season_id = _create_draft(client, "2027-wet")
+    bad = (
+        "town,occupation,employment,venue,pay_min,pay_max,pay_unit,currency,openings\n"
+        "PNH,7531,wage,market,200,150,month,USD,3\n"
+        "Siem Reep,5141,wage,tourist,150,250,month,USD,2\n"
+    )
+    page = client.get("/seasons")
+    response = client.post(
+        f"/seasons/{season_id}/survey",
+        data={
+            "file": (io.BytesIO(bad.encode()), "jobs.csv"),
+            "table": "jobs",
+            "publish": "1",
+            "csrf_token": csrf(page),
+        },
+        content_type="multipart/form-data",
+    )
+    text = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Nothing was saved" in text
+    assert "pay_min" in text  # row 1: pay_min above pay_max
+    assert "Siem Reep" in text and "Siem Reap" in text  # row 2: did you mean
+    assert "0 jobs" in client.get("/seasons").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("path", ["/survivors", "/seasons"])
+def test_pages_are_never_cached(client, token, path) -> None:
+    sign_in(client, token("admin" if path == "/seasons" else "counsellor"))
+    assert client.get(path).headers["Cache-Control"] == "no-store"
