@@ -492,7 +492,7 @@ def _stale(
                 }
             )
         else:
-            free = seats_available(track, reserved)
+            free = seats_available(track.seats, track.next_start, reserved.get(track.id, 0))
             if free < at.assigned:
                 problems.append(
                     {
