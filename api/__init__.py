@@ -67,6 +67,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from api.auth import authenticate_request
 
     app.before_request(authenticate_request)
+    app.before_request(_reject_nul_text)
     app.after_request(_security_headers)
     return app
 
@@ -110,6 +111,29 @@ def _register_docs_assets(app: Flask) -> None:
         return send_from_directory(folder, filename)
 
     limiter.exempt(swagger_ui_asset)
+
+
+def _reject_nul_text() -> None:
+    """No text may carry a NUL character: PostgreSQL cannot store one (a 500, not a 422).
+
+    Schema fields that use ``api.fields.Text`` name the field; this catches the rest.
+    """
+    from flask import request
+
+    from api.errors import Unprocessable
+
+    if b"%00" in request.query_string or b"\x00" in request.query_string:
+        raise Unprocessable(
+            "Text must not contain NUL characters.",
+            [{"field": "query", "message": "must not contain NUL characters"}],
+        )
+    if request.is_json and request.content_length and request.content_length < 10_000_000:
+        body = request.get_data(cache=True)
+        if b"\\u0000" in body or b"\x00" in body:
+            raise Unprocessable(
+                "Text must not contain NUL characters.",
+                [{"field": "body", "message": "must not contain NUL characters"}],
+            )
 
 
 def _security_headers(response: Response) -> Response:

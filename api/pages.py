@@ -24,6 +24,7 @@ from flask import (
 )
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import select
+from werkzeug.wrappers import Response as BaseResponse
 
 from api.auth import Principal, authenticate
 from api.charts import component_bars, income_chart
@@ -50,12 +51,12 @@ def _principal() -> Principal | None:
     return Principal(user.id, user.org_id, user.organisation.name, user.role, row.id)
 
 
-def page_for(*roles: str) -> Callable[[Callable[P, R]], Callable[P, R | Response]]:
+def page_for(*roles: str) -> Callable[[Callable[P, R]], Callable[P, R | BaseResponse]]:
     """Signed-in users of these roles only; others go to the sign-in page."""
 
-    def decorator(view: Callable[P, R]) -> Callable[P, R | Response]:
+    def decorator(view: Callable[P, R]) -> Callable[P, R | BaseResponse]:
         @wraps(view)
-        def wrapper(*args: P.args, **kwargs: P.kwargs) -> R | Response:
+        def wrapper(*args: P.args, **kwargs: P.kwargs) -> R | BaseResponse:
             principal = _principal()
             if principal is None:
                 return redirect(url_for("pages.login", next=request.path))

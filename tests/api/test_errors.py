@@ -67,3 +67,17 @@ def test_401_403_and_404_share_the_shape(client, token, auth) -> None:
     assert_problem(client.get("/api/v1/towns"), 401)
     assert_problem(client.get("/api/v1/organisations", headers=auth(token("employer"))), 403)
     assert_problem(client.delete("/api/v1/tokens/pw_nothing", headers=auth(token("admin"))), 404)
+
+
+def test_text_with_a_nul_character_is_422_not_a_database_error(client, token, auth) -> None:
+    counsellor = auth(token("counsellor"))
+    response = client.post(
+        "/api/v1/survivors",
+        data='{"case_code": "A\\u0000B", "birth_year": 2005, "home_province": "KH-20", '
+        '"literacy": "basic"}',
+        headers={**counsellor, "Content-Type": "application/json"},
+    )
+    body = assert_problem(response, 422)
+    assert "NUL" in body["detail"]
+    assert client.get("/api/v1/survivors", headers=counsellor).get_json()["items"] == []
+    assert_problem(client.get("/api/v1/towns?cursor=%00", headers=counsellor), 422)

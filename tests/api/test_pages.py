@@ -127,3 +127,25 @@ def test_a_bad_spreadsheet_lists_the_rows_to_fix_and_saves_nothing(client, token
 def test_pages_are_never_cached(client, token, path) -> None:
     sign_in(client, token("admin" if path == "/seasons" else "counsellor"))
     assert client.get(path).headers["Cache-Control"] == "no-store"
+
+
+def test_the_counsellor_scene_motorbikes_for_a_16_year_old(client, runner, token) -> None:
+    """The sample's 16-year-old who wants to repair motorbikes: the track in a town she
+    accepts, the garage that hires its graduates, pay against food and a room there, and
+    the 30-seat sewing class below it with its reason."""
+    assert runner.invoke(args=["load-sample"]).exit_code == 0
+    sign_in(client, token("counsellor", org="Svay Rieng Shelter"))
+    listing = client.get("/survivors").get_data(as_text=True)
+    survivor_id = re.search(r'/survivors/(\d+)">SRS-2026-001', listing).group(1)
+    page = client.get(f"/survivors/{survivor_id}")
+    response = client.post(f"/survivors/{survivor_id}", data={"csrf_token": csrf(page)})
+    assert response.status_code == 200
+    text = response.get_data(as_text=True)
+    cards = text.split('<div class="card')[1:]
+    first = cards[0]
+    assert "Motorcycle repair" in first and "Golden Wheel Garage" in first
+    assert "committed to hire graduates" in first
+    assert "<svg" in first and "living wage" in first  # earnings against costs, drawn
+    sewing = next(i for i, card in enumerate(cards) if "Sewing in SVR" in card)
+    assert sewing > 0
+    assert "Aptitude for textile: 1 of 5" in cards[sewing]
