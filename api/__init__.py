@@ -73,7 +73,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
 
 def register_blueprints(app: Flask) -> None:
-    from api import accounts, catalog, counsellors, employers, reference, surveys
+    from api import accounts, allocations, catalog, counsellors, employers, reference, surveys
 
     api.register_blueprint(reference.blp)
     api.register_blueprint(accounts.blp)
@@ -81,6 +81,7 @@ def register_blueprints(app: Flask) -> None:
     api.register_blueprint(catalog.blp)
     api.register_blueprint(employers.blp)
     api.register_blueprint(counsellors.blp)
+    api.register_blueprint(allocations.blp)
     _register_docs_assets(app)
     from api import pages
 

@@ -138,6 +138,7 @@ def serve(host: str, port: int, workers: int) -> None:
     Server().run()
 
 
+from api.allocate_cli import allocate_command  # noqa: E402
 from api.survey_cli import import_survey  # noqa: E402
 
 COMMANDS: list[click.Command] = [
@@ -147,6 +148,7 @@ COMMANDS: list[click.Command] = [
     revoke_token_command,
     serve,
     import_survey,
+    allocate_command,
 ]
 
 

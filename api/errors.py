@@ -101,6 +101,9 @@ def _register_domain_errors() -> None:
     from market_survey.errors import SurveyError
 
     register_domain_error(SurveyError, 422)  # a survey file with problems a person can fix
+    from matcher.allocate import AllocationInputError
+
+    register_domain_error(AllocationInputError, 422)  # arrays the solver cannot take
 
 
 _register_domain_errors()

@@ -1,6 +1,7 @@
 """ORM models, one module per area. Importing this package registers them all."""
 
 from api.models.accounts import ROLES, ApiToken, Organisation, User
+from api.models.allocations import Allocation, AllocationTrack
 from api.models.audit import AuditEvent
 from api.models.base import Base
 from api.models.catalog import Employer, SeatReservation, Track, TrackOccupation, Vacancy
@@ -11,6 +12,8 @@ from api.models.survey import Season, SurveyJob, SurveyLivingCost
 
 __all__ = [
     "ROLES",
+    "Allocation",
+    "AllocationTrack",
     "ApiToken",
     "AuditEvent",
     "Base",

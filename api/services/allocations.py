@@ -1,0 +1,592 @@
+"""Cohort allocation of scarce training seats: propose, read, confirm.
+
+A proposal scores every survivor of the cohort against every track with the very
+scores the recommendations show (``matcher.track_scores_prepared`` over the cached
+prepared market of ``api.services.markets``), hands the matrix to the pure solver
+``matcher.allocate``, and stores the answer with the intake and the free seats of
+each track it was computed with. It reserves nothing.
+
+A confirm turns a proposal into ``SeatReservation`` rows in one transaction that
+holds the write lock of the rows it counts: ``SELECT ... FOR UPDATE`` on the tracks
+on PostgreSQL, ``BEGIN IMMEDIATE`` (the database's write lock, taken before the
+first read) on SQLite. Two confirms racing are therefore serialised; the second
+counts the first one's reservations and gets a 409, never an over-booked track.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+import numpy as np
+from flask import current_app
+from numpy.typing import NDArray
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+import training_catalog.types as tc
+from api.db import unit_of_work
+from api.errors import Conflict, NotFound, Unprocessable
+from api.models import (
+    Allocation,
+    AllocationTrack,
+    AuditEvent,
+    SeatReservation,
+    Survivor,
+    Track,
+)
+from api.services.catalog import reserved_seats, seats_available
+from api.services.markets import load_market
+from api.services.recommendations import engine_settings
+from api.services.survivors import to_profile
+from matcher import PreparedMarket, Weights, track_scores_prepared
+from matcher.allocate import Allocation as Solved
+from matcher.allocate import AllocationStats, Explanation, Missed, allocate, explain
+
+Progress = Callable[[str, float], None]
+
+# SQLite's limit on bound parameters is far above this; chunks keep IN lists small.
+_CHUNK = 500
+_DIGITS = 2  # scores in explanations, as the recommendations show them to a counsellor
+_LIST_HOLDERS = 4  # a full track's holders are listed one by one up to this many
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Who allocates: an NGO's counsellor (``org_id``) or an admin (``org_id`` None)."""
+
+    org_id: int | None
+    user_id: int | None
+
+
+# --- the cohort and the tracks -------------------------------------------------------
+
+
+def _listed(values: Iterable[Any]) -> str:
+    return ", ".join(str(v) for v in values)
+
+
+def _duplicates(values: Sequence[Any]) -> list[Any]:
+    return [v for v, n in Counter(values).items() if n > 1]
+
+
+def _cohort(session: Session, scope: Scope, survivor_ids: Sequence[int]) -> list[Survivor]:
+    """The survivors in request order; 422 for an empty, repeated or unknown id, 404 for
+    another NGO's survivor (the cohort is one NGO's)."""
+    field = "survivor_ids"
+    if not survivor_ids:
+        raise Unprocessable(
+            "The cohort is empty: list the survivors to allocate.",
+            [{"field": field, "message": "must list at least one survivor"}],
+        )
+    repeated = _duplicates(survivor_ids)
+    if repeated:
+        raise Unprocessable(
+            f"Survivors listed more than once: {_listed(repeated)}.",
+            [
+                {"field": field, "message": f"survivor {i} is listed more than once"}
+                for i in repeated
+            ],
+        )
+    found: dict[int, Survivor] = {}
+    ids = list(survivor_ids)
+    for a in range(0, len(ids), _CHUNK):
+        chunk = ids[a : a + _CHUNK]
+        found.update(
+            (s.id, s) for s in session.scalars(select(Survivor).where(Survivor.id.in_(chunk)))
+        )
+    unknown = [i for i in ids if i not in found]
+    if unknown:
+        raise Unprocessable(
+            f"Unknown survivor ids: {_listed(unknown)}.",
+            [{"field": field, "message": f"{i} is not a known survivor"} for i in unknown],
+        )
+    cohort = [found[i] for i in ids]
+    if scope.org_id is not None:
+        foreign = [s.id for s in cohort if s.org_id != scope.org_id]
+        if foreign:
+            raise NotFound(f"There is no survivor with id {_listed(foreign)} in your organisation.")
+    elif len({s.org_id for s in cohort}) > 1:
+        raise Unprocessable(
+            "A cohort is one NGO's survivors: these belong to several NGOs.",
+            [{"field": field, "message": "survivors of more than one NGO"}],
+        )
+    return cohort
+
+
+def _tracks(
+    session: Session, track_codes: Sequence[str] | None, catalog: Mapping[str, tc.Track]
+) -> list[Track]:
+    """The tracks asked for, in the order given; by default every track with a free seat."""
+    field = "track_codes"
+    rows = {t.code: t for t in session.scalars(select(Track).order_by(Track.code))}
+    if track_codes is None:
+        free = [t for c, t in rows.items() if c in catalog and catalog[c].seats_available > 0]
+        if not free:
+            raise Conflict(
+                "No track has a seat available for its next intake: there is nothing to allocate.",
+                [{"field": field, "message": "no track with seats available"}],
+            )
+        return free
+    if not track_codes:
+        raise Unprocessable(
+            "No tracks listed: name at least one, or leave track_codes out for every track "
+            "with seats available.",
+            [{"field": field, "message": "must list at least one track"}],
+        )
+    repeated = _duplicates(track_codes)
+    if repeated:
+        raise Unprocessable(
+            f"Tracks listed more than once: {_listed(repeated)}.",
+            [{"field": field, "message": f"{c!r} is listed more than once"} for c in repeated],
+        )
+    unknown = [c for c in track_codes if c not in rows or c not in catalog]
+    if unknown:
+        raise Unprocessable(
+            f"Unknown track codes: {_listed(unknown)}.",
+            [{"field": field, "message": f"{c!r} is not a known track code"} for c in unknown],
+        )
+    return [rows[c] for c in track_codes]
+
+
+def wish_ranks(preferences: Sequence[str], tracks: Sequence[tc.Track]) -> NDArray[np.int64]:
+    """A survivor's rank of each track: the position (1 = first) of their first stated
+    wish the track meets (its code, or an occupation it leads to); 0 when none."""
+    ranks = np.zeros(len(tracks), dtype=np.int64)
+    for j, track in enumerate(tracks):
+        for position, wish in enumerate(preferences, start=1):
+            if wish == track.code or wish in track.occupations:
+                ranks[j] = position
+                break
+    return ranks
+
+
+# --- the proposal -------------------------------------------------------------------
+
+
+@dataclass
+class _Problem:
+    """The arrays given to the solver and what the explanations need besides."""
+
+    survivors: list[Survivor]
+    tracks: list[tc.Track]
+    scores: NDArray[np.float64]
+    seats: NDArray[np.int64]
+    ranks: NDArray[np.int64]
+    excluded: dict[tuple[int, int], str]  # (row, column) -> the hard rule's reason
+
+
+def _score_matrix(
+    survivors: list[Survivor],
+    tracks: list[tc.Track],
+    prepared: PreparedMarket,
+    today: date,
+    weights: Weights,
+    progress: Progress | None,
+) -> _Problem:
+    n, m = len(survivors), len(tracks)
+    scores = np.full((n, m), np.nan)
+    ranks = np.zeros((n, m), dtype=np.int64)
+    excluded: dict[tuple[int, int], str] = {}
+    # Survivors often state the same wishes: rank each list of wishes once.
+    ranks_of: dict[tuple[str, ...], NDArray[np.int64]] = {}
+    for i, survivor in enumerate(survivors):
+        profile = to_profile(survivor)
+        answer = track_scores_prepared(profile, prepared, today=today, weights=weights)
+        wishes = profile.preferences
+        if wishes not in ranks_of:
+            ranks_of[wishes] = wish_ranks(wishes, tracks)
+        ranks[i] = ranks_of[wishes]
+        for j, track in enumerate(tracks):
+            value = answer.scores.get(track.code)
+            if value is not None:
+                scores[i, j] = value
+            elif ranks[i, j] > 0:
+                # Only a wished track is ever explained: keep just those reasons.
+                excluded[(i, j)] = answer.excluded.get(track.code, "not allowed by a hard rule")
+        if progress is not None:
+            progress("scores", (i + 1) / n)
+    seats = np.array([t.seats_available for t in tracks], dtype=np.int64)
+    return _Problem(survivors, tracks, scores, seats, ranks, excluded)
+
+
+def _stats(stats: AllocationStats) -> dict[str, Any]:
+    return {
+        "assigned": stats.assigned,
+        "unassigned": stats.unassigned,
+        "first_choice": stats.first_choice,
+        "top_two": stats.top_two,
+        "total_score": round(stats.total_score, 6),
+    }
+
+
+def _seat_words(n: int) -> tuple[str, str]:
+    noun = "seat" if n == 1 else "seats"
+    given = "given" if n == 1 else ("both given" if n == 2 else f"all {n} given")
+    return f"{n} {noun}", given
+
+
+def _missed_sentence(p: _Problem, row: int, missed: Missed) -> str:
+    track = p.tracks[missed.track]
+    code = track.code
+    if missed.reason == "excluded":
+        why = p.excluded.get((row, missed.track), "not allowed by a hard rule")
+        return f"{code}: not allowed for this survivor ({why.rstrip('.')})."
+    if missed.reason != "full":
+        return missed.sentence([t.code for t in p.tracks], digits=_DIGITS) + "."
+    count, given = _seat_words(missed.seats)
+    family = track.skill_family
+    scores = [f"{s:.{_DIGITS}f}" for s in missed.holder_scores]  # best first
+    levels = [int((p.survivors[h].aptitudes or {}).get(family, 0)) for h in missed.holders]
+    if len(scores) <= _LIST_HOLDERS:
+        detail = f"score {', '.join(scores)}; aptitude {', '.join(map(str, levels))} in {family}"
+    else:  # a long list says less than its range
+        low, high = min(levels), max(levels)
+        span = f"{low}" if low == high else f"{low} to {high}"
+        detail = f"scores {scores[0]} down to {scores[-1]}; aptitude {span} in {family}"
+    if all(s > missed.score for s in missed.holder_scores):
+        whom = (
+            "a survivor with a higher score"
+            if missed.seats == 1
+            else "survivors with a higher score"
+        )
+        return f"{code}: {count}, {given} to {whom} for it ({detail})."
+    return (
+        f"{code}: {count}, {given} to other survivors ({detail}); seating the cohort as a "
+        "whole that way seats more survivors or gives a higher total score."
+    )
+
+
+def _outside_wishes(
+    p: _Problem,
+    row: int,
+    got_rank: int | None,
+    assigned: bool,
+    catalog: Mapping[str, tc.Track],
+) -> list[tuple[int, str]]:
+    """Wished tracks (by code) that are not part of this allocation, ranked above the got one."""
+    inside = {t.code for t in p.tracks}
+    out: list[tuple[int, str]] = []
+    for position, wish in enumerate(p.survivors[row].preferences or (), start=1):
+        if wish in inside or wish not in catalog:
+            continue
+        if assigned and got_rank is not None and position >= got_rank:
+            continue  # ranked below the track given (an unranked one ranks below all)
+        if catalog[wish].seats_available <= 0:
+            out.append((position, f"{wish}: no seat available this intake."))
+        else:
+            out.append((position, f"{wish}: not among the tracks of this allocation."))
+    return out
+
+
+def _explanation(p: _Problem, e: Explanation, catalog: Mapping[str, tc.Track]) -> str:
+    row = e.survivor
+    if e.track >= 0:
+        code = p.tracks[e.track].code
+        assert e.score is not None
+        wish = f", wish {e.rank}" if e.rank is not None else ", not among the stated wishes"
+        head = f"Given {code} (score {e.score:.{_DIGITS}f}{wish})."
+    elif np.isnan(p.scores[row]).all():
+        head = "No seat: no track of this allocation is allowed for this survivor."
+    else:
+        head = "No seat: every track allowed for this survivor is full."
+    ranked = [(m.rank, _missed_sentence(p, row, m)) for m in e.missed]
+    ranked += _outside_wishes(p, row, e.rank, e.track >= 0, catalog)
+    ranked.sort(key=lambda pair: pair[0])
+    return " ".join([head, *(sentence for _, sentence in ranked)])
+
+
+def _assignments(
+    p: _Problem, solved: Solved, catalog: Mapping[str, tc.Track]
+) -> list[dict[str, Any]]:
+    explanations = explain(solved, p.scores, p.seats, preference_ranks=p.ranks)
+    out = []
+    for e, survivor in zip(explanations, p.survivors, strict=True):
+        out.append(
+            {
+                "survivor_id": survivor.id,
+                "track_code": p.tracks[e.track].code if e.track >= 0 else None,
+                "score": e.score,
+                "preference_rank": e.rank,
+                "explanation": _explanation(p, e, catalog),
+            }
+        )
+    return out
+
+
+def _body(allocation: Allocation) -> dict[str, Any]:
+    """A stored allocation as the API returns it: its live fields, then the result."""
+    created = allocation.created_at
+    confirmed = allocation.confirmed_at
+    return {
+        "id": allocation.id,
+        "status": allocation.status,
+        "created_at": _utc(created).isoformat(),
+        "confirmed_at": _utc(confirmed).isoformat() if confirmed else None,
+        **allocation.result,
+    }
+
+
+def _utc(value: datetime) -> datetime:
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
+def propose(
+    session: Session,
+    scope: Scope,
+    survivor_ids: Sequence[int],
+    track_codes: Sequence[str] | None = None,
+    *,
+    today: date | None = None,
+    progress: Progress | None = None,
+) -> dict[str, Any]:
+    """Allocate a cohort to tracks and store the proposal (nothing is reserved).
+
+    ``survivor_ids`` is the cohort in order of arrival (the status quo's order);
+    ``track_codes`` the tracks (default: every track with a free seat).
+    """
+    today = today or datetime.now(UTC).date()
+    cohort = _cohort(session, scope, survivor_ids)
+    seated = already_seated(session, [s.id for s in cohort])
+    if seated:
+        raise Conflict(
+            f"Survivors {_listed(seated)} already hold a seat in a coming intake: leave them "
+            "out of the cohort.",
+            _seated_problems(seated),
+        )
+    weights, settings = engine_settings(current_app.config)
+    season, prepared = load_market(session, None, settings)
+    catalog = {t.code: t for t in prepared.tracks}
+    rows = _tracks(session, track_codes, catalog)
+    problem = _score_matrix(
+        cohort, [catalog[t.code] for t in rows], prepared, today, weights, progress
+    )
+    solved = allocate(
+        problem.scores,
+        problem.seats,
+        arrival_order=np.arange(len(cohort), dtype=np.int64),
+        preference_ranks=problem.ranks,
+        progress=progress,
+    )
+    assert solved.status_quo is not None
+    assignments = _assignments(problem, solved, catalog)
+    given = Counter(a["track_code"] for a in assignments if a["track_code"] is not None)
+    result = {
+        "season": {"id": season.id, "label": season.label},
+        "assignments": assignments,
+        "total_score": round(solved.total_score, 6),
+        "stats": {k: v for k, v in _stats(solved.stats).items() if k != "total_score"},
+        "status_quo": _stats(solved.status_quo),
+        "tracks": [
+            {
+                "code": t.code,
+                "next_start": t.next_start.isoformat() if t.next_start else None,
+                "seats_available": t.seats_available,
+                "assigned": given.get(t.code, 0),
+            }
+            for t in problem.tracks
+        ],
+    }
+    request = {
+        "survivor_ids": list(survivor_ids),
+        "track_codes": None if track_codes is None else list(track_codes),
+        "today": today.isoformat(),
+    }
+    org_id = cohort[0].org_id
+    with unit_of_work(session):
+        allocation = Allocation(
+            org_id=org_id,
+            created_by=scope.user_id,
+            season_id=season.id,
+            status="proposed",
+            request=request,
+            result=result,
+            tracks=[
+                AllocationTrack(
+                    track_id=row.id,
+                    code=t.code,
+                    intake_start=t.next_start,
+                    seats_available=t.seats_available,
+                    assigned=given.get(t.code, 0),
+                )
+                for row, t in zip(rows, problem.tracks, strict=True)
+            ],
+        )
+        session.add(allocation)
+        session.flush()
+        for survivor in cohort:
+            _audit(session, scope, org_id, "allocate", "survivor", survivor.id)
+        _audit(session, scope, org_id, "create", "allocation", allocation.id)
+    return _body(allocation)
+
+
+def _audit(
+    session: Session, scope: Scope, org_id: int, action: str, entity: str, entity_id: int
+) -> None:
+    session.add(
+        AuditEvent(
+            user_id=scope.user_id, org_id=org_id, action=action, entity=entity, entity_id=entity_id
+        )
+    )
+
+
+def _find(session: Session, scope: Scope, allocation_id: int, *, lock: bool = False) -> Allocation:
+    stmt = select(Allocation).where(Allocation.id == allocation_id)
+    if lock:
+        stmt = stmt.with_for_update().execution_options(populate_existing=True)
+    allocation = session.scalars(stmt).one_or_none()
+    if allocation is None or (scope.org_id is not None and allocation.org_id != scope.org_id):
+        raise NotFound("There is no allocation with this id in your organisation.")
+    return allocation
+
+
+def read_allocation(session: Session, scope: Scope, allocation_id: int) -> dict[str, Any]:
+    """A stored allocation of the caller's NGO (any NGO's for an admin); audited."""
+    with unit_of_work(session):
+        allocation = _find(session, scope, allocation_id)
+        _audit(session, scope, allocation.org_id, "read", "allocation", allocation.id)
+    return _body(allocation)
+
+
+# --- confirming ---------------------------------------------------------------------
+
+
+def _take_write_lock(session: Session) -> None:
+    """On SQLite, make this transaction the only writer before it reads anything.
+
+    pysqlite starts transactions lazily (at the first write), so two confirms would
+    both count the free seats before either writes. ``BEGIN IMMEDIATE`` takes the
+    database's write lock now; a second confirm waits (``busy_timeout``) and then
+    counts the first one's reservations. PostgreSQL locks the rows instead.
+    """
+    connection = session.connection()
+    if connection.dialect.name != "sqlite":
+        return
+    driver = connection.connection.driver_connection
+    if driver is not None and driver.in_transaction:
+        # Only a caller that wrote without committing gets here; its writes would be
+        # committed by ours, so refuse rather than guess.
+        raise RuntimeError("confirm must start its own transaction")
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _stale(
+    session: Session, allocation: Allocation, tracks: Mapping[int, Track]
+) -> list[dict[str, str]]:
+    needed = [at for at in allocation.tracks if at.assigned > 0]
+    reserved = reserved_seats(session, [at.track_id for at in needed])
+    problems = []
+    for at in needed:
+        track = tracks.get(at.track_id)
+        if track is None:
+            problems.append({"field": f"tracks.{at.code}", "message": "no longer exists"})
+        elif track.next_start != at.intake_start:
+            problems.append(
+                {
+                    "field": f"tracks.{at.code}",
+                    "message": f"its intake moved from {at.intake_start} to {track.next_start}",
+                }
+            )
+        else:
+            free = seats_available(track.seats, track.next_start, reserved.get(track.id, 0))
+            if free < at.assigned:
+                problems.append(
+                    {
+                        "field": f"tracks.{at.code}",
+                        "message": f"{free} seats left for the intake of {at.intake_start}, "
+                        f"{at.assigned} needed",
+                    }
+                )
+    return problems
+
+
+def already_seated(session: Session, survivor_ids: Sequence[int]) -> dict[int, str]:
+    """Survivors who hold a seat in a track's coming intake -> that track's code."""
+    held: dict[int, str] = {}
+    for a in range(0, len(survivor_ids), _CHUNK):
+        chunk = list(survivor_ids[a : a + _CHUNK])
+        stmt = (
+            select(SeatReservation.survivor_id, Track.code)
+            .join(Track, Track.id == SeatReservation.track_id)
+            .where(
+                SeatReservation.survivor_id.in_(chunk),
+                SeatReservation.intake_start == Track.next_start,
+            )
+            .order_by(SeatReservation.survivor_id, Track.code)
+        )
+        for survivor_id, code in session.execute(stmt).all():
+            held.setdefault(int(survivor_id), code)
+    return held
+
+
+def _seated_problems(held: Mapping[int, str]) -> list[dict[str, str]]:
+    return [
+        {"field": f"survivor_ids.{i}", "message": f"survivor {i} already holds a seat in {code}"}
+        for i, code in held.items()
+    ]
+
+
+def confirm(session: Session, scope: Scope, allocation_id: int) -> dict[str, Any]:
+    """Reserve the proposal's seats in one transaction; 409 when anything changed."""
+    if session.in_transaction():
+        session.commit()  # whatever came before (authentication) is not part of this
+    try:
+        with unit_of_work(session):
+            _take_write_lock(session)
+            allocation = _find(session, scope, allocation_id, lock=True)
+            if allocation.status == "confirmed":
+                raise Conflict(
+                    "This allocation is already confirmed: its seats are reserved.",
+                    [{"field": "status", "message": "already confirmed"}],
+                )
+            ids = sorted(at.track_id for at in allocation.tracks if at.assigned > 0)
+            # Lock in id order, so that two confirms never wait on each other crosswise.
+            locked = session.scalars(
+                select(Track)
+                .where(Track.id.in_(ids))
+                .order_by(Track.id)
+                .with_for_update(of=Track)  # not the provider, which is joined eagerly
+                .execution_options(populate_existing=True)
+            ).all()
+            tracks = {t.id: t for t in locked}
+            assigned = [a for a in allocation.result["assignments"] if a["track_code"]]
+            problems = _stale(session, allocation, tracks)
+            seated = already_seated(session, [a["survivor_id"] for a in assigned])
+            problems += _seated_problems(seated)
+            if problems:
+                codes = [p["field"].removeprefix("tracks.") for p in problems]
+                names = _listed(
+                    [c for c in codes if not c.startswith("survivor_ids.")]
+                    + [f"survivor {i}" for i in seated]
+                )
+                raise Conflict(
+                    f"Things changed since the proposal ({names}); nothing was reserved. "
+                    "Make a new proposal.",
+                    problems,
+                )
+            by_code = {at.code: at for at in allocation.tracks}
+            for a in assigned:
+                at = by_code[a["track_code"]]
+                assert at.intake_start is not None  # a track without an intake has no seats
+                session.add(
+                    SeatReservation(
+                        track_id=at.track_id,
+                        intake_start=at.intake_start,
+                        survivor_id=a["survivor_id"],
+                        allocation_id=allocation.id,
+                    )
+                )
+            allocation.status = "confirmed"
+            allocation.confirmed_by = scope.user_id
+            allocation.confirmed_at = datetime.now(UTC)
+            session.flush()
+            _audit(session, scope, allocation.org_id, "confirm", "allocation", allocation.id)
+    except IntegrityError as exc:  # a reservation written meanwhile by another path
+        raise Conflict(
+            "A seat of this allocation was reserved meanwhile; nothing was reserved."
+        ) from exc
+    return _body(allocation)
