@@ -21,8 +21,8 @@ within 3x of the bare one's).
 
 Run from the repository root::
 
-    PYTHONPATH=. /work/main/.venv/bin/python benchmarks/recommend.py
-    PYTHONPATH=. /work/main/.venv/bin/python benchmarks/recommend.py --survivors 50  # quicker
+    PYTHONPATH=. .venv/bin/python benchmarks/recommend.py
+    PYTHONPATH=. .venv/bin/python benchmarks/recommend.py --survivors 50  # quicker
 """
 
 from __future__ import annotations
