@@ -28,6 +28,7 @@ from api.models import (
 )
 from api.pagination import paginate
 from api.services.employers import offerable
+from api.services.reference import plain_occupation, plain_town
 from matcher.types import Vacancy as EngineVacancy
 from training_catalog import duration_class
 
@@ -280,31 +281,8 @@ def _reservations_for(session: Session, track_id: int, intake: date) -> int:
 
 def load_catalog(session: Session) -> tc.Catalog:
     """Towns, occupations and every track with its seats left, as plain values."""
-    towns = {
-        t.code: tc.Town(
-            code=t.code,
-            name=t.name,
-            province=t.province,
-            tourist_hub=t.tourist_hub,
-            casino_town=t.casino_town,
-            name_km=t.name_km,
-        )
-        for t in session.scalars(select(Town))
-    }
-    occupations = {
-        o.code: tc.Occupation(
-            code=o.code,
-            name=o.name,
-            skill_family=o.skill_family,
-            hazardous=o.hazardous,
-            night_work=o.night_work,
-            exploitation_risk=o.exploitation_risk,
-            on_the_job=o.on_the_job,
-            light_work=o.light_work,
-            name_km=o.name_km,
-        )
-        for o in session.scalars(select(Occupation))
-    }
+    towns = {t.code: plain_town(t) for t in session.scalars(select(Town))}
+    occupations = {o.code: plain_occupation(o) for o in session.scalars(select(Occupation))}
     # Plain columns, not ORM objects: the engine reads the whole catalog per request.
     occupations_of: dict[int, list[str]] = {}
     links = select(TrackOccupation.track_id, TrackOccupation.occupation).order_by(

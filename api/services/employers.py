@@ -13,13 +13,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-import training_catalog.types as tc
 from api.auth import Principal
 from api.db import unit_of_work
 from api.errors import Conflict, NotFound, Unprocessable
 from api.models import Employer, Occupation, Town, Track, Vacancy
 from api.models.base import utcnow
 from api.pagination import paginate
+from api.services.reference import plain_occupation
 from training_catalog import risk_approval_violation, vacancy_law_violations
 
 Ts = TypeVarTuple("Ts")
@@ -235,19 +235,6 @@ def get_vacancy(session: Session, principal: Principal, vacancy_id: int) -> Vaca
     return vacancy
 
 
-def _occupation(row: Occupation) -> tc.Occupation:
-    return tc.Occupation(
-        code=row.code,
-        name=row.name,
-        skill_family=row.skill_family,
-        hazardous=row.hazardous,
-        night_work=row.night_work,
-        exploitation_risk=row.exploitation_risk,
-        on_the_job=row.on_the_job,
-        light_work=row.light_work,
-    )
-
-
 def vacancy_problems(
     session: Session, employer: Employer, values: Mapping[str, Any]
 ) -> tuple[list[dict[str, Any]], Track | None]:
@@ -278,7 +265,7 @@ def vacancy_problems(
             }
         )
     if occupation is not None:
-        plain = _occupation(occupation)
+        plain = plain_occupation(occupation)
         violations = vacancy_law_violations(plain, values["min_age"], values["night_shift"])
         approval = risk_approval_violation(plain, employer.approved_for_risk)
         if approval is not None:
