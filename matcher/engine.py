@@ -157,7 +157,9 @@ def recommend_prepared(
     if limit < 0:
         raise ValueError("limit must be >= 0")
     ev = _evaluate(profile, prepared, today, weights)
-    chosen = top_k(ev.scores, ev.allowed, limit)
+    # At an equal score, working now beats training again for the same work: someone
+    # who completed a tailoring track is not sent to another one first.
+    chosen = top_k(ev.scores, ev.allowed, limit, prefer=prepared.cand_track < 0)
     comps = components_at(profile, prepared, ev.ctx, chosen, ev.tables)
     items = tuple(
         _item(rank, int(i), comps[:, rank - 1], profile, prepared, ev)

@@ -272,9 +272,12 @@ def _market_part(
     return cached
 
 
-def top_k(scores: FloatArray, mask: BoolArray, k: int) -> Int64Array:
-    """Indices of the ``k`` best masked candidates, best first; ties by lower index.
+def top_k(
+    scores: FloatArray, mask: BoolArray, k: int, prefer: BoolArray | None = None
+) -> Int64Array:
+    """Indices of the ``k`` best masked candidates, best first.
 
+    Ties go first to the candidates ``prefer`` marks, then to the lower index.
     Deterministic: the same inputs always give the same order.
     """
     idx = np.flatnonzero(mask)
@@ -288,5 +291,6 @@ def top_k(scores: FloatArray, mask: BoolArray, k: int) -> Int64Array:
         # argpartition's arbitrary choice.
         keep = vals >= cutoff
         idx, vals = idx[keep], vals[keep]
-    order = np.lexsort((idx, -vals))[:k]
+    second = np.zeros(idx.size, np.int8) if prefer is None else (~prefer[idx]).astype(np.int8)
+    order = np.lexsort((idx, second, -vals))[:k]
     return np.asarray(idx[order], np.int64)

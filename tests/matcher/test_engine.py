@@ -251,3 +251,23 @@ def test_excluded_lists_each_obstacle_once_not_once_per_town() -> None:
     assert len(training) == 1
     assert training[0].reason == "Training in Phnom Penh: outside the survivor's home province"
     assert len({(e.track, e.occupation, e.reason) for e in rec.excluded}) == len(rec.excluded)
+
+
+def test_a_trained_tailor_is_shown_work_before_retraining_at_the_same_score() -> None:
+    tailoring = track("tailoring-ssp", "SSP", "textile", ["7531"])
+    again = track("tailoring-srp", "SRP", "textile", ["7531"])
+    tailor = profile(
+        relocation="anywhere",
+        completed_tracks=("tailoring-ssp",),
+        aptitudes={"textile": 5},
+        preferences=("7531",),
+        self_employment_interest=True,
+    )
+    mkt = market(
+        [job("SRP", "7531", 150, 250, employment="self", venue="tourist")],
+        {"SRP": (60.0, 40.0, 30.0)},
+    )
+    rec = recommend(tailor, mkt, catalog([tailoring, again]), [], today=TODAY)
+    first, second = rec.items[0], rec.items[1]
+    assert first.track is None and second.track is not None
+    assert first.score >= second.score
