@@ -94,6 +94,7 @@ def test_a_surveyor_drops_in_a_workbook_and_it_is_published(client, token) -> No
     assert response.status_code == 200
     assert "Published: season 2027-dry" in text
     assert "kept as published" in text
+    assert re.search(r"<td>[1-9][0-9]* jobs, 15 living costs</td>", text)
 
 
 def test_a_bad_spreadsheet_lists_the_rows_to_fix_and_saves_nothing(client, token) -> None:
