@@ -75,8 +75,8 @@ def _duplicates(values: Sequence[Any]) -> list[Any]:
 
 
 def _cohort(session: Session, scope: Scope, survivor_ids: Sequence[int]) -> list[Survivor]:
-    """The survivors in request order; 422 for an empty, repeated or unknown id, 404 for
-    another NGO's survivor (the cohort is one NGO's)."""
+    """The survivors in request order; 422 for an empty or repeated cohort, and for an id
+    that is not a survivor of the caller's NGO (unknown or another NGO's alike)."""
     field = "survivor_ids"
     if not survivor_ids:
         raise Unprocessable(
@@ -95,22 +95,24 @@ def _cohort(session: Session, scope: Scope, survivor_ids: Sequence[int]) -> list
     found: dict[int, Survivor] = {}
     ids = list(survivor_ids)
     for a in range(0, len(ids), _CHUNK):
-        chunk = ids[a : a + _CHUNK]
-        found.update(
-            (s.id, s) for s in session.scalars(select(Survivor).where(Survivor.id.in_(chunk)))
-        )
+        stmt = select(Survivor).where(Survivor.id.in_(ids[a : a + _CHUNK]))
+        if scope.org_id is not None:
+            stmt = stmt.where(Survivor.org_id == scope.org_id)
+        found.update((s.id, s) for s in session.scalars(stmt))
+    # Another NGO's survivor gets exactly the answer of an id that does not exist, so
+    # that no answer tells whether an id is in use elsewhere.
     unknown = [i for i in ids if i not in found]
     if unknown:
+        whose = "of your organisation " if scope.org_id is not None else ""
         raise Unprocessable(
-            f"Unknown survivor ids: {_listed(unknown)}.",
-            [{"field": field, "message": f"{i} is not a known survivor"} for i in unknown],
+            f"No survivor {whose}has the id {_listed(unknown)}.",
+            [
+                {"field": field, "message": f"{i} is not a survivor {whose}".strip()}
+                for i in unknown
+            ],
         )
     cohort = [found[i] for i in ids]
-    if scope.org_id is not None:
-        foreign = [s.id for s in cohort if s.org_id != scope.org_id]
-        if foreign:
-            raise NotFound(f"There is no survivor with id {_listed(foreign)} in your organisation.")
-    elif len({s.org_id for s in cohort}) > 1:
+    if scope.org_id is None and len({s.org_id for s in cohort}) > 1:
         raise Unprocessable(
             "A cohort is one NGO's survivors: these belong to several NGOs.",
             [{"field": field, "message": "survivors of more than one NGO"}],

@@ -285,7 +285,7 @@ def test_unknown_track_codes_are_listed(world, session) -> None:
     assert allocations(session) == 0
 
 
-def test_another_ngos_survivor_is_not_found(world, token, session) -> None:
+def test_another_ngos_survivor_is_answered_like_an_unknown_id(world, token, session) -> None:
     ours = woman(world, 5, "K-1")
     other = auth(token("counsellor", org="Shelter B"))
     theirs = int(
@@ -295,7 +295,13 @@ def test_another_ngos_survivor_is_not_found(world, token, session) -> None:
             other,
         )["id"]
     )
-    propose(world, {"survivor_ids": [ours, theirs]}, status=404)
+    foreign = propose(world, {"survivor_ids": [ours, theirs]}, status=422)
+    missing = propose(world, {"survivor_ids": [ours, theirs + 1000]}, status=422)
+    # Nothing in the answer tells an id in use elsewhere from one that does not exist.
+    assert foreign["detail"].replace(str(theirs), "N") == missing["detail"].replace(
+        str(theirs + 1000), "N"
+    )
+    assert [e["field"] for e in foreign["errors"]] == ["survivor_ids"]
     assert allocations(session) == 0
     mine = propose(world, {"survivor_ids": [ours]})
     assert world.client.get(f"/api/v1/allocations/{mine['id']}", headers=other).status_code == 404
