@@ -12,6 +12,7 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_smorest import Api
 
+from api.auth import authenticate_request
 from api.config import load_config
 from api.db import close_session, init_database
 
@@ -64,8 +65,6 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     register_blueprints(app)
     register_error_handlers(app)
     register_commands(app)
-    from api.auth import authenticate_request
-
     app.before_request(authenticate_request)
     app.before_request(_reject_nul_text)
     app.after_request(_security_headers)
@@ -73,7 +72,16 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
 
 def register_blueprints(app: Flask) -> None:
-    from api import accounts, allocations, catalog, counsellors, employers, reference, surveys
+    from api import (
+        accounts,
+        allocations,
+        catalog,
+        counsellors,
+        employers,
+        pages,
+        reference,
+        surveys,
+    )
 
     api.register_blueprint(reference.blp)
     api.register_blueprint(accounts.blp)
@@ -83,9 +91,7 @@ def register_blueprints(app: Flask) -> None:
     api.register_blueprint(counsellors.blp)
     api.register_blueprint(allocations.blp)
     _register_docs_assets(app)
-    from api import pages
-
-    pages.register(app)
+    pages.register(app)  # the pages people use; the JSON API is above
 
 
 def register_error_handlers(app: Flask) -> None:

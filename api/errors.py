@@ -88,25 +88,21 @@ class Unprocessable(ApiError):
     status = 422
 
 
-# Domain exceptions (from matcher, market_survey, training_catalog) -> status.
-# Each must carry a message; those with an ``errors`` list keep it.
-DOMAIN_ERRORS: dict[type[Exception], int] = {}
+def domain_errors() -> dict[type[Exception], int]:
+    """The domain packages' exceptions a person can fix, and the status each gets.
 
-
-def register_domain_error(exc_type: type[Exception], status: int) -> None:
-    DOMAIN_ERRORS[exc_type] = status
-
-
-def _register_domain_errors() -> None:
+    Each carries a message; those with an ``errors`` list keep it in the problem.
+    Others (a matcher settings error, say) are bugs or configuration: a logged 500.
+    """
     from market_survey.errors import SurveyError
-
-    register_domain_error(SurveyError, 422)  # a survey file with problems a person can fix
     from matcher.allocate import AllocationInputError
+    from training_catalog.errors import CatalogError
 
-    register_domain_error(AllocationInputError, 422)  # arrays the solver cannot take
-
-
-_register_domain_errors()
+    return {
+        SurveyError: 422,  # a survey file with rows a person can fix
+        AllocationInputError: 422,  # score arrays the solver cannot take
+        CatalogError: 422,  # a track or level a person can correct
+    }
 
 
 def problem(
@@ -205,15 +201,6 @@ def register_error_handlers(app: Flask) -> None:
     """Every error leaves in the one shape (call after flask-smorest's Api is set up)."""
     app.register_error_handler(ApiError, _api_error)
     app.register_error_handler(HTTPException, _http_exception)
-    for exc_type, status in DOMAIN_ERRORS.items():
+    for exc_type, status in domain_errors().items():
         app.register_error_handler(exc_type, _domain_error(status))
     app.register_error_handler(Exception, _unexpected)
-
-
-def _register_catalog_errors() -> None:
-    from training_catalog.errors import CatalogError
-
-    register_domain_error(CatalogError, 422)  # a track or level a person can correct
-
-
-_register_catalog_errors()
