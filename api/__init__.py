@@ -14,6 +14,7 @@ from flask_smorest import Api
 
 from api.auth import authenticate_request
 from api.config import load_config
+from api.converters import IdConverter
 from api.db import close_session, init_database
 
 limiter = Limiter(key_func=get_remote_address)
@@ -34,6 +35,7 @@ API_SPEC_OPTIONS: dict[str, Any] = {
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build the app: defaults, then environment, then ``config`` (tests pass a mapping)."""
     app = Flask(__name__, instance_relative_config=True)
+    app.url_map.converters["int"] = IdConverter  # before any route is added
     settings = load_config(config, instance_path=app.instance_path)
     app.config.update(settings)
     app.config.update(

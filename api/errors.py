@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from flask import Flask, Response, json
+from sqlalchemy.exc import DataError
 from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger("pathways.errors")
@@ -192,6 +193,17 @@ def _domain_error(status: int) -> Callable[[Exception], Response]:
     return handler
 
 
+def _out_of_range(error: Exception) -> Response:
+    # A number too large for the database (an id or a count in the body): the client's
+    # input, not a server fault. Logged, so that a real overflow in our code is seen.
+    log.warning("Out-of-range value refused: %s", type(error).__name__)
+    return problem(
+        422,
+        "A number in the request is too large or too small to be stored.",
+        [{"field": "body", "message": "a number is out of range"}],
+    )
+
+
 def _unexpected(error: Exception) -> Response:
     log.exception("Unexpected error", exc_info=error)
     return problem(500, "Something went wrong on the server; it has been logged.")
@@ -203,4 +215,6 @@ def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(HTTPException, _http_exception)
     for exc_type, status in domain_errors().items():
         app.register_error_handler(exc_type, _domain_error(status))
+    app.register_error_handler(OverflowError, _out_of_range)  # SQLite's driver
+    app.register_error_handler(DataError, _out_of_range)  # PostgreSQL: out of range
     app.register_error_handler(Exception, _unexpected)

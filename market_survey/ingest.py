@@ -143,6 +143,14 @@ def rows_frame(rows: Any, field: str = "rows") -> pd.DataFrame:
         )
     if not rows:
         raise EmptyFile(field, "there are no rows")
+    nested = [
+        {"row": i, "field": str(k), "message": "must be a single value, not a list or object"}
+        for i, r in enumerate(rows, start=1)
+        for k, v in r.items()
+        if isinstance(v, Mapping | list)
+    ]
+    if nested:
+        raise SurveyError(nested, "rows hold lists or objects where single values belong")
     columns: dict[str, None] = {}
     for r in rows:
         columns.update(dict.fromkeys(str(k) for k in r))

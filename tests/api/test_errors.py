@@ -81,3 +81,21 @@ def test_text_with_a_nul_character_is_422_not_a_database_error(client, token, au
     assert "NUL" in body["detail"]
     assert client.get("/api/v1/survivors", headers=counsellor).get_json()["items"] == []
     assert_problem(client.get("/api/v1/towns?cursor=%00", headers=counsellor), 422)
+
+
+def test_an_id_too_large_for_the_database_is_404_not_500(client, token, auth) -> None:
+    counsellor = auth(token("counsellor"))
+    for path in ("/api/v1/survivors/150370946782556389376", "/api/v1/allocations/2147483648"):
+        assert_problem(client.get(path, headers=counsellor), 404)
+    response = client.post(
+        "/api/v1/allocations/99999999999999999999/confirm", json={}, headers=counsellor
+    )
+    assert_problem(response, 404)
+
+
+def test_a_number_too_large_in_a_body_is_422_not_500(client, token, auth) -> None:
+    counsellor = auth(token("counsellor"))
+    response = client.post(
+        "/api/v1/allocations", json={"survivor_ids": [2**70]}, headers=counsellor
+    )
+    assert assert_problem(response, 422)["errors"][0]["message"] == "a number is out of range"

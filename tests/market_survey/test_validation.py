@@ -202,3 +202,9 @@ def test_a_million_wrong_units_answer_with_a_bounded_list() -> None:
         parse_jobs(raw, REFS, params())
     assert len(exc.value.errors) == 1001
     assert "500 more rows" in exc.value.errors[-1]["message"]
+
+
+def test_json_rows_with_a_list_or_object_in_a_cell_are_named_not_a_crash() -> None:
+    with pytest.raises(SurveyError) as exc:
+        rows_frame([job(), job(town={"code": "PNH"}), job(openings=[1, 2])])
+    assert [(e["row"], e["field"]) for e in exc.value.errors] == [(2, "town"), (3, "openings")]
