@@ -121,8 +121,6 @@ def serve(host: str, port: int, workers: int) -> None:
     """Serve the web app and the API with gunicorn (a production WSGI server)."""
     from gunicorn.app.base import BaseApplication
 
-    flask_app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
-
     class Server(BaseApplication):  # type: ignore[misc]
         def load_config(self) -> None:
             self.cfg.set("bind", f"{host}:{port}")
@@ -132,7 +130,7 @@ def serve(host: str, port: int, workers: int) -> None:
             self.cfg.set("access_log_format", '%(h)s "%(r)s" %(s)s %(b)s %(M)sms')
 
         def load(self) -> Flask:
-            return flask_app
+            return served_app()
 
     click.echo(f"Serving Pathways on http://{host}:{port} (Ctrl+C stops it)", err=True)
     Server().run()
@@ -155,6 +153,17 @@ COMMANDS: list[click.Command] = [
 def register(app: Flask) -> None:
     for command in COMMANDS:
         app.cli.add_command(command)
+
+
+def served_app() -> Flask:
+    """The app a server worker serves: a new one, created in the worker.
+
+    ``serve`` runs inside the CLI app's context, which a forked worker inherits; Flask
+    pushes a fresh app context per request only for a different app, so serving the
+    CLI's own app would share one ``g``, one database session and one connection pool
+    across all requests.
+    """
+    return _create_app()
 
 
 def _create_app(*_args: Any) -> Flask:

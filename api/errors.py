@@ -194,13 +194,14 @@ def _domain_error(status: int) -> Callable[[Exception], Response]:
 
 
 def _out_of_range(error: Exception) -> Response:
-    # A number too large for the database (an id or a count in the body): the client's
-    # input, not a server fault. Logged, so that a real overflow in our code is seen.
+    # A value the database cannot hold (a number beyond its integers, a text longer than
+    # its column): the client's input, not a server fault. Logged, so that a real
+    # overflow in our own code is still seen.
     log.warning("Out-of-range value refused: %s", type(error).__name__)
     return problem(
         422,
-        "A number in the request is too large or too small to be stored.",
-        [{"field": "body", "message": "a number is out of range"}],
+        "A value in the request is too large, too small or too long to be stored.",
+        [{"field": "body", "message": "a value is out of range"}],
     )
 
 

@@ -59,8 +59,13 @@ def pay_usd_month(session: Session, pay: float, unit: str, currency: str) -> flo
         khr_per_usd = float(season.khr_per_usd)
         working_days = float(season.working_days_per_month or DEFAULT_WORKING_DAYS_PER_MONTH)
     per_month = {"month": 1.0, "week": WEEKS_PER_MONTH, "day": working_days}[unit]
-    usd = pay * per_month / (khr_per_usd if currency == "KHR" else 1.0)
-    return round(usd, 2)
+    usd = round(pay * per_month / (khr_per_usd if currency == "KHR" else 1.0), 2)
+    if usd <= 0:
+        raise Unprocessable(
+            "The pay comes to less than one cent a month.",
+            [{"field": "pay", "message": f"{pay} {currency} a {unit} is under US$0.01 a month"}],
+        )
+    return usd
 
 
 def _current_season(session: Session) -> Any:

@@ -89,3 +89,21 @@ def test_init_db_with_an_unreachable_database_says_so_in_one_line(tmp_path) -> N
     assert len(lines) == 1, result.stderr
     assert "cannot use the database" in lines[0]
     assert "secret" not in lines[0]  # the password is never printed
+
+
+def test_each_served_request_gets_its_own_app_context_and_session(app, monkeypatch) -> None:
+    """`pathways serve` runs inside the CLI app's context, which its workers inherit: the
+    app it serves must be another one, or every request would share one `g` and one
+    database session (a failed transaction on PostgreSQL then broke every request)."""
+    from api.cli import served_app
+
+    monkeypatch.setenv("DATABASE_URL", app.config["DATABASE_URL"])
+    with app.app_context():  # where the serve command runs
+        served = served_app()
+        sessions = []
+        served.teardown_appcontext(lambda _exc: sessions.append("closed"))
+        client = served.test_client()
+        for _ in range(3):
+            assert client.get("/api/v1/health").status_code == 200
+        assert sessions == ["closed"] * 3
+        served.extensions["pathways.db"].engine.dispose()

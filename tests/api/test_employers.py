@@ -294,6 +294,18 @@ def test_pay_is_normalised_to_usd_a_month_when_written(app, client, vetted_emplo
     assert monthly["pay_usd_month"] == 200.0
 
 
+def test_pay_that_comes_to_under_a_cent_a_month_is_422_not_a_database_error(
+    client, session, vetted_employer
+) -> None:
+    response = client.post(
+        "/api/v1/vacancies",
+        json=vacancy_body(pay=0.001, pay_unit="month", currency="KHR"),
+        headers=vetted_employer,
+    )
+    assert assert_problem(response, 422)["errors"][0]["field"] == "pay"
+    assert vacancy_count(session) == 0
+
+
 # --- optimistic concurrency -----------------------------------------------------------
 
 

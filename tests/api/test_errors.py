@@ -98,4 +98,5 @@ def test_a_number_too_large_in_a_body_is_422_not_500(client, token, auth) -> Non
     response = client.post(
         "/api/v1/allocations", json={"survivor_ids": [2**70]}, headers=counsellor
     )
-    assert assert_problem(response, 422)["errors"][0]["message"] == "a number is out of range"
+    # SQLite's driver refuses the number; PostgreSQL compares it and finds no survivor.
+    assert assert_problem(response, 422)["errors"][0]["field"] in ("body", "survivor_ids")

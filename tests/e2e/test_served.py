@@ -126,3 +126,14 @@ def test_a_recommendation_over_http_is_stored_and_fetched_again(served) -> None:
     assert made["items"][0]["track"]["code"] == "motorcycle-repair-svr"
     status, _, again = call("GET", f"{url}/{made['id']}", token)
     assert status == 200 and again == made
+
+
+def test_a_revoked_token_stops_working_at_once_on_every_worker(served) -> None:
+    base, env = served
+    result = pathways(env, "create-token", "--org", "Svay Rieng Shelter", "--role", "counsellor")
+    token = result.stdout.strip().splitlines()[-1]
+    for _ in range(8):  # reach both workers, so each has seen the token
+        assert call("GET", f"{base}/api/v1/me", token)[0] == 200
+    assert pathways(env, "revoke-token", token[:11]).returncode == 0
+    for _ in range(8):
+        assert call("GET", f"{base}/api/v1/me", token)[0] == 401
