@@ -8,24 +8,13 @@ from pathlib import Path
 from typing import Any
 
 from market_survey.references import References
+from market_survey.schema import JOB_INPUT_COLUMNS
 from market_survey.types import SeasonParams
 
 ROOT = Path(__file__).resolve().parents[2]
 REFERENCE_DATA = ROOT / "api" / "reference_data"
 
-JOB_HEADER = [
-    "town",
-    "occupation",
-    "employment",
-    "venue",
-    "pay_min",
-    "pay_max",
-    "pay_unit",
-    "currency",
-    "openings",
-    "startup_cost",
-    "source",
-]
+JOB_HEADER = list(JOB_INPUT_COLUMNS)
 
 
 def _names(path: Path) -> dict[str, tuple[str, str]]:
