@@ -16,7 +16,7 @@ from datetime import date
 import numpy as np
 
 from matcher import rules as R
-from matcher.pathways import BoolArray, Int8Array, IntArray, PreparedMarket
+from matcher.pathways import BoolArray, Int8Array, PreparedMarket
 from matcher.rules import NO_RULE, NOT_A_CANDIDATE, RULE_NAMES
 from matcher.types import Profile
 from training_catalog.types import LITERACY_LEVELS
@@ -157,17 +157,13 @@ def first_rule(prepared: PreparedMarket, ctx: SurvivorContext) -> Int8Array:
     # The employer's own minimum age, on the day work starts: after the training for a
     # graduate (a garage that hires a track's graduates from 16 takes a 15-year-old who
     # finishes at 16). The safeguards for minors above stay on today's age.
-    work_age = age_at_work(p, ctx)
-    too_young = p.cand_vacancy_min_age > work_age
-    np.putmask(rule, too_young & (rule > R.VACANCY_MIN_AGE), np.int8(R.VACANCY_MIN_AGE))
+    young = np.flatnonzero(p.cand_vacancy_min_age > ctx.age)  # few rows, if any
+    if young.size:
+        year = p.track_work_year[p.cand_track[young]].astype(np.int64)
+        work_age = np.where(year > 0, np.maximum(year - ctx.birth_year - 1, ctx.age), ctx.age)
+        too_young = young[p.cand_vacancy_min_age[young] > work_age]
+        rule[too_young] = np.minimum(rule[too_young], np.int8(R.VACANCY_MIN_AGE))
     return rule
-
-
-def age_at_work(prepared: PreparedMarket, ctx: SurvivorContext) -> IntArray:
-    """Lowest possible age of the survivor when each candidate's work starts."""
-    year = prepared.track_work_year[prepared.cand_track]
-    later = np.asarray(year, np.int64) - ctx.birth_year - 1
-    return np.asarray(np.where(year > 0, np.maximum(later, ctx.age), ctx.age), np.int64)
 
 
 def allowed(rule: Int8Array) -> BoolArray:
@@ -180,7 +176,6 @@ __all__ = [
     "NO_RULE",
     "RULE_NAMES",
     "SurvivorContext",
-    "age_at_work",
     "allowed",
     "first_rule",
     "lowest_age",
