@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -132,6 +133,9 @@ def serve(host: str, port: int, workers: int) -> None:
         def load(self) -> Flask:
             return served_app()
 
+    # Every worker creates its own app (see served_app) and must sign page sessions with
+    # the same key: without a configured one, the key this process drew is handed down.
+    os.environ.setdefault("PATHWAYS_SECRET_KEY", current_app.config["SECRET_KEY"])
     click.echo(f"Serving Pathways on http://{host}:{port} (Ctrl+C stops it)", err=True)
     Server().run()
 

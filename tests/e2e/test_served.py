@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -137,3 +138,24 @@ def test_a_revoked_token_stops_working_at_once_on_every_worker(served) -> None:
     assert pathways(env, "revoke-token", token[:11]).returncode == 0
     for _ in range(8):
         assert call("GET", f"{base}/api/v1/me", token)[0] == 401
+
+
+def test_a_page_sign_in_holds_on_every_worker(served) -> None:
+    """The page session is signed in one worker and read by both: one key for all."""
+    import http.cookiejar
+    import re
+
+    base, env = served
+    result = pathways(env, "create-token", "--org", "Svay Rieng Shelter", "--role", "counsellor")
+    token = result.stdout.strip().splitlines()[-1]
+    opener = urllib.request.build_opener(
+        urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
+    )
+    page = opener.open(f"{base}/login", timeout=30).read().decode()
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    form = urllib.parse.urlencode({"token": token, "csrf_token": csrf}).encode()
+    opener.open(f"{base}/login", data=form, timeout=30).close()
+    for _ in range(10):  # both workers serve these
+        with opener.open(f"{base}/survivors", timeout=30) as response:
+            assert response.url.endswith("/survivors"), "sent back to sign in"
+            assert "SRS-2026-001" in response.read().decode()
