@@ -84,11 +84,6 @@ def _config_rates() -> tuple[float, float]:
     return float(khr or DEFAULT_KHR_PER_USD), DEFAULT_WORKING_DAYS_PER_MONTH
 
 
-def is_row_id(value: int) -> bool:
-    """Whether ``value`` can be a row id (larger ones overflow the database driver)."""
-    return 1 <= value < 2**31
-
-
 # --- employers -----------------------------------------------------------------------
 
 
@@ -149,8 +144,6 @@ def list_employers(
 
 def get_employer(session: Session, principal: Principal, employer_id: int) -> Employer:
     """An employer the caller may see, else 404."""
-    if not is_row_id(employer_id):
-        raise NotFound(f"There is no employer {employer_id} you may see.")
     employer = session.scalar(_employers_visible_to(principal).where(Employer.id == employer_id))
     if employer is None:
         raise NotFound(f"There is no employer {employer_id} you may see.")
@@ -162,7 +155,7 @@ def vet_employer(
 ) -> Employer:
     """Record an admin's decision; suspending hides the employer's vacancies at once."""
     with unit_of_work(session):
-        employer = session.get(Employer, employer_id) if is_row_id(employer_id) else None
+        employer = session.get(Employer, employer_id)
         if employer is None:
             raise NotFound(f"There is no employer {employer_id}.")
         approved = data.get("approved_for_risk")
@@ -232,8 +225,6 @@ def list_vacancies(
 
 def get_vacancy(session: Session, principal: Principal, vacancy_id: int) -> Vacancy:
     """A vacancy the caller may see, else 404 (never reveal another's exists)."""
-    if not is_row_id(vacancy_id):
-        raise NotFound(f"There is no vacancy {vacancy_id} you may see.")
     vacancy = session.scalar(_vacancies_visible_to(principal).where(Vacancy.id == vacancy_id))
     if vacancy is None:
         raise NotFound(f"There is no vacancy {vacancy_id} you may see.")
