@@ -309,17 +309,24 @@ def publish_season(_body: dict[str, Any], season_id: int) -> dict[str, Any]:
     return _with_counts(session, [season])[0]
 
 
+def _season_rows(
+    model: type[SurveyJob] | type[SurveyLivingCost], season_id: int, args: dict[str, Any]
+) -> dict[str, Any]:
+    """One page of a season's stored rows of one table (404 for an unknown season)."""
+    session = get_session()
+    service.get_season(session, season_id)
+    stmt = select(model).where(model.season_id == season_id)
+    items, next_cursor = paginate(session, stmt, model.id, args["limit"], args["cursor"])
+    return {"items": items, "next_cursor": next_cursor}
+
+
 @blp.get("/seasons/<int:season_id>/jobs")
 @blp.arguments(PageArgs, location="query")
 @blp.response(200, page_schema(JobSchema, "SurveyJobPage"))
 @require_roles(*ALL_ROLES)
 def season_jobs(args: dict[str, Any], season_id: int) -> dict[str, Any]:
     """The season's jobs rows, normalised to US$ per month."""
-    session = get_session()
-    service.get_season(session, season_id)
-    stmt = select(SurveyJob).where(SurveyJob.season_id == season_id)
-    items, next_cursor = paginate(session, stmt, SurveyJob.id, args["limit"], args["cursor"])
-    return {"items": items, "next_cursor": next_cursor}
+    return _season_rows(SurveyJob, season_id, args)
 
 
 @blp.get("/seasons/<int:season_id>/living_costs")
@@ -328,11 +335,7 @@ def season_jobs(args: dict[str, Any], season_id: int) -> dict[str, Any]:
 @require_roles(*ALL_ROLES)
 def season_living_costs(args: dict[str, Any], season_id: int) -> dict[str, Any]:
     """The season's living costs per town, US$ per month."""
-    session = get_session()
-    service.get_season(session, season_id)
-    stmt = select(SurveyLivingCost).where(SurveyLivingCost.season_id == season_id)
-    items, next_cursor = paginate(session, stmt, SurveyLivingCost.id, args["limit"], args["cursor"])
-    return {"items": items, "next_cursor": next_cursor}
+    return _season_rows(SurveyLivingCost, season_id, args)
 
 
 @blp.get("/seasons/<int:season_id>/diff")
