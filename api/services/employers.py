@@ -3,7 +3,6 @@ editing vacancies under the labour law, and who may see what."""
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Mapping
 from typing import Any, TypeVarTuple
 
@@ -20,6 +19,7 @@ from api.models import Employer, Occupation, Town, Track, Vacancy
 from api.models.base import utcnow
 from api.pagination import paginate
 from api.services.reference import plain_occupation
+from api.services.surveys import current_season
 from training_catalog import risk_approval_violation, vacancy_law_violations
 
 Ts = TypeVarTuple("Ts")
@@ -50,11 +50,11 @@ def pay_usd_month(session: Session, pay: float, unit: str, currency: str) -> flo
     """Normalise a vacancy's pay to US$ per month, as the survey does.
 
     The rates are the current published season's ``khr_per_usd`` and
-    ``working_days_per_month`` when the survey area is installed and has one;
+    ``working_days_per_month`` when there is one;
     otherwise the ``KHR_PER_USD`` setting (``PATHWAYS_KHR_PER_USD``, 4100) and 26 days.
     """
     khr_per_usd, working_days = _config_rates()
-    season = _current_season(session)
+    season = current_season(session)  # the survey area decides which is current
     if season is not None:
         khr_per_usd = float(season.khr_per_usd)
         working_days = float(season.working_days_per_month or DEFAULT_WORKING_DAYS_PER_MONTH)
@@ -66,17 +66,6 @@ def pay_usd_month(session: Session, pay: float, unit: str, currency: str) -> flo
             [{"field": "pay", "message": f"{pay} {currency} a {unit} is under US$0.01 a month"}],
         )
     return usd
-
-
-def _current_season(session: Session) -> Any:
-    # The survey area owns seasons and decides which is current; this build may not
-    # include it, so it is looked up rather than imported.
-    try:
-        surveys = importlib.import_module("api.services.surveys")
-    except ModuleNotFoundError:
-        return None
-    current = getattr(surveys, "current_season", None)
-    return current(session) if current is not None else None
 
 
 def _config_rates() -> tuple[float, float]:

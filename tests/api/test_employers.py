@@ -447,10 +447,10 @@ def test_a_withdrawn_risk_approval_hides_the_risk_vacancy_at_once(
 def test_pay_uses_the_current_published_season_when_there_is_one(
     client, session, vetted_employer
 ) -> None:
-    surveys = pytest.importorskip("api.services.surveys")  # the survey area's seasons
     from datetime import UTC, datetime
 
     from api.models.survey import Season
+    from api.services import surveys
 
     session.add(
         Season(
