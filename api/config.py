@@ -19,6 +19,10 @@ DEFAULTS: dict[str, Any] = {
     "KHR_PER_USD": 4100.0,
     # What an NGO can give towards starting an own business (the study: under US$125).
     "NGO_STARTUP_SUPPORT_USD": 125.0,
+    # Per-deployment overrides of the matcher's weights and settings (field -> value;
+    # see matcher/weights.py). Unknown names are refused when the engine reads them.
+    "MATCHER_WEIGHTS": {},
+    "MATCHER_SETTINGS": {},
     "MODEL_DIR": None,
     "LOG_LEVEL": "INFO",
     "RATELIMIT_DEFAULT": "600 per minute",

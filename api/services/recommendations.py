@@ -31,9 +31,9 @@ from matcher import Settings, Weights, recommend_prepared
 
 def engine_settings(config: Mapping[str, Any]) -> tuple[Weights, Settings]:
     """The deployment's weights and settings (``MATCHER_WEIGHTS``, ``MATCHER_SETTINGS``)."""
-    weights = Weights.from_mapping(config.get("MATCHER_WEIGHTS") or {})
-    values = dict(config.get("MATCHER_SETTINGS") or {})
-    values.setdefault("ngo_startup_support_usd", config.get("NGO_STARTUP_SUPPORT_USD", 125.0))
+    weights = Weights.from_mapping(config["MATCHER_WEIGHTS"])
+    values = dict(config["MATCHER_SETTINGS"])
+    values.setdefault("ngo_startup_support_usd", config["NGO_STARTUP_SUPPORT_USD"])
     return weights, Settings.from_mapping(values)
 
 
