@@ -10,9 +10,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 import marshmallow as ma
-from flask import Response, current_app, json
+from flask import Response, current_app
 from flask_smorest import Blueprint
 
+from api import jsonio
 from api.auth import current_principal, require_roles
 from api.db import get_session
 from api.models.people import GENDER_CHOICES, LITERACY_CHOICES, RELOCATION_CHOICES
@@ -270,7 +271,9 @@ def _json(body: dict[str, Any], status: int) -> Response:
     # (tests/api/test_recommendations.py dumps it through the schema to prove it), so
     # it is sent as is: re-dumping its ~500 values field by field cost as much as the
     # engine's own scoring (benchmarks/README.md).
-    return current_app.response_class(json.dumps(body), status=status, mimetype="application/json")
+    return current_app.response_class(
+        jsonio.dumps(body), status=status, mimetype="application/json"
+    )
 
 
 @blp.post("/survivors/<int:survivor_id>/recommendations")

@@ -14,6 +14,8 @@ from flask import current_app, g
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+from api import jsonio
+
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
@@ -23,13 +25,21 @@ class Database:
     sessions: sessionmaker[Session]
 
 
+# The JSON columns (stored recommendations, survivors' lists) are written and read by
+# orjson: a stored recommendation is ~10 kB of JSON on every request.
+JSON_CODEC: dict[str, Any] = {
+    "json_serializer": jsonio.dumps_text,
+    "json_deserializer": jsonio.loads,
+}
+
+
 def make_engine(url: str) -> Engine:
     """An engine; SQLite files get WAL, foreign keys and synchronous=FULL."""
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"timeout": 30})
+        engine = create_engine(url, connect_args={"timeout": 30}, **JSON_CODEC)
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -41,7 +51,7 @@ def make_engine(url: str) -> Engine:
             cursor.close()
 
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(url, pool_pre_ping=True, **JSON_CODEC)
 
 
 def init_database(url: str) -> Database:

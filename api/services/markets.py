@@ -4,8 +4,9 @@
 the arrays every recommendation reads; building it costs far more than scoring one
 survivor against it, so each process keeps a few prepared markets. A prepared market
 is reused while nothing it was built from has changed: the key holds the season (a
-published season never changes) and a fingerprint of the catalog and vacancy tables,
-read in one small aggregate query per request.
+published season never changes) and a fingerprint of the seasons, catalog and vacancy
+tables, read in one small aggregate query per request. That query is all a request
+costs when nothing changed: which season is current is kept with the fingerprint too.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Hashable
+from dataclasses import dataclass
+from typing import Generic, TypeVar
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
@@ -23,6 +26,8 @@ from api.services.catalog import load_catalog, load_vacancies
 from api.services.surveys import current_season, get_snapshot
 from matcher import PreparedMarket, Settings, prepare_market
 
+V = TypeVar("V")
+
 CACHE_SIZE = 4  # the current season and a few others, per process
 
 NO_SEASON = (
@@ -31,22 +36,30 @@ NO_SEASON = (
 )
 
 
-class PreparedCache:
-    """A small LRU of prepared markets, shared by the threads of one process."""
+@dataclass(frozen=True)
+class MarketSeason:
+    """The season a prepared market was built from (what results cite)."""
+
+    id: int
+    label: str
+
+
+class PreparedCache(Generic[V]):
+    """A small LRU shared by the threads of one process (prepared markets, seasons)."""
 
     def __init__(self, size: int) -> None:
         self.size = size
-        self._items: OrderedDict[Hashable, PreparedMarket] = OrderedDict()
+        self._items: OrderedDict[Hashable, V] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, key: Hashable) -> PreparedMarket | None:
+    def get(self, key: Hashable) -> V | None:
         with self._lock:
             value = self._items.get(key)
             if value is not None:
                 self._items.move_to_end(key)
             return value
 
-    def put(self, key: Hashable, value: PreparedMarket) -> None:
+    def put(self, key: Hashable, value: V) -> None:
         with self._lock:
             self._items[key] = value
             self._items.move_to_end(key)
@@ -58,17 +71,23 @@ class PreparedCache:
             self._items.clear()
 
 
-PREPARED = PreparedCache(CACHE_SIZE)
+PREPARED: PreparedCache[tuple[MarketSeason, PreparedMarket]] = PreparedCache(CACHE_SIZE)
+# Which season a request means (None: the current one), per fingerprint; a few bytes each.
+SEASONS: PreparedCache[MarketSeason] = PreparedCache(64)
 
 
-# One statement of ten aggregates; the same SQL on SQLite and PostgreSQL. Plain text,
+# One statement of twelve aggregates; the same SQL on SQLite and PostgreSQL. Plain text,
 # so that no statement is built and no cache key computed on every request. A track's
 # occupation list changes no column of the track, so its rows get a checksum (ISCO
 # codes are numeric). Employers have no ``updated_at``: a vetting decision sets
 # ``decided_at``. The ``max`` columns are indexed (api/models/recommendations.py).
+# A published season never changes and is never deleted, so the published count and
+# the newest publication tell whether another season has become the current one.
 FINGERPRINT = text(
     """
     SELECT
+      (SELECT count(*) FROM seasons WHERE status = 'published'),
+      (SELECT max(published_at) FROM seasons),
       (SELECT count(*) FROM tracks), (SELECT max(updated_at) FROM tracks),
       (SELECT count(*) FROM track_occupations),
       (SELECT sum(CAST(occupation AS INTEGER) * (position + 1) + track_id * 7919)
@@ -81,7 +100,8 @@ FINGERPRINT = text(
 
 
 def catalog_fingerprint(session: Session) -> tuple[str, ...]:
-    """Changes whenever a track, its occupations, a seat, an employer or a vacancy does.
+    """Changes whenever a season is published, or a track, its occupations, a seat, an
+    employer or a vacancy changes.
 
     Counts catch inserts and deletes; the newest ``updated_at`` (or id) catches edits.
     """
@@ -114,23 +134,28 @@ def load_market(
     session: Session,
     season_id: int | None,
     settings: Settings,
-    cache: PreparedCache = PREPARED,
-) -> tuple[Season, PreparedMarket]:
-    """The season and its prepared market (from the cache when nothing changed)."""
-    season = resolve_season(session, season_id)
+    cache: PreparedCache[tuple[MarketSeason, PreparedMarket]] = PREPARED,
+) -> tuple[MarketSeason, PreparedMarket]:
+    """The season (the current one for None) and its prepared market, cached.
+
+    Both are reused while the fingerprint is unchanged: it changes as soon as another
+    season is published or anything the market was built from changes.
+    """
     url = session.get_bind().engine.url.render_as_string(hide_password=True)
-    key = (
-        url,
-        season.id,
-        str(season.published_at),
-        catalog_fingerprint(session),
-        repr(settings),
-    )
-    prepared = cache.get(key)
-    if prepared is None:
+    fingerprint = catalog_fingerprint(session)
+    season_key = (url, season_id, fingerprint)
+    season = SEASONS.get(season_key)
+    if season is None:
+        found = resolve_season(session, season_id)  # raises for unknown or draft seasons
+        season = MarketSeason(found.id, found.label)
+        SEASONS.put(season_key, season)
+    key = (url, season.id, fingerprint, repr(settings))
+    hit = cache.get(key)
+    if hit is None:
         snapshot = get_snapshot(session, season.id)
         prepared = prepare_market(
             snapshot, load_catalog(session), load_vacancies(session), settings=settings
         )
-        cache.put(key, prepared)
-    return season, prepared
+        hit = (season, prepared)
+        cache.put(key, hit)
+    return hit

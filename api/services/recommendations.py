@@ -17,13 +17,14 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from api import jsonio
 from api.auth import Principal
 from api.db import unit_of_work
 from api.errors import NotFound
-from api.models import AuditEvent, Season
+from api.models import AuditEvent
 from api.models.recommendations import Recommendation
 from api.pagination import paginate
-from api.services.markets import load_market
+from api.services.markets import MarketSeason, load_market
 from api.services.survivors import audit, find_survivor, to_profile
 from matcher import Recommendation as EngineRecommendation
 from matcher import Settings, Weights, recommend_prepared
@@ -37,44 +38,29 @@ def engine_settings(config: Mapping[str, Any]) -> tuple[Weights, Settings]:
     return weights, Settings.from_mapping(values)
 
 
-_SCALARS = (str, int, float, bool, type(None))
-
-
-def _plain(value: Any) -> Any:
-    """Engine dataclasses -> JSON-ready values (tuples become lists).
-
-    ``dataclasses.asdict`` deep-copies every leaf, which made up a fifth of a
-    request's time; the engine's values are immutable, so a plain walk suffices.
-    """
-    if isinstance(value, _SCALARS):
-        return value
-    names = getattr(type(value), "__dataclass_fields__", None)
-    if names is not None:
-        return {name: _plain(getattr(value, name)) for name in names}
-    if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
-    if isinstance(value, Mapping):
-        return {str(k): _plain(v) for k, v in value.items()}
-    return value
-
-
 def result_body(
     survivor_id: int,
-    season: Season,
+    season: MarketSeason,
     generated_at: datetime,
     engine_result: EngineRecommendation,
 ) -> dict[str, Any]:
-    """The API.md "Recommendations" body of an engine result."""
-    return {
-        "survivor_id": survivor_id,
-        "season": {"id": season.id, "label": season.label},
-        "generated_at": generated_at.isoformat(),
-        "model_version": engine_result.model_version,
-        "items": [_plain(item) for item in engine_result.items],
-        "excluded": [_plain(item) for item in engine_result.excluded],
-        "candidates": engine_result.candidates,
-        "allowed": engine_result.allowed,
-    }
+    """The API.md "Recommendations" body of an engine result, as plain JSON values.
+
+    The engine's items are frozen dataclasses; orjson writes them as they are and
+    reading that back gives the plain dicts and lists that are stored and sent.
+    """
+    return jsonio.plain(
+        {
+            "survivor_id": survivor_id,
+            "season": {"id": season.id, "label": season.label},
+            "generated_at": generated_at.isoformat(),
+            "model_version": engine_result.model_version,
+            "items": engine_result.items,
+            "excluded": engine_result.excluded,
+            "candidates": engine_result.candidates,
+            "allowed": engine_result.allowed,
+        }
+    )
 
 
 def stored_body(rec: Recommendation) -> dict[str, Any]:
@@ -108,14 +94,16 @@ def recommend(
     )
     generated_at = datetime.now(UTC)
     body = result_body(survivor.id, season, generated_at, answer)
-    inputs = {
-        "profile": _plain(profile),
-        "today": today.isoformat(),
-        "limit": limit,
-        "include_excluded": include_excluded,
-        "weights": _plain(weights),
-        "settings": _plain(settings),
-    }
+    inputs = jsonio.plain(
+        {
+            "profile": profile,
+            "today": today.isoformat(),
+            "limit": limit,
+            "include_excluded": include_excluded,
+            "weights": weights,
+            "settings": settings,
+        }
+    )
     with unit_of_work(session):
         rec = Recommendation(
             survivor_id=survivor.id,

@@ -432,6 +432,18 @@ def test_an_older_season_can_be_chosen(world) -> None:
     assert chosen["items"][0]["gross_income_usd_month"] == 42.5
 
 
+def test_a_newly_published_season_is_used_by_the_next_recommendation(world) -> None:
+    # Each process keeps the current season and its prepared market between requests;
+    # publishing another season must reach the very next recommendation.
+    world.season([job("SVR", "5131", 40, 45)], label="2008")
+    survivor = world.survivor()
+    assert world.items(survivor)["season"]["label"] == "2008"
+    world.season([job("SVR", "5131", 200, 220)], label="2026")
+    after = world.items(survivor)
+    assert after["season"]["label"] == "2026"
+    assert after["items"][0]["gross_income_usd_month"] == 210.0
+
+
 def test_limit_is_respected_and_validated(world) -> None:
     world.season([job("SVR", o, 100, 150) for o in ("5131", "9412", "9112", "5223")])
     survivor = world.survivor()
