@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import Row, bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -137,7 +137,22 @@ def audit(session: Session, principal: Principal, action: str, survivor: Survivo
 
 def find_survivor(session: Session, principal: Principal, survivor_id: int) -> Survivor:
     """The survivor, if the principal may see it; otherwise ``NotFound`` (never 403)."""
-    survivor = session.get(Survivor, survivor_id)
+    return _visible(principal, session.get(Survivor, survivor_id))
+
+
+# Recommending reads one survivor per request: a Core statement built once.
+_SURVIVOR_ROW = select(Survivor.__table__).where(Survivor.__table__.c.id == bindparam("id"))
+
+
+def find_survivor_row(session: Session, principal: Principal, survivor_id: int) -> Row[Any]:
+    """``find_survivor`` as a plain row (for the hot path: no ORM object is built)."""
+    return _visible(principal, session.execute(_SURVIVOR_ROW, {"id": survivor_id}).first())
+
+
+SurvivorLike = TypeVar("SurvivorLike", Survivor, Row[Any])
+
+
+def _visible(principal: Principal, survivor: SurvivorLike | None) -> SurvivorLike:
     if survivor is None or (principal.role != "admin" and survivor.org_id != principal.org_id):
         raise NotFound("There is no survivor with this id in your organisation.")
     return survivor
@@ -226,7 +241,7 @@ def list_survivors(
     return items, next_cursor
 
 
-def to_profile(survivor: Survivor) -> Profile:
+def to_profile(survivor: Survivor | Row[Any]) -> Profile:
     """What the engine may know of a survivor: never the case code or the notes."""
     return Profile(
         survivor_id=survivor.id,
