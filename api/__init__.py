@@ -60,6 +60,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.json.sort_keys = False  # type: ignore[attr-defined]
 
     app.extensions["pathways.db"] = init_database(app.config["DATABASE_URL"])
+    from api.services.recommendations import read_engine_settings
+
+    app.extensions["pathways.engine"] = read_engine_settings(app.config)
     app.teardown_appcontext(close_session)
 
     limiter.init_app(app)

@@ -20,7 +20,7 @@ DEFAULTS: dict[str, Any] = {
     # What an NGO can give towards starting an own business (the study: under US$125).
     "NGO_STARTUP_SUPPORT_USD": 125.0,
     # Per-deployment overrides of the matcher's weights and settings (field -> value;
-    # see matcher/weights.py). Unknown names are refused when the engine reads them.
+    # see matcher/weights.py). Read once by create_app: a bad name or value stops it.
     "MATCHER_WEIGHTS": {},
     "MATCHER_SETTINGS": {},
     "MODEL_DIR": None,

@@ -22,7 +22,6 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import numpy as np
-from flask import current_app
 from numpy.typing import NDArray
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -360,7 +359,7 @@ def propose(
             "out of the cohort.",
             _seated_problems(seated),
         )
-    weights, settings = engine_settings(current_app.config)
+    weights, settings = engine_settings()
     season, prepared = load_market(session, None, settings)
     catalog = {t.code: t for t in prepared.tracks}
     rows = _tracks(session, track_codes, catalog)

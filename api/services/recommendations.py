@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from typing import Any, cast
 
-from flask import current_app
+from flask import Flask, current_app
 from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 
@@ -36,12 +36,22 @@ _INSERT_RECOMMENDATION = insert(_recommendations).returning(_recommendations.c.i
 _INSERT_AUDIT = insert(cast(Table, AuditEvent.__table__))
 
 
-def engine_settings(config: Mapping[str, Any]) -> tuple[Weights, Settings]:
-    """The deployment's weights and settings (``MATCHER_WEIGHTS``, ``MATCHER_SETTINGS``)."""
+def read_engine_settings(config: Mapping[str, Any]) -> tuple[Weights, Settings]:
+    """The deployment's weights and settings (``MATCHER_WEIGHTS``, ``MATCHER_SETTINGS``).
+
+    Raises ``matcher.SettingsError`` naming a bad key or value; ``create_app`` calls
+    it once, so a misconfigured deployment does not start.
+    """
     weights = Weights.from_mapping(config["MATCHER_WEIGHTS"])
     values = dict(config["MATCHER_SETTINGS"])
     values.setdefault("ngo_startup_support_usd", config["NGO_STARTUP_SUPPORT_USD"])
     return weights, Settings.from_mapping(values)
+
+
+def engine_settings(app: Flask | None = None) -> tuple[Weights, Settings]:
+    """The weights and settings the app was created with (read once by ``create_app``)."""
+    settings: tuple[Weights, Settings] = (app or current_app).extensions["pathways.engine"]
+    return settings
 
 
 def result_body(
@@ -87,7 +97,7 @@ def recommend(
     """Recommend pathways for a survivor of the counsellor's NGO; store and return them."""
     survivor = find_survivor_row(session, principal, survivor_id)
     today = today or datetime.now(UTC).date()
-    weights, settings = engine_settings(current_app.config)
+    weights, settings = engine_settings()
     season, prepared = load_market(session, season_id, settings)
     profile = to_profile(survivor)
     answer = recommend_prepared(

@@ -6,6 +6,7 @@ import pytest
 
 from api import create_app
 from api.config import ConfigError, load_config
+from matcher import SettingsError
 
 
 def test_without_database_url_the_app_uses_a_sqlite_file_under_instance(tmp_path: Path) -> None:
@@ -38,6 +39,17 @@ def test_create_app_reads_the_environment(monkeypatch: pytest.MonkeyPatch, tmp_p
     app = create_app()
     assert app.config["DATABASE_URL"].endswith("env.sqlite3")
     assert app.config["SECRET_KEY"] == "from-the-environment"
+    app.extensions["pathways.db"].engine.dispose()
+
+
+def test_a_deployment_with_a_bad_matcher_weight_does_not_start(tmp_path: Path) -> None:
+    # Read once when the app is created: a typo is named at start, not in a 500 later.
+    url = f"sqlite:///{tmp_path / 'x.sqlite3'}"
+    with pytest.raises(SettingsError, match="unknown Weights keys: talent"):
+        create_app({"DATABASE_URL": url, "MATCHER_WEIGHTS": {"talent": 2}})
+    app = create_app({"DATABASE_URL": url, "MATCHER_WEIGHTS": {"aptitude": 3}})
+    weights, _ = app.extensions["pathways.engine"]
+    assert weights.aptitude == 3
     app.extensions["pathways.db"].engine.dispose()
 
 
