@@ -59,6 +59,7 @@ NO_JOB_DATA = "No vacancy or survey row for the occupations this track leads to 
 
 @dataclass(frozen=True)
 class _Evaluation:
+    market: PreparedMarket  # the market scored: ``prepared`` or its untrained head
     ctx: SurvivorContext
     tables: Tables
     rule: Int8Array
@@ -70,10 +71,13 @@ def _evaluate(
     profile: Profile, prepared: PreparedMarket, today: date, weights: Weights | None
 ) -> _Evaluation:
     ctx = survivor_context(profile, prepared, today)
+    if prepared.untrained is not None and not ctx.trained_occupation.any():
+        # No completed track: the rows after the head are no candidates for them.
+        prepared = prepared.untrained
     rule = first_rule(prepared, ctx)
     tabs = tables(profile, prepared, ctx)
     scores = fused_score(profile, prepared, ctx, weights or Weights(), tabs)
-    return _Evaluation(ctx, tabs, rule, rule == NO_RULE, scores)
+    return _Evaluation(prepared, ctx, tabs, rule, rule == NO_RULE, scores)
 
 
 def recommend(
@@ -157,17 +161,18 @@ def recommend_prepared(
     if limit < 0:
         raise ValueError("limit must be >= 0")
     ev = _evaluate(profile, prepared, today, weights)
+    p = ev.market
     # At an equal score, working now beats training again for the same work: someone
     # who completed a tailoring track is not sent to another one first.
-    chosen = top_k(ev.scores, ev.allowed, limit, prefer=prepared.cand_track < 0)
-    comps = components_at(profile, prepared, ev.ctx, chosen, ev.tables)
+    chosen = top_k(ev.scores, ev.allowed, limit, prefer=p.cand_track < 0)
+    comps = components_at(profile, p, ev.ctx, chosen, ev.tables)
     items = tuple(
-        _item(rank, int(i), comps[:, rank - 1], profile, prepared, ev)
+        _item(rank, int(i), comps[:, rank - 1], profile, p, ev)
         for rank, i in enumerate(chosen, start=1)
     )
     excluded: tuple[ExcludedItem, ...] = ()
     if include_excluded:
-        excluded = _best_excluded(profile, prepared, ev, limit)
+        excluded = _best_excluded(profile, p, ev, limit)
     candidates = int(np.count_nonzero(ev.rule != NOT_A_CANDIDATE))
     return Recommendation(
         survivor_id=profile.survivor_id,
@@ -216,7 +221,7 @@ def track_scores_prepared(
 ) -> TrackScores:
     """:func:`track_scores` against a market prepared once with :func:`prepare_market`."""
     ev = _evaluate(profile, prepared, today, weights)
-    p = prepared
+    p = ev.market
     n_tracks = len(p.tracks)
     # Track rows come first, one contiguous block per track: segment reductions.
     n_rows = int(p.track_row_count.sum())

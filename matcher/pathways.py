@@ -16,7 +16,8 @@ at the end, so that ``arr[cand_track]`` reads the sentinel for those rows.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -126,6 +127,9 @@ class PreparedMarket:
     train_rows_start: Int64Array
     # Market-only part of the score per weights (see scoring.fused_score).
     cache: dict[tuple[float, ...], FloatArray] = field(default_factory=dict)
+    # The same market cut to the rows a survivor who completed no track can take (a
+    # prefix of every candidate array); None when that is every row.
+    untrained: PreparedMarket | None = None
 
     @property
     def n_candidates(self) -> int:
@@ -396,11 +400,18 @@ def prepare_market(
     # Edges are listed track by track, so each track's rows are one contiguous block.
     track_rows = np.bincount(rep_track, minlength=len(tracks)).astype(np.int64)
     # Then every outlet once with no track: offered when learned on the job or
-    # already trained for (decided per survivor).
+    # already trained for (decided per survivor). Outlets of on-the-job occupations
+    # come first: the rows after them are pathways only for a survivor who completed
+    # a track, so the others are scored on the rows before (``untrained``).
+    on_the_job_out = occ_on_the_job[out_occ] if n_occ else np.zeros(n_out, np.bool_)
+    notrack_outlets = np.concatenate(
+        [np.flatnonzero(on_the_job_out), np.flatnonzero(~on_the_job_out)]
+    ).astype(np.int64)
+    n_untrained = int(rep_track.size + np.count_nonzero(on_the_job_out))
     # Candidate index arrays are intp: numpy gathers with them without a conversion,
     # several times faster per survivor than with int32 indices.
     cand_track = np.concatenate([rep_track, np.full(n_out, -1, np.int64)]).astype(np.intp)
-    cand_outlet = np.concatenate([track_outlets, np.arange(n_out, dtype=np.int64)]).astype(np.intp)
+    cand_outlet = np.concatenate([track_outlets, notrack_outlets]).astype(np.intp)
     cand_occ = out_occ[cand_outlet].astype(np.intp)
     cand_town = out_town[cand_outlet].astype(np.intp)
     cand_train_town = track_town[cand_track].astype(np.intp)
@@ -544,4 +555,49 @@ def prepare_market(
     for value in vars(prepared).values():
         if isinstance(value, np.ndarray):
             value.setflags(write=False)
+    if n_untrained < prepared.n_candidates:
+        object.__setattr__(prepared, "untrained", _head(prepared, n_untrained))
     return prepared
+
+
+def _head(p: PreparedMarket, n: int) -> PreparedMarket:
+    """``p`` cut to its first ``n`` candidate rows (views; the row groups rebuilt).
+
+    The rows cut off are no-track pathways into occupations that need training: none
+    of them is a candidate for a survivor who has completed no track, and every array
+    of the head is a prefix of ``p``'s, so a row index means the same row in both.
+    """
+    n_towns, n_occ, n_families = len(p.towns), len(p.occupations), len(SKILL_FAMILIES)
+    cut: dict[str, Any] = {
+        name: value[:n]
+        for name, value in vars(p).items()
+        if name.startswith("cand_") and isinstance(value, np.ndarray)
+    }
+    occ_rows, occ_rows_start = _csr(cut["cand_occ"], n_occ)
+    family = cut["cand_family"]
+    family_rows, family_rows_start = _csr(
+        np.where(family < 0, n_families, family).astype(np.intp), n_families + 1
+    )
+    town_rows, town_rows_start = _csr(cut["cand_town"], n_towns)
+    train = cut["cand_train_town"]
+    train_rows, train_rows_start = _csr(
+        np.where(train < 0, n_towns, train).astype(np.intp), n_towns + 1
+    )
+    head = replace(
+        p,
+        **cut,
+        occ_rows=occ_rows,
+        occ_rows_start=occ_rows_start,
+        family_rows=family_rows,
+        family_rows_start=family_rows_start,
+        town_rows=town_rows,
+        town_rows_start=town_rows_start,
+        train_rows=train_rows,
+        train_rows_start=train_rows_start,
+        cache={},
+        untrained=None,
+    )
+    for value in vars(head).values():
+        if isinstance(value, np.ndarray):
+            value.setflags(write=False)
+    return head

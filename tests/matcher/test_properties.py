@@ -202,6 +202,31 @@ def test_changing_gender_never_changes_a_recommendation(p: Profile, gender: str 
     )
 
 
+WHOLE = replace(PREPARED, untrained=None)  # every row, whoever the survivor is
+
+
+def test_the_untrained_head_leaves_out_only_rows_that_need_training() -> None:
+    head = PREPARED.untrained
+    assert head is not None and 0 < head.n_candidates < PREPARED.n_candidates
+    tail = slice(head.n_candidates, None)
+    assert (PREPARED.cand_track[tail] < 0).all()
+    assert not PREPARED.occ_on_the_job[PREPARED.cand_occ[tail]].any()
+
+
+@FAST
+@given(profiles)
+def test_scoring_the_untrained_head_gives_what_every_row_gives(p: Profile) -> None:
+    # A survivor with no completed track is scored on the head only: the answer must
+    # be the one the whole market gives, excluded pathways and track scores included.
+    for limit in (10, 100_000):
+        assert recommend_prepared(
+            p, PREPARED, today=TODAY, limit=limit, include_excluded=True
+        ) == recommend_prepared(p, WHOLE, today=TODAY, limit=limit, include_excluded=True)
+    assert track_scores_prepared(p, PREPARED, today=TODAY) == track_scores_prepared(
+        p, WHOLE, today=TODAY
+    )
+
+
 @FAST
 @given(profiles)
 def test_track_scores_equal_the_best_recommended_score_per_track(p: Profile) -> None:
