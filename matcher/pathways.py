@@ -475,15 +475,6 @@ def prepare_market(
 
     commitment = ((out_hires[cand_outlet] == cand_track) & (cand_track >= 0)).astype(np.float64)
 
-    n_families = len(SKILL_FAMILIES)
-    occ_rows, occ_rows_start = _csr(cand_occ, n_occ)
-    family_rows, family_rows_start = _csr(
-        np.where(cand_family < 0, n_families, cand_family).astype(np.intp), n_families + 1
-    )
-    town_rows, town_rows_start = _csr(cand_town, n_towns)
-    train_rows, train_rows_start = _csr(
-        np.where(cand_train_town < 0, n_towns, cand_train_town).astype(np.intp), n_towns + 1
-    )
     prepared = PreparedMarket(
         settings=settings,
         towns=towns,
@@ -538,26 +529,46 @@ def prepare_market(
         cand_loc_work=loc_work,
         cand_loc_train=loc_train,
         cand_loc_venue=loc_venue,
-        occ_rows=occ_rows,
-        occ_rows_start=occ_rows_start,
-        family_rows=family_rows,
-        family_rows_start=family_rows_start,
-        town_rows=town_rows,
-        town_rows_start=town_rows_start,
-        train_rows=train_rows,
-        train_rows_start=train_rows_start,
+        **_row_groups(cand_occ, cand_family, cand_town, cand_train_town, n_occ, n_towns),
         cand_lw_factor=lw_factor,
         cand_commitment=commitment,
         cand_self=cand_self,
         cand_town_openings=openings,
     )
+    _freeze(prepared)
+    if n_untrained < prepared.n_candidates:
+        object.__setattr__(prepared, "untrained", _head(prepared, n_untrained))
+    return prepared
+
+
+def _row_groups(
+    cand_occ: Int64Array,
+    cand_family: Int64Array,
+    cand_town: Int64Array,
+    cand_train_town: Int64Array,
+    n_occ: int,
+    n_towns: int,
+) -> dict[str, Any]:
+    """The candidate rows grouped by occupation, family, work and training town (CSR):
+    ``PreparedMarket``'s ``*_rows`` and ``*_rows_start`` fields, by name."""
+    n_families = len(SKILL_FAMILIES)
+    groups: dict[str, Any] = {}
+    groups["occ_rows"], groups["occ_rows_start"] = _csr(cand_occ, n_occ)
+    groups["family_rows"], groups["family_rows_start"] = _csr(
+        np.where(cand_family < 0, n_families, cand_family).astype(np.intp), n_families + 1
+    )
+    groups["town_rows"], groups["town_rows_start"] = _csr(cand_town, n_towns)
+    groups["train_rows"], groups["train_rows_start"] = _csr(
+        np.where(cand_train_town < 0, n_towns, cand_train_town).astype(np.intp), n_towns + 1
+    )
+    return groups
+
+
+def _freeze(prepared: PreparedMarket) -> None:
     # Shared between requests and threads: make accidental writes fail loudly.
     for value in vars(prepared).values():
         if isinstance(value, np.ndarray):
             value.setflags(write=False)
-    if n_untrained < prepared.n_candidates:
-        object.__setattr__(prepared, "untrained", _head(prepared, n_untrained))
-    return prepared
 
 
 def _head(p: PreparedMarket, n: int) -> PreparedMarket:
@@ -567,37 +578,19 @@ def _head(p: PreparedMarket, n: int) -> PreparedMarket:
     of them is a candidate for a survivor who has completed no track, and every array
     of the head is a prefix of ``p``'s, so a row index means the same row in both.
     """
-    n_towns, n_occ, n_families = len(p.towns), len(p.occupations), len(SKILL_FAMILIES)
     cut: dict[str, Any] = {
         name: value[:n]
         for name, value in vars(p).items()
         if name.startswith("cand_") and isinstance(value, np.ndarray)
     }
-    occ_rows, occ_rows_start = _csr(cut["cand_occ"], n_occ)
-    family = cut["cand_family"]
-    family_rows, family_rows_start = _csr(
-        np.where(family < 0, n_families, family).astype(np.intp), n_families + 1
+    groups = _row_groups(
+        cut["cand_occ"],
+        cut["cand_family"],
+        cut["cand_town"],
+        cut["cand_train_town"],
+        len(p.occupations),
+        len(p.towns),
     )
-    town_rows, town_rows_start = _csr(cut["cand_town"], n_towns)
-    train = cut["cand_train_town"]
-    train_rows, train_rows_start = _csr(
-        np.where(train < 0, n_towns, train).astype(np.intp), n_towns + 1
-    )
-    head = replace(
-        p,
-        **cut,
-        occ_rows=occ_rows,
-        occ_rows_start=occ_rows_start,
-        family_rows=family_rows,
-        family_rows_start=family_rows_start,
-        town_rows=town_rows,
-        town_rows_start=town_rows_start,
-        train_rows=train_rows,
-        train_rows_start=train_rows_start,
-        cache={},
-        untrained=None,
-    )
-    for value in vars(head).values():
-        if isinstance(value, np.ndarray):
-            value.setflags(write=False)
+    head = replace(p, **cut, **groups, cache={}, untrained=None)
+    _freeze(head)
     return head
