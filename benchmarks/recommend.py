@@ -666,7 +666,7 @@ def load_test(
 
 
 def http_half(
-    run: EngineRun, requests: int = 800, limit: int = 10, rounds: int = 3
+    run: EngineRun, requests: int = 800, limit: int = 10, rounds: int = 5
 ) -> dict[str, float] | None:
     """POST /survivors/{id}/recommendations under gunicorn, 16 clients, vs bare endpoints.
 
@@ -746,7 +746,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument(
         "--requests", type=int, default=800, help="HTTP requests per endpoint and round"
     )
-    parser.add_argument("--rounds", type=int, default=3, help="rounds of the three endpoints")
+    parser.add_argument("--rounds", type=int, default=5, help="rounds of the three endpoints")
     parser.add_argument("--http-workers", type=int, default=HTTP_WORKERS, help="gunicorn workers")
     parser.add_argument("--http-clients", type=int, default=HTTP_CLIENTS, help="client threads")
     args = parser.parse_args(argv)
