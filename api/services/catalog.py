@@ -26,6 +26,7 @@ from api.models import (
     TrackOccupation,
     Vacancy,
 )
+from api.models.base import utcnow
 from api.pagination import paginate
 from api.services.employers import offerable
 from api.services.reference import plain_occupation, plain_town
@@ -204,6 +205,10 @@ def _set_occupations(track: Track, codes: Sequence[str]) -> None:
         link = existing.get(code) or TrackOccupation(occupation=code)
         link.position = position
         links.append(link)
+    if [link.occupation for link in track.occupation_links] != list(codes):
+        # The list lives in another table: touch the track, so that its updated_at
+        # tells the recommendation cache (api/services/markets.py) that it changed.
+        track.updated_at = utcnow()
     track.occupation_links = links
 
 

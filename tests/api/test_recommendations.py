@@ -444,6 +444,22 @@ def test_a_newly_published_season_is_used_by_the_next_recommendation(world) -> N
     assert after["items"][0]["gross_income_usd_month"] == 210.0
 
 
+def test_a_track_leading_to_another_occupation_reaches_the_next_recommendation(world) -> None:
+    # Each process keeps a prepared market while the catalog is unchanged; a track's
+    # occupation list is in another table, and changing it must still be seen at once.
+    world.season([job("SVR", "7421", 150, 170), job("SVR", "7231", 150, 170)])
+    world.track("repair-svr", "SVR", "electronics", ["7421"])
+    survivor = world.survivor(aptitudes={"electronics": 5}, preferences=["repair-svr"])
+    first = world.items(survivor)["items"][0]
+    assert (first["track"]["code"], first["occupation"]["code"]) == ("repair-svr", "7421")
+    changed = world.client.patch(
+        "/api/v1/tracks/repair-svr", json={"occupations": ["7231"]}, headers=world.surveyor
+    )
+    assert changed.status_code == 200, changed.get_json()
+    after = [i for i in world.items(survivor)["items"] if i["track"]]
+    assert {i["occupation"]["code"] for i in after} == {"7231"}
+
+
 def test_limit_is_respected_and_validated(world) -> None:
     world.season([job("SVR", o, 100, 150) for o in ("5131", "9412", "9112", "5223")])
     survivor = world.survivor()
