@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from typing import Any, cast
 
-from flask import Flask, current_app
+from flask import current_app
 from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 
@@ -29,11 +29,10 @@ from api.services.survivors import audit, find_survivor, find_survivor_row, to_p
 from matcher import Recommendation as EngineRecommendation
 from matcher import Settings, Weights, recommend_prepared
 
-# A recommendation is stored, with its audit row, on every request: Core statements
-# built once (the ORM's unit of work doubled the cost of these two inserts).
+# A recommendation is stored on every request: a Core statement built once (through
+# the ORM's unit of work, this insert and its audit row's cost twice as much).
 _recommendations = cast(Table, Recommendation.__table__)
 _INSERT_RECOMMENDATION = insert(_recommendations).returning(_recommendations.c.id)
-_INSERT_AUDIT = insert(cast(Table, AuditEvent.__table__))
 
 
 def read_engine_settings(config: Mapping[str, Any]) -> tuple[Weights, Settings]:
@@ -48,9 +47,9 @@ def read_engine_settings(config: Mapping[str, Any]) -> tuple[Weights, Settings]:
     return weights, Settings.from_mapping(values)
 
 
-def engine_settings(app: Flask | None = None) -> tuple[Weights, Settings]:
+def engine_settings() -> tuple[Weights, Settings]:
     """The weights and settings the app was created with (read once by ``create_app``)."""
-    settings: tuple[Weights, Settings] = (app or current_app).extensions["pathways.engine"]
+    settings: tuple[Weights, Settings] = current_app.extensions["pathways.engine"]
     return settings
 
 
@@ -133,16 +132,7 @@ def recommend(
                 "result": body,
             },
         ).scalar_one()
-        session.execute(
-            _INSERT_AUDIT,
-            {
-                "user_id": principal.user_id,
-                "org_id": survivor.org_id,
-                "action": "recommend",
-                "entity": "survivor",
-                "entity_id": survivor.id,
-            },
-        )
+        audit(session, principal, "recommend", survivor)
     return {"id": rec_id, **body}
 
 

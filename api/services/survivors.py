@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
 from datetime import UTC, date, datetime
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
-from sqlalchemy import Row, bindparam, select
+from sqlalchemy import Row, Table, bindparam, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -122,16 +122,24 @@ def survivor_problems(
     return problems
 
 
-def audit(session: Session, principal: Principal, action: str, survivor: Survivor) -> None:
+# Written on every read or write of a survivor record (every recommendation too): a
+# Core statement built once, executed in the caller's transaction.
+_INSERT_AUDIT = insert(cast(Table, AuditEvent.__table__))
+
+
+def audit(
+    session: Session, principal: Principal, action: str, survivor: Survivor | Row[Any]
+) -> None:
     """Record who touched which survivor record (the record's NGO, never its content)."""
-    session.add(
-        AuditEvent(
-            user_id=principal.user_id,
-            org_id=survivor.org_id,
-            action=action,
-            entity="survivor",
-            entity_id=survivor.id,
-        )
+    session.execute(
+        _INSERT_AUDIT,
+        {
+            "user_id": principal.user_id,
+            "org_id": survivor.org_id,
+            "action": action,
+            "entity": "survivor",
+            "entity_id": survivor.id,
+        },
     )
 
 
