@@ -537,7 +537,7 @@ def prepare_market(
     )
     _freeze(prepared)
     if n_untrained < prepared.n_candidates:
-        object.__setattr__(prepared, "untrained", _head(prepared, n_untrained))
+        prepared = replace(prepared, untrained=_head(prepared, n_untrained))
     return prepared
 
 
