@@ -1,11 +1,11 @@
 """JSON for the database's JSON columns and the large responses, written by orjson.
 
 orjson writes the engine's frozen dataclasses, tuples, dates and numpy numbers as
-they are, in one pass in C: turning a recommendation into its JSON body this way is
-about ten times faster than walking it in Python and encoding with ``json``
-(benchmarks/README.md). Floats are written in their shortest exact form, so a value
-read back equals the value written. Keys that are not strings (ints) are written as
-strings, as ``json.dumps`` does.
+they are, in one pass in C: building and encoding a recommendation's body this way
+took about 0.35 ms a request in the benchmark, against about 1.3 ms for walking it in
+Python and encoding with ``json`` (benchmarks/README.md). Floats are written in their
+shortest exact form, so a value read back equals the value written. Keys that are not
+strings (ints) are written as strings, as ``json.dumps`` does.
 """
 
 from __future__ import annotations

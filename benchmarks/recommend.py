@@ -667,7 +667,7 @@ def load_test(
 
 def http_half(
     run: EngineRun, requests: int = 800, limit: int = 10, rounds: int = 5
-) -> dict[str, float] | None:
+) -> dict[str, float]:
     """POST /survivors/{id}/recommendations under gunicorn, 16 clients, vs bare endpoints.
 
     Both servers run side by side (an idle one costs nothing) and the three endpoints
@@ -754,15 +754,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     run = engine_half(args.survivors, args.limit)
     if not args.skip_http:
         result = http_half(run, requests=args.requests, limit=args.limit, rounds=args.rounds)
-        if result is None:
-            print("HTTP half: not implemented yet (see http_half in this file)")
-        else:
-            print(
-                f"HTTP: gunicorn {HTTP_WORKERS} workers, {HTTP_CLIENTS} concurrent clients, "
-                f"{args.requests} requests per endpoint and round, median of {args.rounds} rounds"
-            )
-            for name, value in result.items():
-                print(f"{name:40s} {value:8.2f}")
+        print(
+            f"HTTP: gunicorn {HTTP_WORKERS} workers, {HTTP_CLIENTS} concurrent clients, "
+            f"{args.requests} requests per endpoint and round, median of {args.rounds} rounds"
+        )
+        for name, value in result.items():
+            print(f"{name:40s} {value:8.2f}")
 
 
 if __name__ == "__main__":
