@@ -24,8 +24,8 @@ from sqlalchemy import insert, select
 
 from api import create_app
 from api.auth import issue_token
-from api.services.catalog import load_catalog, load_vacancies
 from api.services.reference import load_reference
+from api.store.catalog import load_catalog, load_vacancies
 from api.store.db import upgrade
 from api.store.models import (
     Employer,

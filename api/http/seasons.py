@@ -17,6 +17,7 @@ from api.services import surveys as service
 from api.store.db import get_session
 from api.store.models import Season, SurveyJob, SurveyLivingCost
 from api.store.pagination import PageArgs, page_schema, paginate
+from api.store.seasons import current_season
 from market_survey.diff import diff_csv
 from market_survey.ingest import TABLES, read_csv_bytes, read_json_bytes, read_workbook
 
@@ -192,7 +193,7 @@ def list_seasons(args: dict[str, Any]) -> dict[str, Any]:
 def get_current_season() -> dict[str, Any]:
     """The newest published season, its age in days, and whether it is stale."""
     session = get_session()
-    season = service.current_season(session)
+    season = current_season(session)
     if season is None:
         from api.errors import NotFound
 

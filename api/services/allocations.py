@@ -31,11 +31,10 @@ import training_catalog.types as tc
 from api.audit import audit
 from api.auth import Principal, may_see, scope
 from api.errors import Conflict, NotFound, Unprocessable
-from api.services.catalog import reserved_seats, seats_available
 from api.services.recommendations import engine_settings
-from api.services.survivors import to_profile
+from api.store.catalog import reserved_seats, seats_available
 from api.store.db import unit_of_work
-from api.store.market import load_market
+from api.store.engine_inputs import ENGINE_INPUTS
 from api.store.models import (
     Allocation,
     AllocationTrack,
@@ -189,7 +188,7 @@ def _score_matrix(
     # Survivors often state the same wishes: rank each list of wishes once.
     ranks_of: dict[tuple[str, ...], NDArray[np.int64]] = {}
     for i, survivor in enumerate(survivors):
-        profile = to_profile(survivor)
+        profile = ENGINE_INPUTS.profile(survivor)
         answer = track_scores_prepared(profile, prepared, today=today, weights=weights)
         wishes = profile.preferences
         if wishes not in ranks_of:
@@ -353,7 +352,7 @@ def propose(
             _seated_problems(seated),
         )
     weights, settings = engine_settings()
-    season, prepared = load_market(session, None, settings)
+    season, prepared = ENGINE_INPUTS.market(session, None, settings)
     catalog = {t.code: t for t in prepared.tracks}
     rows = _tracks(session, track_codes, catalog)
     problem = _score_matrix(

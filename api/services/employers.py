@@ -7,19 +7,19 @@ from collections.abc import Mapping
 from typing import Any, TypeVarTuple
 
 from flask import current_app, has_app_context
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from api.auth import Principal
 from api.errors import Conflict, NotFound, Unprocessable
-from api.services.reference import plain_occupation
-from api.services.surveys import current_season
+from api.store.catalog import offerable, plain_occupation
 from api.store.db import unit_of_work
 from api.store.models import Employer, Occupation, Town, Track, Vacancy
 from api.store.models.base import utcnow
 from api.store.pagination import paginate
+from api.store.seasons import current_season
 from training_catalog import risk_approval_violation, vacancy_law_violations
 
 Ts = TypeVarTuple("Ts")
@@ -182,17 +182,6 @@ def _vacancies_visible_to(principal: Principal) -> Select[Vacancy]:
             Vacancy.positions_filled < Vacancy.positions,
         )
     return stmt
-
-
-def offerable(stmt: Select[*Ts]) -> Select[*Ts]:
-    """Drop exploitation-risk vacancies of employers without an admin's approval.
-
-    Checked when a vacancy is written too; this also covers an approval withdrawn later.
-    ``stmt`` must already join ``Employer``.
-    """
-    return stmt.join(Occupation, Occupation.code == Vacancy.occupation).where(
-        or_(Occupation.exploitation_risk.is_(False), Employer.approved_for_risk.is_(True))
-    )
 
 
 def list_vacancies(

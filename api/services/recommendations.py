@@ -20,10 +20,10 @@ from sqlalchemy.orm import Session
 from api.audit import audit
 from api.auth import Principal
 from api.errors import NotFound
-from api.services.survivors import find_survivor, find_survivor_row, to_profile
+from api.services.survivors import find_survivor, find_survivor_row
 from api.store import jsonio
 from api.store.db import unit_of_work
-from api.store.market import MarketSeason, load_market
+from api.store.engine_inputs import ENGINE_INPUTS, MarketSeason
 from api.store.models.recommendations import Recommendation
 from api.store.pagination import paginate
 from matcher import Recommendation as EngineRecommendation
@@ -97,8 +97,8 @@ def recommend(
     survivor = find_survivor_row(session, principal, survivor_id)
     today = today or datetime.now(UTC).date()
     weights, settings = engine_settings()
-    season, prepared = load_market(session, season_id, settings)
-    profile = to_profile(survivor)
+    season, prepared = ENGINE_INPUTS.market(session, season_id, settings)
+    profile = ENGINE_INPUTS.profile(survivor)
     answer = recommend_prepared(
         profile,
         prepared,

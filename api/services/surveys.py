@@ -6,9 +6,7 @@ it. The HTTP upload, the CLI import and the sample loader share these functions.
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -20,13 +18,14 @@ from sqlalchemy.orm import Session
 from api.auth import Principal, may_see
 from api.errors import Conflict, Forbidden, NotFound, Unprocessable
 from api.store.db import unit_of_work
+from api.store.engine_inputs import ENGINE_INPUTS
 from api.store.models import Occupation, Season, SurveyJob, SurveyLivingCost, Town
 from api.store.models.base import utcnow
+from api.store.seasons import current_season, jobs_frame, params_of, reference_day
 from market_survey.diff import diff_jobs
 from market_survey.ingest import TABLES, parse_table
 from market_survey.references import References
-from market_survey.snapshot import build_snapshot
-from market_survey.types import JOB_COLUMNS, LIVING_COST_COLUMNS, MarketSnapshot, SeasonParams
+from market_survey.types import JOB_COLUMNS, LIVING_COST_COLUMNS, MarketSnapshot
 
 # Rows per executemany / COPY batch: big enough to amortise the round trips, small
 # enough that a million-row import never holds all its tuples at once.
@@ -48,17 +47,6 @@ def references(session: Session) -> References:
         )
     }
     return References.from_maps(towns, occupations)
-
-
-def params_of(season: Season) -> SeasonParams:
-    """The season's normalisation parameters as the domain's plain type."""
-    return SeasonParams(
-        label=season.label,
-        khr_per_usd=season.khr_per_usd,
-        minimum_wage_usd_month=season.minimum_wage_usd_month,
-        living_wage_usd_month=season.living_wage_usd_month,
-        working_days_per_month=season.working_days_per_month,
-    )
 
 
 def get_season(session: Session, season_id: int) -> Season:
@@ -89,34 +77,6 @@ def row_counts(session: Session, season_ids: Sequence[int]) -> dict[int, dict[st
     return counts
 
 
-def _reference_day(season: Season) -> date:
-    """The day the season's figures describe: its end, else when it was published."""
-    if season.ends_on is not None:
-        return season.ends_on
-    when = season.published_at or season.created_at
-    return when.date()
-
-
-def current_season(session: Session) -> Season | None:
-    """The newest published season (by the days it describes, then publication)."""
-    published = session.scalars(select(Season).where(Season.status == "published")).all()
-    if not published:
-        return None
-    return max(
-        published,
-        key=lambda s: (
-            _reference_day(s),
-            _aware(s.published_at or s.created_at),
-            s.id,
-        ),
-    )
-
-
-def _aware(when: datetime) -> datetime:
-    # SQLite hands back naive datetimes; they were stored as UTC.
-    return when if when.tzinfo else when.replace(tzinfo=UTC)
-
-
 def _months_before(day: date, months: int) -> date:
     month_index = day.year * 12 + (day.month - 1) - months
     year, month = divmod(month_index, 12)
@@ -132,7 +92,7 @@ def _months_before(day: date, months: int) -> date:
 def staleness(season: Season, stale_months: int, today: date | None = None) -> dict[str, Any]:
     """``{"age_days", "stale", "stale_after_months"}`` of a season."""
     today = today or datetime.now(UTC).date()
-    reference = _reference_day(season)
+    reference = reference_day(season)
     return {
         "age_days": (today - reference).days,
         "stale": reference < _months_before(today, stale_months),
@@ -243,7 +203,7 @@ def upload(
     with unit_of_work(session):
         for table, frame in parsed.items():
             store_table(session, season.id, table, frame, progress)
-    _forget(season.id)
+    ENGINE_INPUTS.forget(season.id)
     return {table: len(frame) for table, frame in parsed.items()}
 
 
@@ -273,7 +233,7 @@ def delete_season(session: Session, principal: Principal, season_id: int) -> Non
         for model in (SurveyJob, SurveyLivingCost):
             session.execute(delete(model).where(model.season_id == season.id))
         session.delete(season)
-    _forget(season_id)
+    ENGINE_INPUTS.forget(season_id)
 
 
 # -- bulk store ----------------------------------------------------------------------------
@@ -366,36 +326,6 @@ def store_table(
 # -- reading frames, diff, snapshot ----------------------------------------------------------
 
 
-def jobs_frame(session: Session, season_id: int) -> pd.DataFrame:
-    """A season's jobs as a ``JOB_COLUMNS`` frame."""
-    stmt = (
-        select(*(getattr(SurveyJob, c) for c in JOB_COLUMNS))
-        .where(SurveyJob.season_id == season_id)
-        .order_by(SurveyJob.id)
-    )
-    rows = session.execute(stmt).all()
-    frame = pd.DataFrame(rows, columns=list(JOB_COLUMNS))
-    return frame.astype(
-        {
-            "pay_min_usd_month": "float64",
-            "pay_max_usd_month": "float64",
-            "openings": "int64",
-            "startup_cost_usd": "float64",
-        }
-    )
-
-
-def living_costs_frame(session: Session, season_id: int) -> pd.DataFrame:
-    """A season's living costs as a ``LIVING_COST_COLUMNS`` frame."""
-    stmt = (
-        select(*(getattr(SurveyLivingCost, c) for c in LIVING_COST_COLUMNS))
-        .where(SurveyLivingCost.season_id == season_id)
-        .order_by(SurveyLivingCost.town)
-    )
-    frame = pd.DataFrame(session.execute(stmt).all(), columns=list(LIVING_COST_COLUMNS))
-    return frame.astype(dict.fromkeys(LIVING_COST_COLUMNS[1:], "float64"))
-
-
 def diff(session: Session, season_id: int, against_id: int) -> dict[str, Any]:
     """``{"season", "against", "added", "removed", "changed"}`` (drafts too)."""
     season = get_season(session, season_id)
@@ -408,23 +338,10 @@ def diff(session: Session, season_id: int, against_id: int) -> dict[str, Any]:
     }
 
 
-_SNAPSHOTS: OrderedDict[tuple[str, int, str], MarketSnapshot] = OrderedDict()
-_SNAPSHOTS_LOCK = threading.Lock()
-SNAPSHOT_CACHE_SIZE = 8
-
-
-def _forget(season_id: int) -> None:
-    with _SNAPSHOTS_LOCK:
-        for key in [k for k in _SNAPSHOTS if k[1] == season_id]:
-            del _SNAPSHOTS[key]
-
-
 def get_snapshot(session: Session, season_id: int | None = None) -> MarketSnapshot:
     """The season's market as plain frames (default: the current season).
 
-    Built once per published season and kept in this process (a published season
-    never changes); a draft is built afresh each time. 404 when there is no such
-    season, or no published season for the default.
+    404 when there is no such season, or no published season for the default.
     """
     if season_id is None:
         season = current_season(session)
@@ -432,33 +349,4 @@ def get_snapshot(session: Session, season_id: int | None = None) -> MarketSnapsh
             raise NotFound("No season has been published yet.")
     else:
         season = get_season(session, season_id)
-    if season.status != "published":
-        return _build(session, season)
-    # The database URL is part of the key: one process may serve several (tests do),
-    # and the publication time tells apart seasons that reused an id after a reset.
-    url = session.get_bind().engine.url.render_as_string(hide_password=True)
-    key = (url, season.id, str(season.published_at))
-    with _SNAPSHOTS_LOCK:
-        cached = _SNAPSHOTS.get(key)
-        if cached is not None:
-            _SNAPSHOTS.move_to_end(key)
-            return cached
-    snapshot = _build(session, season)
-    with _SNAPSHOTS_LOCK:
-        _SNAPSHOTS[key] = snapshot
-        while len(_SNAPSHOTS) > SNAPSHOT_CACHE_SIZE:
-            _SNAPSHOTS.popitem(last=False)
-    return snapshot
-
-
-def _build(session: Session, season: Season) -> MarketSnapshot:
-    return build_snapshot(
-        season.id,
-        params_of(season),
-        jobs_frame(session, season.id),
-        living_costs_frame(session, season.id),
-    )
-
-
-def published_labels(session: Session) -> Iterable[str]:
-    return session.scalars(select(Season.label).where(Season.status == "published")).all()
+    return ENGINE_INPUTS.snapshot(session, season)

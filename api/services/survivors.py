@@ -23,7 +23,6 @@ from api.store.db import unit_of_work
 from api.store.models import Occupation, Province, SkillFamily, Survivor, Town, Track
 from api.store.models.people import LITERACY_CHOICES, RELOCATION_CHOICES, SURVIVOR_FIELDS
 from api.store.pagination import paginate
-from matcher.types import Profile
 
 MIN_AGE = 10  # younger children are not placed in training or work at all
 MAX_AGE = 80
@@ -228,23 +227,3 @@ def list_survivors(
         for survivor in items:
             audit(session, principal, "read", "survivor", survivor.id, survivor.org_id)
     return items, next_cursor
-
-
-def to_profile(survivor: Survivor | Row[Any]) -> Profile:
-    """What the engine may know of a survivor: never the case code or the notes."""
-    return Profile(
-        survivor_id=survivor.id,
-        birth_year=survivor.birth_year,
-        home_province=survivor.home_province,
-        literacy=survivor.literacy,
-        education_grade=survivor.education_grade,
-        aptitudes=dict(survivor.aptitudes or {}),
-        preferences=tuple(survivor.preferences or ()),
-        relocation=survivor.relocation,
-        willing_towns=tuple(survivor.willing_towns or ()),
-        avoid_towns=tuple(survivor.avoid_towns or ()),
-        needs_accommodation=survivor.needs_accommodation,
-        self_employment_interest=survivor.self_employment_interest,
-        completed_tracks=tuple(survivor.completed_tracks or ()),
-        gender=survivor.gender,
-    )

@@ -390,7 +390,7 @@ def test_a_vetted_employer_hiring_from_a_track_is_listed_on_the_track(
 def test_load_vacancies_gives_the_engine_every_vacancy_with_its_employer_status(
     client, session, employer, admin
 ) -> None:
-    from api.services.catalog import load_vacancies
+    from api.store.catalog import load_vacancies
 
     register_employer(client, employer)
     vacancy = post_vacancy(client, employer, positions=3)
@@ -429,7 +429,7 @@ def test_another_employers_vacancy_is_404_even_without_if_match(
 def test_a_withdrawn_risk_approval_hides_the_risk_vacancy_at_once(
     client, session, employer, admin, counsellor
 ) -> None:
-    from api.services.catalog import load_vacancies
+    from api.store.catalog import load_vacancies
 
     employer_id = register_employer(client, employer)
     vet(client, admin, employer_id, approved_for_risk=True)
@@ -540,7 +540,7 @@ def test_counsellors_see_exactly_the_offerable_vacancies_of_every_kind(
     """Every combination of vetting, risk approval, status and room left, at once."""
     from itertools import product
 
-    from api.services.catalog import load_vacancies
+    from api.store.catalog import load_vacancies
     from api.store.models import Organisation
 
     kinds = [(s, False) for s in ("pending", "vetted", "rejected", "suspended")]
