@@ -19,8 +19,8 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from api.errors import Forbidden, Unauthorized
-from api.models import ROLES, ApiToken, Organisation, User
-from api.models.base import utcnow
+from api.store.models import ROLES, ApiToken, Organisation, User
+from api.store.models.base import utcnow
 
 TOKEN_PREFIX = "pw_"  # noqa: S105 (a prefix, not a secret)
 
@@ -150,7 +150,7 @@ def authenticate_request() -> None:
         return
     from flask import current_app
 
-    from api.db import get_session
+    from api.store.db import get_session
 
     g.principal = authenticate(get_session(), request.headers.get("Authorization"))
     view = current_app.view_functions[request.endpoint]
@@ -177,7 +177,7 @@ def require_roles(*roles: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
         @functools.wraps(view)
         def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
             if "principal" not in g:
-                from api.db import get_session
+                from api.store.db import get_session
 
                 g.principal = authenticate(get_session(), request.headers.get("Authorization"))
             _check_role(g.principal, roles)

@@ -2,7 +2,7 @@
 
 A proposal scores every survivor of the cohort against every track with the very
 scores the recommendations show (``matcher.track_scores_prepared`` over the cached
-prepared market of ``api.services.markets``), hands the matrix to the pure solver
+prepared market of ``api.store.market``), hands the matrix to the pure solver
 ``matcher.allocate``, and stores the answer with the intake and the free seats of
 each track it was computed with. It reserves nothing.
 
@@ -28,9 +28,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 import training_catalog.types as tc
-from api.db import unit_of_work
 from api.errors import Conflict, NotFound, Unprocessable
-from api.models import (
+from api.services.catalog import reserved_seats, seats_available
+from api.services.recommendations import engine_settings
+from api.services.survivors import to_profile
+from api.store.db import unit_of_work
+from api.store.market import load_market
+from api.store.models import (
     Allocation,
     AllocationTrack,
     AuditEvent,
@@ -38,10 +42,6 @@ from api.models import (
     Survivor,
     Track,
 )
-from api.services.catalog import reserved_seats, seats_available
-from api.services.markets import load_market
-from api.services.recommendations import engine_settings
-from api.services.survivors import to_profile
 from matcher import PreparedMarket, Weights, track_scores_prepared
 from matcher.allocate import Allocation as Solved
 from matcher.allocate import AllocationStats, Explanation, Missed, allocate, explain

@@ -18,8 +18,8 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from api.errors import Conflict, Forbidden, NotFound, Unprocessable
-from api.models import Occupation, Season, SurveyJob, SurveyLivingCost, Town
-from api.models.base import utcnow
+from api.store.models import Occupation, Season, SurveyJob, SurveyLivingCost, Town
+from api.store.models.base import utcnow
 from market_survey.diff import diff_jobs
 from market_survey.ingest import TABLES, parse_table
 from market_survey.references import References

@@ -17,11 +17,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from api.auth import Principal
-from api.db import unit_of_work
 from api.errors import Conflict, NotFound, Unprocessable
-from api.models import AuditEvent, Occupation, Province, SkillFamily, Survivor, Town, Track
-from api.models.people import LITERACY_CHOICES, RELOCATION_CHOICES, SURVIVOR_FIELDS
-from api.pagination import paginate
+from api.store.db import unit_of_work
+from api.store.models import AuditEvent, Occupation, Province, SkillFamily, Survivor, Town, Track
+from api.store.models.people import LITERACY_CHOICES, RELOCATION_CHOICES, SURVIVOR_FIELDS
+from api.store.pagination import paginate
 from matcher.types import Profile
 
 MIN_AGE = 10  # younger children are not placed in training or work at all
@@ -173,7 +173,7 @@ def _check(session: Session, data: Mapping[str, Any]) -> None:
         raise Unprocessable(f"The survivor record has invalid fields: {fields}", problems)
 
 
-def _case_code_taken(session: Session, org_id: int, case_code: str, but: int | None) -> bool:
+def case_code_taken(session: Session, org_id: int, case_code: str, but: int | None) -> bool:
     stmt = select(Survivor.id).where(Survivor.org_id == org_id, Survivor.case_code == case_code)
     if but is not None:
         stmt = stmt.where(Survivor.id != but)
@@ -198,7 +198,7 @@ def create_survivor(session: Session, principal: Principal, data: Mapping[str, A
     _check(session, data)
     values = {**DEFAULTS, **{k: v for k, v in data.items() if k in SURVIVOR_FIELDS}}
     with unit_of_work(session):
-        if _case_code_taken(session, principal.org_id, values["case_code"], None):
+        if case_code_taken(session, principal.org_id, values["case_code"], None):
             raise _duplicate(values["case_code"])
         survivor = Survivor(org_id=principal.org_id, **values)
         session.add(survivor)
@@ -226,7 +226,7 @@ def update_survivor(
     _check(session, changes)
     with unit_of_work(session):
         code = changes.get("case_code")
-        if code is not None and _case_code_taken(session, survivor.org_id, code, survivor.id):
+        if code is not None and case_code_taken(session, survivor.org_id, code, survivor.id):
             raise _duplicate(code)
         for key, value in changes.items():
             if key in SURVIVOR_FIELDS:
@@ -267,70 +267,3 @@ def to_profile(survivor: Survivor | Row[Any]) -> Profile:
         completed_tracks=tuple(survivor.completed_tracks or ()),
         gender=survivor.gender,
     )
-
-
-SAMPLE_SHELTER = "Svay Rieng Shelter"
-
-
-def _sample_row(row: Mapping[str, str], year: int) -> dict[str, Any]:
-    def words(name: str) -> list[str]:
-        return row[name].split()
-
-    def flag(name: str) -> bool:
-        return row[name].strip().lower() == "true"
-
-    return {
-        "case_code": row["case_code"],
-        "birth_year": year - int(row["age"]),
-        "gender": row["gender"] or None,
-        "home_province": row["home_province"],
-        "literacy": row["literacy"],
-        "education_grade": int(row["education_grade"] or 0),
-        "aptitudes": {k: int(v) for k, v in (w.split(":") for w in words("aptitudes"))},
-        "preferences": words("preferences"),
-        "relocation": row["relocation"],
-        "willing_towns": words("willing_towns"),
-        "avoid_towns": words("avoid_towns"),
-        "needs_accommodation": flag("needs_accommodation"),
-        "self_employment_interest": flag("self_employment_interest"),
-        "completed_tracks": words("completed_tracks"),
-        "consent_share_with_employers": flag("consent_share_with_employers"),
-        "notes": row["notes"],
-    }
-
-
-def load_sample_survivors(session: Session) -> str:
-    """The demo survivors of the sample shelter (``data/sample/survivors.csv``)."""
-    from api.models import Organisation
-    from api.sample import read_sample_csv
-
-    org = session.scalar(select(Organisation).where(Organisation.name == SAMPLE_SHELTER))
-    if org is None:
-        org = Organisation(name=SAMPLE_SHELTER)
-        session.add(org)
-        session.flush()
-    year = today_utc().year
-    added = 0
-    for number, row in enumerate(read_sample_csv("survivors.csv"), start=1):
-        values = _sample_row(row, year)
-        problems = survivor_problems(session, values)
-        if problems:
-            listed = "; ".join(f"{p['field']} {p['message']}" for p in problems)
-            raise ValueError(f"survivors.csv row {number}: {listed}")
-        if _case_code_taken(session, org.id, values["case_code"], None):
-            continue
-        survivor = Survivor(org_id=org.id, **values)
-        session.add(survivor)
-        session.flush()
-        session.add(
-            AuditEvent(
-                user_id=None,
-                org_id=org.id,
-                action="create",
-                entity="survivor",
-                entity_id=survivor.id,
-            )
-        )
-        added += 1
-    session.flush()
-    return f"survivors: {added} added"

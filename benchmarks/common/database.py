@@ -12,8 +12,9 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from api.auth import issue_token
-from api.db import make_engine, upgrade
-from api.models import (
+from api.services.reference import load_reference
+from api.store.db import make_engine, upgrade
+from api.store.models import (
     Employer,
     Organisation,
     Season,
@@ -23,11 +24,10 @@ from api.models import (
     Survivor,
     TrackOccupation,
 )
-from api.models import Occupation as OccupationRow
-from api.models import Town as TownRow
-from api.models import Track as TrackRow
-from api.models import Vacancy as VacancyRow
-from api.services.reference import load_reference
+from api.store.models import Occupation as OccupationRow
+from api.store.models import Town as TownRow
+from api.store.models import Track as TrackRow
+from api.store.models import Vacancy as VacancyRow
 from benchmarks.common.market import Synthetic
 from market_survey.types import MarketSnapshot
 from matcher import Profile, Vacancy
