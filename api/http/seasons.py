@@ -164,11 +164,6 @@ def _fields(season: Season) -> dict[str, Any]:
     return {c: getattr(season, c) for c in SeasonSchema().fields if hasattr(season, c)}
 
 
-def _writer() -> tuple[int | None, bool]:
-    principal = current_principal()
-    return principal.org_id, principal.role == "admin"
-
-
 @blp.post("/seasons")
 @blp.arguments(SeasonCreate)
 @blp.response(201, SeasonSchema)
@@ -176,7 +171,7 @@ def _writer() -> tuple[int | None, bool]:
 def create_season(data: dict[str, Any]) -> dict[str, Any]:
     """Open a draft season with its exchange rate, working days and wages."""
     session = get_session()
-    season = service.create_season(session, data, current_principal().org_id)
+    season = service.create_season(session, current_principal(), data)
     return _with_counts(session, [season])[0]
 
 
@@ -220,8 +215,7 @@ def get_season(season_id: int) -> dict[str, Any]:
 @require_roles(*WRITERS)
 def delete_season(season_id: int) -> None:
     """Delete a draft season (a published one is kept forever: 409)."""
-    org_id, is_admin = _writer()
-    service.delete_season(get_session(), season_id, org_id, is_admin)
+    service.delete_season(get_session(), current_principal(), season_id)
 
 
 @blp.post("/seasons/<int:season_id>/survey")
@@ -258,8 +252,7 @@ def upload_survey(season_id: int) -> dict[str, Any]:
     session = get_session()
     service.get_season(session, season_id)  # 404 before reading a big body
     tables = _read_upload()
-    org_id, is_admin = _writer()
-    accepted = service.upload(session, season_id, tables, org_id, is_admin)
+    accepted = service.upload(session, current_principal(), season_id, tables)
     if len(accepted) == 1:
         ((table, n),) = accepted.items()
         return {"table": table, "accepted": n, "tables": accepted}
@@ -305,8 +298,7 @@ def _read_upload() -> dict[str, Any]:
 def publish_season(_body: dict[str, Any], season_id: int) -> dict[str, Any]:
     """Publish a draft: it becomes read-only, and current if it is the newest."""
     session = get_session()
-    org_id, is_admin = _writer()
-    season = service.publish(session, season_id, org_id, is_admin)
+    season = service.publish(session, current_principal(), season_id)
     return _with_counts(session, [season])[0]
 
 

@@ -17,13 +17,13 @@ from flask import current_app
 from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 
+from api.audit import audit
 from api.auth import Principal
 from api.errors import NotFound
-from api.services.survivors import audit, find_survivor, find_survivor_row, to_profile
+from api.services.survivors import find_survivor, find_survivor_row, to_profile
 from api.store import jsonio
 from api.store.db import unit_of_work
 from api.store.market import MarketSeason, load_market
-from api.store.models import AuditEvent
 from api.store.models.recommendations import Recommendation
 from api.store.pagination import paginate
 from matcher import Recommendation as EngineRecommendation
@@ -132,7 +132,7 @@ def recommend(
                 "result": body,
             },
         ).scalar_one()
-        audit(session, principal, "recommend", survivor)
+        audit(session, principal, "recommend", "survivor", survivor.id, survivor.org_id)
     return {"id": rec_id, **body}
 
 
@@ -145,15 +145,7 @@ def read_recommendation(
         rec = session.get(Recommendation, rec_id)
         if rec is None or rec.survivor_id != survivor.id:
             raise NotFound("This survivor has no recommendation with this id.")
-        session.add(
-            AuditEvent(
-                user_id=principal.user_id,
-                org_id=survivor.org_id,
-                action="read",
-                entity="recommendation",
-                entity_id=rec.id,
-            )
-        )
+        audit(session, principal, "read", "recommendation", rec.id, survivor.org_id)
     return stored_body(rec)
 
 
@@ -165,7 +157,7 @@ def list_recommendations(
         survivor = find_survivor(session, principal, survivor_id)
         stmt = select(Recommendation).where(Recommendation.survivor_id == survivor.id)
         rows, next_cursor = paginate(session, stmt, Recommendation.id, limit, cursor)
-        audit(session, principal, "list_recommendations", survivor)
+        audit(session, principal, "list_recommendations", "survivor", survivor.id, survivor.org_id)
     items = [
         {
             "id": rec.id,

@@ -10,16 +10,17 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
 from datetime import UTC, date, datetime
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
-from sqlalchemy import Row, Table, bindparam, insert, select
+from sqlalchemy import Row, bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from api.auth import Principal
+from api.audit import audit
+from api.auth import Principal, may_see, own_org
 from api.errors import Conflict, NotFound, Unprocessable
 from api.store.db import unit_of_work
-from api.store.models import AuditEvent, Occupation, Province, SkillFamily, Survivor, Town, Track
+from api.store.models import Occupation, Province, SkillFamily, Survivor, Town, Track
 from api.store.models.people import LITERACY_CHOICES, RELOCATION_CHOICES, SURVIVOR_FIELDS
 from api.store.pagination import paginate
 from matcher.types import Profile
@@ -122,27 +123,6 @@ def survivor_problems(
     return problems
 
 
-# Written on every read or write of a survivor record (every recommendation too): a
-# Core statement built once, executed in the caller's transaction.
-_INSERT_AUDIT = insert(cast(Table, AuditEvent.__table__))
-
-
-def audit(
-    session: Session, principal: Principal, action: str, survivor: Survivor | Row[Any]
-) -> None:
-    """Record who touched which survivor record (the record's NGO, never its content)."""
-    session.execute(
-        _INSERT_AUDIT,
-        {
-            "user_id": principal.user_id,
-            "org_id": survivor.org_id,
-            "action": action,
-            "entity": "survivor",
-            "entity_id": survivor.id,
-        },
-    )
-
-
 def find_survivor(session: Session, principal: Principal, survivor_id: int) -> Survivor:
     """The survivor, if the principal may see it; otherwise ``NotFound`` (never 403)."""
     return _visible(principal, session.get(Survivor, survivor_id))
@@ -161,7 +141,7 @@ SurvivorLike = TypeVar("SurvivorLike", Survivor, Row[Any])
 
 
 def _visible(principal: Principal, survivor: SurvivorLike | None) -> SurvivorLike:
-    if survivor is None or (principal.role != "admin" and survivor.org_id != principal.org_id):
+    if survivor is None or not may_see(principal, survivor.org_id):
         raise NotFound("There is no survivor with this id in your organisation.")
     return survivor
 
@@ -197,16 +177,17 @@ def create_survivor(session: Session, principal: Principal, data: Mapping[str, A
         )
     _check(session, data)
     values = {**DEFAULTS, **{k: v for k, v in data.items() if k in SURVIVOR_FIELDS}}
+    org_id = own_org(principal)
     with unit_of_work(session):
-        if case_code_taken(session, principal.org_id, values["case_code"], None):
+        if case_code_taken(session, org_id, values["case_code"], None):
             raise _duplicate(values["case_code"])
-        survivor = Survivor(org_id=principal.org_id, **values)
+        survivor = Survivor(org_id=org_id, **values)
         session.add(survivor)
         try:
             session.flush()
         except IntegrityError as exc:  # a concurrent insert of the same case code
             raise _duplicate(values["case_code"]) from exc
-        audit(session, principal, "create", survivor)
+        audit(session, principal, "create", "survivor", survivor.id, survivor.org_id)
     return survivor
 
 
@@ -214,7 +195,7 @@ def read_survivor(session: Session, principal: Principal, survivor_id: int) -> S
     """One survivor record, audited."""
     with unit_of_work(session):
         survivor = find_survivor(session, principal, survivor_id)
-        audit(session, principal, "read", survivor)
+        audit(session, principal, "read", "survivor", survivor.id, survivor.org_id)
     return survivor
 
 
@@ -231,7 +212,7 @@ def update_survivor(
         for key, value in changes.items():
             if key in SURVIVOR_FIELDS:
                 setattr(survivor, key, value)
-        audit(session, principal, "update", survivor)
+        audit(session, principal, "update", "survivor", survivor.id, survivor.org_id)
     return survivor
 
 
@@ -245,7 +226,7 @@ def list_survivors(
     with unit_of_work(session):
         items, next_cursor = paginate(session, stmt, Survivor.id, limit, cursor)
         for survivor in items:
-            audit(session, principal, "read", survivor)
+            audit(session, principal, "read", "survivor", survivor.id, survivor.org_id)
     return items, next_cursor
 
 
