@@ -2,7 +2,7 @@
 
 A proposal scores every survivor of the cohort against every track with the very
 scores the recommendations show (``matcher.track_scores_prepared`` over the cached
-prepared market of ``api.store.market``), hands the matrix to the pure solver
+prepared market of ``api.store.engine_inputs``), hands the matrix to the pure solver
 ``matcher.allocate``, and stores the answer with the intake and the free seats of
 each track it was computed with. It reserves nothing.
 

@@ -179,7 +179,7 @@ def _set_occupations(track: Track, codes: Sequence[str]) -> None:
         links.append(link)
     if [link.occupation for link in track.occupation_links] != list(codes):
         # The list lives in another table: touch the track, so that its updated_at
-        # tells the recommendation cache (api/services/markets.py) that it changed.
+        # tells the recommendation cache (api/store/engine_inputs.py) that it changed.
         track.updated_at = utcnow()
     track.occupation_links = links
 

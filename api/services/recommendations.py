@@ -4,7 +4,7 @@ The engine (``matcher``) is pure; this module gathers its inputs from the databa
 (the season's snapshot, the catalog, the vacancies), calls it, and stores the answer
 with its season, model version and inputs. The profile-independent part of the work
 (``matcher.prepare_market``) is cached per process and rebuilt whenever the season,
-the catalog or the vacancies change (see ``api.store.market``).
+the catalog or the vacancies change (see ``api.store.engine_inputs``).
 """
 
 from __future__ import annotations
