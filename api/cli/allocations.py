@@ -10,6 +10,7 @@ from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from api.auth import Principal
+from api.config import current_config
 from api.errors import ApiError
 from api.services import allocations as service
 from api.store.db import get_database
@@ -135,7 +136,9 @@ def allocate_command(
             ids = _ids(survivor_list)
         principal = Principal.operator(org.id, org.name, role="counsellor")
         try:
-            body = service.propose(session, principal, ids, tracks, progress=progress)
+            body = service.propose(
+                session, principal, current_config(), ids, tracks, progress=progress
+            )
             progress.close()
             if confirm:
                 body = service.confirm(session, principal, body["id"])

@@ -15,6 +15,7 @@ from api.store.db import get_database
 from api.store.models import Season
 from market_survey.errors import SurveyError
 from market_survey.ingest import TABLES, read_path
+from market_survey.types import WORKING_DAYS_PER_MONTH
 
 # Whoever runs the command holds the database already: an admin of every organisation.
 OPERATOR = Principal.operator()
@@ -33,7 +34,12 @@ PROGRESS_FROM_BYTES = 1_000_000
 )
 @click.option("--create", is_flag=True, help="Create the draft season first (needs the rates).")
 @click.option("--khr-per-usd", type=click.FloatRange(min=1), default=None)
-@click.option("--working-days", type=click.FloatRange(1, 31), default=26.0, show_default=True)
+@click.option(
+    "--working-days",
+    type=click.FloatRange(1, 31),
+    default=WORKING_DAYS_PER_MONTH,
+    show_default=True,
+)
 @click.option("--minimum-wage", type=click.FloatRange(min=0, min_open=True), default=None)
 @click.option("--living-wage", type=click.FloatRange(min=0, min_open=True), default=None)
 @click.option("--starts-on", type=click.DateTime(["%Y-%m-%d"]), default=None)

@@ -14,6 +14,7 @@ from flask import Response
 from flask_smorest import Blueprint
 
 from api.auth import current_principal, require_roles
+from api.config import current_config
 from api.services import allocations as service
 from api.store.db import get_session
 
@@ -111,7 +112,11 @@ class AllocationSchema(ma.Schema):
 def create_allocation(body: dict[str, Any]) -> Any:
     """Propose the best allocation of a cohort to the tracks' free seats (reserves nothing)."""
     return service.propose(
-        get_session(), current_principal(), body["survivor_ids"], body["track_codes"]
+        get_session(),
+        current_principal(),
+        current_config(),
+        body["survivor_ids"],
+        body["track_codes"],
     )
 
 

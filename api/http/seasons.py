@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 import marshmallow as ma
-from flask import Flask, Response, current_app, request
+from flask import Flask, Response, request
 from flask_smorest import Blueprint
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.auth import ALL_ROLES, current_principal, require_roles
+from api.config import current_config
 from api.errors import BadRequest, Unprocessable
 from api.extensions import smorest
 from api.services import surveys as service
@@ -20,6 +21,7 @@ from api.store.pagination import PageArgs, page_schema, paginate
 from api.store.seasons import current_season
 from market_survey.diff import diff_csv
 from market_survey.ingest import TABLES, read_csv_bytes, read_json_bytes, read_workbook
+from market_survey.types import WORKING_DAYS_PER_MONTH
 
 blp = Blueprint("surveys", __name__, url_prefix="/api/v1", description="Seasons and surveys")
 
@@ -45,7 +47,7 @@ class SeasonCreate(ma.Schema):
     label = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=40))
     khr_per_usd = ma.fields.Float(required=True, validate=ma.validate.Range(min=1, max=100_000))
     working_days_per_month = ma.fields.Float(
-        load_default=26.0, validate=ma.validate.Range(min=1, max=31)
+        load_default=WORKING_DAYS_PER_MONTH, validate=ma.validate.Range(min=1, max=31)
     )
     minimum_wage_usd_month = ma.fields.Float(
         required=True, validate=ma.validate.Range(min=0, min_inclusive=False, max=100_000)
@@ -198,7 +200,7 @@ def get_current_season() -> dict[str, Any]:
         from api.errors import NotFound
 
         raise NotFound("No season has been published yet.")
-    stale = service.staleness(season, int(current_app.config["SEASON_STALE_MONTHS"]))
+    stale = service.staleness(season, current_config().season_stale_months)
     return {**_with_counts(session, [season])[0], **stale}
 
 
@@ -366,7 +368,7 @@ def register(app: Flask) -> None:
     smorest.register_blueprint(blp)
 
     def summary(session: Session) -> dict[str, Any] | None:
-        return service.current_season_summary(session, int(app.config["SEASON_STALE_MONTHS"]))
+        return service.current_season_summary(session, current_config().season_stale_months)
 
     app.extensions["pathways.current_season"] = summary
 

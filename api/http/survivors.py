@@ -14,6 +14,7 @@ from flask import Response, current_app
 from flask_smorest import Blueprint
 
 from api.auth import current_principal, require_roles
+from api.config import current_config
 from api.services import recommendations
 from api.services import survivors as service
 from api.store import jsonio
@@ -285,6 +286,7 @@ def create_recommendation(body: dict[str, Any], survivor_id: int) -> Response:
     made = recommendations.recommend(
         get_session(),
         current_principal(),
+        current_config(),
         survivor_id,
         limit=body["limit"],
         season_id=body["season_id"],

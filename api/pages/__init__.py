@@ -27,6 +27,7 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response as BaseResponse
 
 from api.auth import Principal, authenticate
+from api.config import current_config
 from api.errors import ApiError, Unauthorized
 from api.pages.charts import component_bars, income_chart
 from api.services.recommendations import recommend
@@ -152,7 +153,9 @@ def survivor(survivor_id: int) -> Any:
         record = read_survivor(db, g.principal, survivor_id)
         result = None
         if request.method == "POST":
-            result = recommend(db, g.principal, survivor_id, limit=10, include_excluded=True)
+            result = recommend(
+                db, g.principal, current_config(), survivor_id, limit=10, include_excluded=True
+            )
     except ApiError as exc:
         return render_template(
             "message.html", title="Cannot show this", message=exc.detail, errors=exc.errors

@@ -30,8 +30,8 @@ from sqlalchemy.orm import Session
 import training_catalog.types as tc
 from api.audit import audit
 from api.auth import Principal, may_see, scope
+from api.config import ServiceConfig
 from api.errors import Conflict, NotFound, Unprocessable
-from api.services.recommendations import engine_settings
 from api.store.catalog import reserved_seats, seats_available
 from api.store.db import unit_of_work
 from api.store.engine_inputs import ENGINE_INPUTS
@@ -331,6 +331,7 @@ def _utc(value: datetime) -> datetime:
 def propose(
     session: Session,
     principal: Principal,
+    config: ServiceConfig,
     survivor_ids: Sequence[int],
     track_codes: Sequence[str] | None = None,
     *,
@@ -351,7 +352,7 @@ def propose(
             "out of the cohort.",
             _seated_problems(seated),
         )
-    weights, settings = engine_settings()
+    weights, settings = config.weights, config.engine
     season, prepared = ENGINE_INPUTS.market(session, None, settings)
     catalog = {t.code: t for t in prepared.tracks}
     rows = _tracks(session, track_codes, catalog)

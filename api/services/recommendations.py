@@ -9,16 +9,15 @@ the catalog or the vacancies change (see ``api.store.engine_inputs``).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from typing import Any, cast
 
-from flask import current_app
 from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 
 from api.audit import audit
 from api.auth import Principal
+from api.config import ServiceConfig
 from api.errors import NotFound
 from api.services.survivors import find_survivor, find_survivor_row
 from api.store import jsonio
@@ -27,30 +26,12 @@ from api.store.engine_inputs import ENGINE_INPUTS, MarketSeason
 from api.store.models.recommendations import Recommendation
 from api.store.pagination import paginate
 from matcher import Recommendation as EngineRecommendation
-from matcher import Settings, Weights, recommend_prepared
+from matcher import recommend_prepared
 
 # A recommendation is stored on every request: a Core statement built once (through
 # the ORM's unit of work, this insert and its audit row's cost twice as much).
 _recommendations = cast(Table, Recommendation.__table__)
 _INSERT_RECOMMENDATION = insert(_recommendations).returning(_recommendations.c.id)
-
-
-def read_engine_settings(config: Mapping[str, Any]) -> tuple[Weights, Settings]:
-    """The deployment's weights and settings (``MATCHER_WEIGHTS``, ``MATCHER_SETTINGS``).
-
-    Raises ``matcher.SettingsError`` naming a bad key or value; ``create_app`` calls
-    it once, so a misconfigured deployment does not start.
-    """
-    weights = Weights.from_mapping(config["MATCHER_WEIGHTS"])
-    values = dict(config["MATCHER_SETTINGS"])
-    values.setdefault("ngo_startup_support_usd", config["NGO_STARTUP_SUPPORT_USD"])
-    return weights, Settings.from_mapping(values)
-
-
-def engine_settings() -> tuple[Weights, Settings]:
-    """The weights and settings the app was created with (read once by ``create_app``)."""
-    settings: tuple[Weights, Settings] = current_app.extensions["pathways.engine"]
-    return settings
 
 
 def result_body(
@@ -86,6 +67,7 @@ def stored_body(rec: Recommendation) -> dict[str, Any]:
 def recommend(
     session: Session,
     principal: Principal,
+    config: ServiceConfig,
     survivor_id: int,
     *,
     limit: int = 10,
@@ -96,7 +78,7 @@ def recommend(
     """Recommend pathways for a survivor of the counsellor's NGO; store and return them."""
     survivor = find_survivor_row(session, principal, survivor_id)
     today = today or datetime.now(UTC).date()
-    weights, settings = engine_settings()
+    weights, settings = config.weights, config.engine
     season, prepared = ENGINE_INPUTS.market(session, season_id, settings)
     profile = ENGINE_INPUTS.profile(survivor)
     answer = recommend_prepared(

@@ -25,7 +25,12 @@ from api.store.seasons import current_season, jobs_frame, params_of, reference_d
 from market_survey.diff import diff_jobs
 from market_survey.ingest import TABLES, parse_table
 from market_survey.references import References
-from market_survey.types import JOB_COLUMNS, LIVING_COST_COLUMNS, MarketSnapshot
+from market_survey.types import (
+    JOB_COLUMNS,
+    LIVING_COST_COLUMNS,
+    WORKING_DAYS_PER_MONTH,
+    MarketSnapshot,
+)
 
 # Rows per executemany / COPY batch: big enough to amortise the round trips, small
 # enough that a million-row import never holds all its tuples at once.
@@ -131,7 +136,7 @@ def create_season(session: Session, principal: Principal, data: Mapping[str, Any
         starts_on=starts_on,
         ends_on=ends_on,
         khr_per_usd=float(data["khr_per_usd"]),
-        working_days_per_month=float(data.get("working_days_per_month") or 26.0),
+        working_days_per_month=float(data.get("working_days_per_month") or WORKING_DAYS_PER_MONTH),
         minimum_wage_usd_month=float(data["minimum_wage_usd_month"]),
         living_wage_usd_month=float(data["living_wage_usd_month"]),
         org_id=principal.org_id,
