@@ -224,8 +224,5 @@ def require_roles(*roles: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
     return decorator
 
 
-ALL_ROLES: tuple[str, ...] = ROLES
-
-
 def roles_of(view: Any) -> tuple[str, ...] | None:
     return getattr(view, "_pathways_roles", None)

@@ -10,13 +10,13 @@ from flask_smorest import Blueprint
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from api.auth import ALL_ROLES, current_principal, require_roles
+from api.auth import current_principal, require_roles
 from api.config import current_config
 from api.errors import BadRequest, Unprocessable
 from api.extensions import smorest
 from api.services import surveys as service
 from api.store.db import get_session
-from api.store.models import Season, SurveyJob, SurveyLivingCost
+from api.store.models import ROLES, Season, SurveyJob, SurveyLivingCost
 from api.store.pagination import PageArgs, page_schema, paginate
 from api.store.seasons import current_season
 from market_survey.diff import diff_csv
@@ -181,7 +181,7 @@ def create_season(data: dict[str, Any]) -> dict[str, Any]:
 @blp.get("/seasons")
 @blp.arguments(PageArgs, location="query")
 @blp.response(200, page_schema(SeasonSchema, "SeasonPage"))
-@require_roles(*ALL_ROLES)
+@require_roles(*ROLES)
 def list_seasons(args: dict[str, Any]) -> dict[str, Any]:
     """Every season, drafts and published, with row counts."""
     session = get_session()
@@ -191,7 +191,7 @@ def list_seasons(args: dict[str, Any]) -> dict[str, Any]:
 
 @blp.get("/seasons/current")
 @blp.response(200, CurrentSeasonSchema)
-@require_roles(*ALL_ROLES)
+@require_roles(*ROLES)
 def get_current_season() -> dict[str, Any]:
     """The newest published season, its age in days, and whether it is stale."""
     session = get_session()
@@ -206,7 +206,7 @@ def get_current_season() -> dict[str, Any]:
 
 @blp.get("/seasons/<int:season_id>")
 @blp.response(200, SeasonSchema)
-@require_roles(*ALL_ROLES)
+@require_roles(*ROLES)
 def get_season(season_id: int) -> dict[str, Any]:
     """One season with its row counts."""
     session = get_session()
@@ -319,7 +319,7 @@ def _season_rows(
 @blp.get("/seasons/<int:season_id>/jobs")
 @blp.arguments(PageArgs, location="query")
 @blp.response(200, page_schema(JobSchema, "SurveyJobPage"))
-@require_roles(*ALL_ROLES)
+@require_roles(*ROLES)
 def season_jobs(args: dict[str, Any], season_id: int) -> dict[str, Any]:
     """The season's jobs rows, normalised to US$ per month."""
     return _season_rows(SurveyJob, season_id, args)
@@ -328,7 +328,7 @@ def season_jobs(args: dict[str, Any], season_id: int) -> dict[str, Any]:
 @blp.get("/seasons/<int:season_id>/living_costs")
 @blp.arguments(PageArgs, location="query")
 @blp.response(200, page_schema(LivingCostSchema, "SurveyLivingCostPage"))
-@require_roles(*ALL_ROLES)
+@require_roles(*ROLES)
 def season_living_costs(args: dict[str, Any], season_id: int) -> dict[str, Any]:
     """The season's living costs per town, US$ per month."""
     return _season_rows(SurveyLivingCost, season_id, args)
@@ -348,7 +348,7 @@ def season_living_costs(args: dict[str, Any], season_id: int) -> dict[str, Any]:
         }
     }
 )
-@require_roles(*ALL_ROLES)
+@require_roles(*ROLES)
 def season_diff(args: dict[str, Any], season_id: int) -> Any:
     """Keys added, removed and changed (mean pay, openings) against another season."""
     result = service.diff(get_session(), season_id, args["against"])

@@ -21,8 +21,10 @@ from api.auth import Principal, may_see, own_org
 from api.errors import Conflict, NotFound, Unprocessable
 from api.store.db import unit_of_work
 from api.store.models import Occupation, Province, SkillFamily, Survivor, Town, Track
-from api.store.models.people import LITERACY_CHOICES, RELOCATION_CHOICES, SURVIVOR_FIELDS
+from api.store.models.people import SURVIVOR_FIELDS
 from api.store.pagination import paginate
+from matcher.types import RELOCATION_CHOICES
+from training_catalog.types import LITERACY_LEVELS
 
 MIN_AGE = 10  # younger children are not placed in training or work at all
 MAX_AGE = 80
@@ -35,7 +37,7 @@ DEFAULTS: dict[str, Any] = {
     "education_grade": 0,
     "aptitudes": {},
     "preferences": [],
-    "relocation": "home_only",
+    "relocation": RELOCATION_CHOICES[0],
     "willing_towns": [],
     "avoid_towns": [],
     "needs_accommodation": False,
@@ -87,8 +89,8 @@ def survivor_problems(
             )
     if "home_province" in data and session.get(Province, data["home_province"]) is None:
         add("home_province", "is not a known province code (ISO 3166-2:KH, e.g. KH-20)")
-    if "literacy" in data and data["literacy"] not in LITERACY_CHOICES:
-        add("literacy", f"must be one of {', '.join(LITERACY_CHOICES)}")
+    if "literacy" in data and data["literacy"] not in LITERACY_LEVELS:
+        add("literacy", f"must be one of {', '.join(LITERACY_LEVELS)}")
     if "relocation" in data and data["relocation"] not in RELOCATION_CHOICES:
         add("relocation", f"must be one of {', '.join(RELOCATION_CHOICES)}")
     if "education_grade" in data and not 0 <= data["education_grade"] <= EDUCATION_MAX_GRADE:
