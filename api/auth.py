@@ -14,11 +14,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, ParamSpec, TypeVar
 
-from flask import g, request
+from flask import current_app, g, request
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from api.errors import Forbidden, Unauthorized
+from api.store.db import get_session
 from api.store.models import ROLES, ApiToken, Organisation, User
 from api.store.models.base import utcnow
 
@@ -183,9 +184,6 @@ def authenticate_request() -> None:
         return
     if request.endpoint is None:  # no such route: let the 404/405 through
         return
-    from flask import current_app
-
-    from api.store.db import get_session
 
     g.principal = authenticate(get_session(), request.headers.get("Authorization"))
     view = current_app.view_functions[request.endpoint]
@@ -212,8 +210,6 @@ def require_roles(*roles: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
         @functools.wraps(view)
         def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
             if "principal" not in g:
-                from api.store.db import get_session
-
                 g.principal = authenticate(get_session(), request.headers.get("Authorization"))
             _check_role(g.principal, roles)
             return view(*args, **kwargs)

@@ -16,6 +16,10 @@ from flask import Flask, Response, json
 from sqlalchemy.exc import DataError
 from werkzeug.exceptions import HTTPException
 
+from market_survey.errors import SurveyError
+from matcher.allocate import AllocationInputError
+from training_catalog.errors import CatalogError
+
 log = logging.getLogger("pathways.errors")
 
 PROBLEM_JSON = "application/problem+json"
@@ -95,9 +99,6 @@ def domain_errors() -> dict[type[Exception], int]:
     Each carries a message; those with an ``errors`` list keep it in the problem.
     Others (a matcher settings error, say) are bugs or configuration: a logged 500.
     """
-    from market_survey.errors import SurveyError
-    from matcher.allocate import AllocationInputError
-    from training_catalog.errors import CatalogError
 
     return {
         SurveyError: 422,  # a survey file with rows a person can fix

@@ -83,7 +83,7 @@ def read_workbook(data: bytes, tables: Iterable[str] = TABLES) -> dict[str, pd.D
 
     Sheet names match case-insensitively. A workbook with neither sheet is an error.
     """
-    import openpyxl  # only needed for workbooks
+    import openpyxl  # noqa: PLC0415 (lazy: heavy, and only needed for workbooks)
 
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)

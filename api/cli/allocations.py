@@ -8,6 +8,7 @@ from typing import Any
 import click
 from flask.cli import with_appcontext
 from sqlalchemy import select
+from tqdm import tqdm
 
 from api.auth import Principal
 from api.config import current_config
@@ -33,7 +34,6 @@ class _Progress:
         self.bar: Any = None
 
     def __call__(self, stage: str, fraction: float) -> None:
-        from tqdm import tqdm
 
         if stage != self.stage:
             self.close()

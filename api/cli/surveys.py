@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 from flask.cli import with_appcontext
+from tqdm import tqdm
 
 from api.auth import Principal
 from api.errors import ApiError
@@ -59,7 +60,6 @@ def import_survey(
     files: tuple[str, ...],
 ) -> None:
     """Validate FILE... (CSV, XLSX, JSON) and store them in a draft season, all or nothing."""
-    from tqdm import tqdm
 
     db = get_database()
     with db.sessions() as session:

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from api.auth import current_principal, require_roles
 from api.config import current_config
-from api.errors import BadRequest, Unprocessable
+from api.errors import BadRequest, NotFound, Unprocessable
 from api.extensions import smorest
 from api.services import surveys as service
 from api.store.db import get_session
@@ -197,8 +197,6 @@ def get_current_season() -> dict[str, Any]:
     session = get_session()
     season = current_season(session)
     if season is None:
-        from api.errors import NotFound
-
         raise NotFound("No season has been published yet.")
     stale = service.staleness(season, current_config().season_stale_months)
     return {**_with_counts(session, [season])[0], **stale}

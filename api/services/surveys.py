@@ -23,6 +23,7 @@ from api.store.models import Occupation, Season, SurveyJob, SurveyLivingCost, To
 from api.store.models.base import utcnow
 from api.store.seasons import current_season, jobs_frame, params_of, reference_day
 from market_survey.diff import diff_jobs
+from market_survey.errors import SurveyError
 from market_survey.ingest import TABLES, parse_table
 from market_survey.references import References
 from market_survey.types import (
@@ -165,7 +166,6 @@ def parse_upload(
     problems; a problem's ``field`` is prefixed by its table when more than one
     table is uploaded at once (a workbook).
     """
-    from market_survey.errors import SurveyError
 
     refs = references(session)
     params = params_of(season)

@@ -7,9 +7,11 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
+from api.store.catalog import load_catalog
 from api.store.models import SeatReservation, Track
 from tests.api.catalog_factories import NGO, track_body
 from tests.api.test_errors import assert_problem
+from training_catalog import literacy_meets
 
 
 @pytest.fixture
@@ -175,8 +177,6 @@ def test_seats_available_counts_only_reservations_for_the_next_start(
     listed = client.get("/api/v1/tracks", headers=surveyor).get_json()["items"][0]
     assert listed["seats_available"] == 7
 
-    from api.store.catalog import load_catalog
-
     with app.app_context():
         (track,) = load_catalog(session).tracks
     assert (track.seats, track.seats_available) == (10, 7)
@@ -196,7 +196,6 @@ def test_seats_cannot_go_below_the_seats_already_reserved(client, session, surve
 def test_load_catalog_gives_the_engine_towns_occupations_and_tracks(
     app, client, session, surveyor
 ) -> None:
-    from api.store.catalog import load_catalog
 
     create(client, surveyor)
     catalog = load_catalog(session)
@@ -262,7 +261,6 @@ def test_a_nul_character_is_bad_input_not_a_server_error(client, session, survey
 
 
 def test_a_catalog_rule_error_is_a_422_problem(app) -> None:
-    from training_catalog import literacy_meets
 
     @app.get("/catalog-rule")
     def catalog_rule():

@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
+import base64
+import json
 from dataclasses import replace
+from datetime import UTC, datetime
+from itertools import product
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-from api.store.models import Employer, Vacancy
+from api.auth import authenticate
+from api.config import current_config
+from api.errors import Conflict
+from api.services import surveys
+from api.services.employers import update_vacancy
+from api.store.catalog import load_vacancies
+from api.store.models import Employer, Organisation, Vacancy
+from api.store.models.survey import Season
 from tests.api.catalog_factories import (
     NGO,
     post_vacancy,
@@ -340,9 +351,6 @@ def test_editing_a_vacancy_needs_the_current_version(client, vetted_employer) ->
 
 def test_a_write_racing_another_is_409_at_the_database(app, client, vetted_employer) -> None:
     """Both writers read version 1; the second's UPDATE finds the row already at 2."""
-    from api.auth import authenticate
-    from api.config import current_config
-    from api.services.employers import update_vacancy
 
     vacancy = post_vacancy(client, vetted_employer)
     with app.app_context(), app.extensions["pathways.db"].sessions() as slow:
@@ -354,7 +362,6 @@ def test_a_write_racing_another_is_409_at_the_database(app, client, vetted_emplo
             headers={**vetted_employer, "If-Match": "1"},
         )
         assert fast.status_code == 200
-        from api.errors import Conflict
 
         with pytest.raises(Conflict):
             update_vacancy(slow, principal, current_config(), vacancy["id"], 1, {"positions": 9})
@@ -396,7 +403,6 @@ def test_a_vetted_employer_hiring_from_a_track_is_listed_on_the_track(
 def test_load_vacancies_gives_the_engine_every_vacancy_with_its_employer_status(
     client, session, employer, admin
 ) -> None:
-    from api.store.catalog import load_vacancies
 
     register_employer(client, employer)
     vacancy = post_vacancy(client, employer, positions=3)
@@ -435,7 +441,6 @@ def test_another_employers_vacancy_is_404_even_without_if_match(
 def test_a_withdrawn_risk_approval_hides_the_risk_vacancy_at_once(
     client, session, employer, admin, counsellor
 ) -> None:
-    from api.store.catalog import load_vacancies
 
     employer_id = register_employer(client, employer)
     vet(client, admin, employer_id, approved_for_risk=True)
@@ -453,10 +458,6 @@ def test_a_withdrawn_risk_approval_hides_the_risk_vacancy_at_once(
 def test_pay_uses_the_current_published_season_when_there_is_one(
     client, session, vetted_employer
 ) -> None:
-    from datetime import UTC, datetime
-
-    from api.services import surveys
-    from api.store.models.survey import Season
 
     session.add(
         Season(
@@ -500,8 +501,6 @@ def test_an_id_beyond_any_row_is_404(client, counsellor, url) -> None:
     ],
 )
 def test_a_cursor_of_the_wrong_type_is_400(client, counsellor, path, value) -> None:
-    import base64
-    import json
 
     cursor = base64.urlsafe_b64encode(json.dumps(value).encode()).decode().rstrip("=")
     assert_problem(client.get(f"{path}?cursor={cursor}", headers=counsellor), 400)
@@ -544,10 +543,6 @@ def test_counsellors_see_exactly_the_offerable_vacancies_of_every_kind(
     client, session, token, auth, counsellor
 ) -> None:
     """Every combination of vetting, risk approval, status and room left, at once."""
-    from itertools import product
-
-    from api.store.catalog import load_vacancies
-    from api.store.models import Organisation
 
     kinds = [(s, False) for s in ("pending", "vetted", "rejected", "suspended")]
     kinds.append(("vetted", True))

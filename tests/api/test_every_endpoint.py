@@ -5,6 +5,7 @@ import re
 import pytest
 
 from api import create_app
+from api.auth import OPEN_ENDPOINTS, roles_of
 
 OPEN = {
     "/api/v1/health",
@@ -42,7 +43,6 @@ def test_every_api_endpoint_is_in_the_openapi_document(client, method, rule) -> 
 
 
 def test_every_api_view_declares_its_roles(app) -> None:
-    from api.auth import OPEN_ENDPOINTS, roles_of
 
     for rule in app.url_map.iter_rules():
         if rule.rule.startswith("/api/v1") and rule.endpoint not in OPEN_ENDPOINTS:

@@ -4,9 +4,12 @@ import uuid
 from collections.abc import Iterator
 
 import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import make_url
 
+from api.config import normalise_database_url
 from api.store.db import downgrade, make_engine, upgrade
 from api.store.models import Base
 from tests.conftest import ON_POSTGRES, POSTGRES_URL
@@ -17,7 +20,6 @@ def empty_database_url(tmp_path) -> Iterator[str]:
     if not ON_POSTGRES:
         yield f"sqlite:///{tmp_path / 'empty.sqlite3'}"
         return
-    from api.config import normalise_database_url
 
     base = make_url(normalise_database_url(POSTGRES_URL))
     name = f"pathways_migrations_{uuid.uuid4().hex[:8]}"
@@ -48,8 +50,6 @@ def test_migrations_create_every_table_of_the_models_and_drop_them_again(
 
 def test_the_models_and_the_migrations_agree(empty_database_url: str) -> None:
     """Autogenerate finds nothing to do: no model change was left without a migration."""
-    from alembic.autogenerate import compare_metadata
-    from alembic.migration import MigrationContext
 
     engine = make_engine(empty_database_url)
     upgrade(engine)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import http.cookiejar
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -142,8 +144,6 @@ def test_a_revoked_token_stops_working_at_once_on_every_worker(served) -> None:
 
 def test_a_page_sign_in_holds_on_every_worker(served) -> None:
     """The page session is signed in one worker and read by both: one key for all."""
-    import http.cookiejar
-    import re
 
     base, env = served
     result = pathways(env, "create-token", "--org", "Svay Rieng Shelter", "--role", "counsellor")

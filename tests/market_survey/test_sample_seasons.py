@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from openpyxl import Workbook
 
+from market_survey.errors import SurveyError
 from market_survey.ingest import parse_jobs, parse_living_costs, read_path, read_workbook
 from market_survey.snapshot import market_by_key
 from market_survey.types import SeasonParams
@@ -87,9 +89,6 @@ def test_the_xlsx_copy_of_2026_reads_the_same_as_its_csv() -> None:
 
 
 def test_a_workbook_without_survey_sheets_is_refused(tmp_path: Path) -> None:
-    from openpyxl import Workbook
-
-    from market_survey.errors import SurveyError
 
     book = Workbook()
     book.active.title = "Sheet1"  # type: ignore[union-attr]
