@@ -361,7 +361,7 @@ def propose(
         )
     weights, settings = engine_settings()
     season, prepared = load_market(session, None, settings)
-    catalog = {t.code: t for t in prepared.tracks}
+    catalog = {t.code: t for t in prepared.catalog.tracks}
     rows = _tracks(session, track_codes, catalog)
     problem = _score_matrix(
         cohort, [catalog[t.code] for t in rows], prepared, today, weights, progress
