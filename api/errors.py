@@ -96,7 +96,7 @@ def domain_errors() -> dict[type[Exception], int]:
     Others (a matcher settings error, say) are bugs or configuration: a logged 500.
     """
     from market_survey.errors import SurveyError
-    from matcher.allocate import AllocationInputError
+    from matcher.errors import AllocationInputError
     from training_catalog.errors import CatalogError
 
     return {

@@ -10,7 +10,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from matcher._allocate_flow import build_and_solve, check_optimality
 from matcher.allocate import (
     AllocationInputError,
     allocate,
@@ -18,6 +17,7 @@ from matcher.allocate import (
     status_quo,
     wish_ranks,
 )
+from matcher.allocate.flow import build_and_solve, check_optimality
 
 # --------------------------------------------------------------------------- helpers
 
