@@ -17,7 +17,7 @@ import numpy as np
 
 from matcher import rules as R
 from matcher.prepared import BoolArray, Int8Array, PreparedMarket
-from matcher.rules import NO_RULE, NOT_A_CANDIDATE, RULE_NAMES
+from matcher.rules import NO_RULE, NOT_A_CANDIDATE
 from matcher.types import Profile
 from training_catalog.types import LITERACY_LEVELS
 
@@ -165,20 +165,3 @@ def first_rule(prepared: PreparedMarket, ctx: SurvivorContext) -> Int8Array:
         too_young = young[p.rules.vacancy_min_age[young] > work_age]
         rule[too_young] = np.minimum(rule[too_young], np.int8(R.VACANCY_MIN_AGE))
     return rule
-
-
-def allowed(rule: Int8Array) -> BoolArray:
-    """Mask of the candidates no rule removes."""
-    return np.asarray(rule == NO_RULE, dtype=np.bool_)
-
-
-__all__ = [
-    "NOT_A_CANDIDATE",
-    "NO_RULE",
-    "RULE_NAMES",
-    "SurvivorContext",
-    "allowed",
-    "first_rule",
-    "lowest_age",
-    "survivor_context",
-]

@@ -169,18 +169,13 @@ def components(profile: Profile, prepared: PreparedMarket, ctx: SurvivorContext)
 def weighted_sum(comps: FloatArray, weights: Weights) -> FloatArray:
     """``w @ comps`` without BLAS: einsum's own single-threaded loop.
 
-    A BLAS matrix-vector product may start threads; on a busy machine (gunicorn
-    workers, other jobs) waiting for them cost 10-15 ms a call in the benchmark,
-    against 0.3 ms for this loop.
+    A BLAS matrix-vector product may start threads, and on a busy machine (gunicorn
+    workers, other jobs) waiting for them costs more than the whole loop (figures in
+    ``benchmarks/README.md``).
     """
     w = np.asarray(weights.normalised(), np.float64)
     out: FloatArray = np.einsum("i,ij->j", w, comps)
     return out
-
-
-def fit(comps: FloatArray, weights: Weights) -> FloatArray:
-    """Weighted mean of the components (before the living-wage rule), in [0, 1]."""
-    return np.clip(weighted_sum(comps, weights), 0.0, 1.0)
 
 
 def score(comps: FloatArray, p: PreparedMarket, weights: Weights) -> FloatArray:

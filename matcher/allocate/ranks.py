@@ -45,7 +45,7 @@ def ranks(sc: NDArray[np.float64], pr: NDArray[np.int64] | None) -> NDArray[np.i
     return _fast_wish_ranks(sc, ~np.isnan(sc))
 
 
-def assigned_ranks(
+def _assigned_ranks(
     track_of: NDArray[np.int64], sc: NDArray[np.float64], pr: NDArray[np.int64] | None
 ) -> NDArray[np.int64]:
     """Rank (as :func:`wish_ranks`) of the track each assigned survivor got, 0 = unranked.
@@ -72,7 +72,7 @@ def allocation_stats(
 ) -> AllocationStats:
     """The figures of the allocation ``track_of`` (-1 = no seat), ranks as :func:`ranks`."""
     rows = np.flatnonzero(track_of >= 0)
-    r = assigned_ranks(track_of, sc, pr)
+    r = _assigned_ranks(track_of, sc, pr)
     return AllocationStats(
         assigned=int(rows.shape[0]),
         unassigned=int(track_of.shape[0] - rows.shape[0]),

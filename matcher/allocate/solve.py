@@ -35,9 +35,10 @@ SCORE_SCALE = 10**6
 
 # Candidate pruning: each survivor first offers the solver only their PRUNE_K best
 # tracks, each track its COLUMN_FACTOR * seats + PRUNE_K best survivors. Below
-# PRUNE_MIN_ARCS allowed pairs the whole graph solves in milliseconds and pruning
-# would only add rounds. When the proof fails, the next round re-ranks candidates
-# by the proof's prices, up to PRUNE_ROUNDS rounds before the whole graph is solved.
+# PRUNE_MIN_ARCS allowed pairs the whole graph solves about as fast as one pruned
+# round, so pruning would only add rounds. When the proof fails, the next round
+# re-ranks candidates by the proof's prices, up to PRUNE_ROUNDS rounds before the
+# whole graph is solved.
 PRUNE_K = 12
 PRUNE_MIN_ARCS = 250_000
 PRUNE_ROUNDS = 6
@@ -65,9 +66,9 @@ def _integer_costs(
     allocation, so one score unit always outweighs every tie-break: an optimum of
     the perturbed problem is an optimum of the scores. Without stated wishes (or
     if ``T`` would overflow the solver's integer range) the costs are the scores
-    alone, which keeps the solver as fast as on the bare problem (the wider cost
-    range costs cost scaling about 40 % more time), and ties rest on the
-    deterministic solver and the canonical graph.
+    alone, which keeps the solver as fast as on the bare problem (cost scaling
+    takes longer over a wider cost range), and ties rest on the deterministic
+    solver and the canonical graph.
     """
     n, m = sc.shape
     rows = max(1, BLOCK // max(m, 1))
