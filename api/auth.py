@@ -19,8 +19,8 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from api.errors import Forbidden, Unauthorized
-from api.models import ROLES, ApiToken, Organisation, User
-from api.models.base import utcnow
+from api.store.models import ROLES, ApiToken, Organisation, User
+from api.store.models.base import utcnow
 
 TOKEN_PREFIX = "pw_"  # noqa: S105 (a prefix, not a secret)
 
@@ -30,13 +30,48 @@ R = TypeVar("R")
 
 @dataclass(frozen=True)
 class Principal:
-    """Who is calling: a user of one organisation, with one role."""
+    """Who is calling: a user of one organisation with one role, or the operator.
 
-    user_id: int
-    org_id: int
+    Every view, page and command hands one of these to the use cases; ``scope`` says
+    whose records it may work on.
+    """
+
+    user_id: int | None
+    org_id: int | None
     org_name: str
     role: str
-    token_id: int
+    token_id: int | None = None
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+    @classmethod
+    def operator(
+        cls, org_id: int | None = None, org_name: str = "", role: str = "admin"
+    ) -> Principal:
+        """Whoever runs a ``pathways`` command: they hold the database already.
+
+        Acts for one organisation (``org_id``) in that role, or as an admin of all.
+        """
+        return cls(user_id=None, org_id=org_id, org_name=org_name, role=role)
+
+
+def scope(principal: Principal) -> int | None:
+    """The organisation whose records the principal works on; None means every one."""
+    return None if principal.is_admin else principal.org_id
+
+
+def own_org(principal: Principal) -> int:
+    """The organisation a record the principal creates belongs to."""
+    if principal.org_id is None:
+        raise Forbidden("This needs an organisation to act for; this caller acts for none.")
+    return principal.org_id
+
+
+def may_see(principal: Principal, org_id: int | None) -> bool:
+    """Whether a record of organisation ``org_id`` is the principal's to see."""
+    return principal.is_admin or (org_id is not None and org_id == principal.org_id)
 
 
 class UnknownRole(ValueError):
@@ -150,7 +185,7 @@ def authenticate_request() -> None:
         return
     from flask import current_app
 
-    from api.db import get_session
+    from api.store.db import get_session
 
     g.principal = authenticate(get_session(), request.headers.get("Authorization"))
     view = current_app.view_functions[request.endpoint]
@@ -177,7 +212,7 @@ def require_roles(*roles: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
         @functools.wraps(view)
         def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
             if "principal" not in g:
-                from api.db import get_session
+                from api.store.db import get_session
 
                 g.principal = authenticate(get_session(), request.headers.get("Authorization"))
             _check_role(g.principal, roles)

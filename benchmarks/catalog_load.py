@@ -24,8 +24,10 @@ from sqlalchemy import insert, select
 
 from api import create_app
 from api.auth import issue_token
-from api.db import upgrade
-from api.models import (
+from api.services.catalog import load_catalog, load_vacancies
+from api.services.reference import load_reference
+from api.store.db import upgrade
+from api.store.models import (
     Employer,
     Occupation,
     Organisation,
@@ -35,8 +37,6 @@ from api.models import (
     TrackOccupation,
     Vacancy,
 )
-from api.services.catalog import load_catalog, load_vacancies
-from api.services.reference import load_reference
 from training_catalog import LITERACY_LEVELS
 
 

@@ -383,8 +383,9 @@ def build_database(run: EngineRun, url: str, survivors: int) -> tuple[str, list[
     from sqlalchemy.orm import Session
 
     from api.auth import issue_token
-    from api.db import make_engine, upgrade
-    from api.models import (
+    from api.services.reference import load_reference
+    from api.store.db import make_engine, upgrade
+    from api.store.models import (
         Employer,
         Organisation,
         Season,
@@ -394,19 +395,18 @@ def build_database(run: EngineRun, url: str, survivors: int) -> tuple[str, list[
         Survivor,
         TrackOccupation,
     )
-    from api.models import (
+    from api.store.models import (
         Occupation as OccupationRow,
     )
-    from api.models import (
+    from api.store.models import (
         Town as TownRow,
     )
-    from api.models import (
+    from api.store.models import (
         Track as TrackRow,
     )
-    from api.models import (
+    from api.store.models import (
         Vacancy as VacancyRow,
     )
-    from api.services.reference import load_reference
 
     syn = run.synthetic
     engine = make_engine(url)

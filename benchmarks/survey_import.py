@@ -35,13 +35,14 @@ import numpy as np
 import pandas as pd
 
 from api.config import normalise_database_url
-from api.db import make_engine, upgrade
-from api.models import Season
 from api.services import surveys as service
-from api.services.reference import load_reference, read_reference
+from api.services.reference import load_reference
+from api.store.db import make_engine, upgrade
+from api.store.models import Season
 from market_survey.ingest import parse_jobs, read_csv_path
 from market_survey.references import References
 from market_survey.types import JOB_COLUMNS, SeasonParams
+from training_catalog.reference import read_reference
 
 PARAMS = SeasonParams("bench", 4100.0, 210.0, 140.0, 26.0)
 
@@ -62,8 +63,8 @@ def timed(label: str, fn: Callable[[], Any]) -> tuple[float, Any]:
 
 def generate(path: Path, rows: int, seed: int = 7) -> None:
     rng = np.random.default_rng(seed)
-    towns = read_reference("towns.csv")
-    occupations = [o for o in read_reference("occupations.csv") if not o["exploitation_risk"]]
+    towns = read_reference("towns")
+    occupations = [o for o in read_reference("occupations") if not o["exploitation_risk"]]
     t = rng.integers(0, len(towns), rows)
     o = rng.integers(0, len(occupations), rows)
     how = rng.integers(0, 3, rows)  # how the town is written: code, English, Khmer
@@ -130,8 +131,8 @@ def generate(path: Path, rows: int, seed: int = 7) -> None:
 
 
 def refs_from_csv() -> References:
-    towns = {r["code"]: (r["name"], r["name_km"]) for r in read_reference("towns.csv")}
-    occupations = {r["code"]: (r["name"], r["name_km"]) for r in read_reference("occupations.csv")}
+    towns = {r["code"]: (r["name"], r["name_km"]) for r in read_reference("towns")}
+    occupations = {r["code"]: (r["name"], r["name_km"]) for r in read_reference("occupations")}
     return References.from_maps(towns, occupations)
 
 

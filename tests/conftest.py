@@ -7,6 +7,7 @@ import os
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -16,14 +17,15 @@ from sqlalchemy.orm import Session
 
 from api import create_app
 from api.auth import issue_token
+from api.cli import pathways
 from api.config import normalise_database_url
-from api.db import make_engine, upgrade
-from api.models import Base
-from api.services.reference import TABLES, load_reference
+from api.services.reference import MODELS, load_reference
+from api.store.db import make_engine, upgrade
+from api.store.models import Base
 
 POSTGRES_URL = os.environ.get("DATABASE_URL", "")
 ON_POSTGRES = POSTGRES_URL.startswith(("postgres://", "postgresql"))
-REFERENCE_TABLES = {model.__tablename__ for _, model in TABLES} | {"alembic_version"}
+REFERENCE_TABLES = {model.__tablename__ for model in MODELS.values()} | {"alembic_version"}
 
 
 def _migrate_and_load(url: str) -> None:
@@ -90,9 +92,16 @@ def client(app: Flask) -> FlaskClient:
     return app.test_client()
 
 
+class PathwaysRunner(FlaskCliRunner):
+    """Invokes the ``pathways`` commands (not the app's own ``flask`` CLI) on the test app."""
+
+    def invoke(self, cli: Any = None, args: Any = None, **kwargs: Any) -> Any:
+        return super().invoke(cli or pathways, args, **kwargs)
+
+
 @pytest.fixture
 def runner(app: Flask) -> FlaskCliRunner:
-    return app.test_cli_runner()
+    return PathwaysRunner(app)
 
 
 @pytest.fixture

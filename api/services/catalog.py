@@ -13,9 +13,11 @@ from sqlalchemy.orm import Session
 
 import training_catalog.types as tc
 from api.auth import Principal
-from api.db import unit_of_work
 from api.errors import Conflict, Forbidden, NotFound, Unprocessable
-from api.models import (
+from api.services.employers import offerable
+from api.services.reference import plain_occupation, plain_town
+from api.store.db import unit_of_work
+from api.store.models import (
     Employer,
     Occupation,
     Organisation,
@@ -26,10 +28,8 @@ from api.models import (
     TrackOccupation,
     Vacancy,
 )
-from api.models.base import utcnow
-from api.pagination import paginate
-from api.services.employers import offerable
-from api.services.reference import plain_occupation, plain_town
+from api.store.models.base import utcnow
+from api.store.pagination import paginate
 from matcher.types import Vacancy as EngineVacancy
 from training_catalog import duration_class
 

@@ -13,13 +13,13 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from api.auth import Principal
-from api.db import unit_of_work
 from api.errors import Conflict, NotFound, Unprocessable
-from api.models import Employer, Occupation, Town, Track, Vacancy
-from api.models.base import utcnow
-from api.pagination import paginate
 from api.services.reference import plain_occupation
 from api.services.surveys import current_season
+from api.store.db import unit_of_work
+from api.store.models import Employer, Occupation, Town, Track, Vacancy
+from api.store.models.base import utcnow
+from api.store.pagination import paginate
 from training_catalog import risk_approval_violation, vacancy_law_violations
 
 Ts = TypeVarTuple("Ts")

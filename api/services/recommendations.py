@@ -4,7 +4,7 @@ The engine (``matcher``) is pure; this module gathers its inputs from the databa
 (the season's snapshot, the catalog, the vacancies), calls it, and stores the answer
 with its season, model version and inputs. The profile-independent part of the work
 (``matcher.prepare_market``) is cached per process and rebuilt whenever the season,
-the catalog or the vacancies change (see ``api.services.markets``).
+the catalog or the vacancies change (see ``api.store.market``).
 """
 
 from __future__ import annotations
@@ -17,15 +17,15 @@ from flask import current_app
 from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 
-from api import jsonio
+from api.audit import audit
 from api.auth import Principal
-from api.db import unit_of_work
 from api.errors import NotFound
-from api.models import AuditEvent
-from api.models.recommendations import Recommendation
-from api.pagination import paginate
-from api.services.markets import MarketSeason, load_market
-from api.services.survivors import audit, find_survivor, find_survivor_row, to_profile
+from api.services.survivors import find_survivor, find_survivor_row, to_profile
+from api.store import jsonio
+from api.store.db import unit_of_work
+from api.store.market import MarketSeason, load_market
+from api.store.models.recommendations import Recommendation
+from api.store.pagination import paginate
 from matcher import Recommendation as EngineRecommendation
 from matcher import Settings, Weights, recommend_prepared
 
@@ -132,7 +132,7 @@ def recommend(
                 "result": body,
             },
         ).scalar_one()
-        audit(session, principal, "recommend", survivor)
+        audit(session, principal, "recommend", "survivor", survivor.id, survivor.org_id)
     return {"id": rec_id, **body}
 
 
@@ -145,15 +145,7 @@ def read_recommendation(
         rec = session.get(Recommendation, rec_id)
         if rec is None or rec.survivor_id != survivor.id:
             raise NotFound("This survivor has no recommendation with this id.")
-        session.add(
-            AuditEvent(
-                user_id=principal.user_id,
-                org_id=survivor.org_id,
-                action="read",
-                entity="recommendation",
-                entity_id=rec.id,
-            )
-        )
+        audit(session, principal, "read", "recommendation", rec.id, survivor.org_id)
     return stored_body(rec)
 
 
@@ -165,7 +157,7 @@ def list_recommendations(
         survivor = find_survivor(session, principal, survivor_id)
         stmt = select(Recommendation).where(Recommendation.survivor_id == survivor.id)
         rows, next_cursor = paginate(session, stmt, Recommendation.id, limit, cursor)
-        audit(session, principal, "list_recommendations", survivor)
+        audit(session, principal, "list_recommendations", "survivor", survivor.id, survivor.org_id)
     items = [
         {
             "id": rec.id,

@@ -1,44 +1,28 @@
-"""Loading the reference data every deployment needs, from the CSVs in the package."""
+"""Loading the reference data every deployment needs (shipped in ``training_catalog``)."""
 
 from __future__ import annotations
-
-import csv
-from pathlib import Path
-from typing import Any
 
 from sqlalchemy.orm import Session
 
 import training_catalog as tc
-from api.models import Occupation, Province, SkillFamily, Town
-from api.models.base import Base
+from api.store.models import Occupation, Province, SkillFamily, Town
+from api.store.models.base import Base
+from training_catalog import reference
 
-REFERENCE_DIR = Path(__file__).resolve().parent.parent / "reference_data"
-
-# Loaded in this order so that foreign keys are satisfied.
-TABLES: tuple[tuple[str, type[Base]], ...] = (
-    ("provinces.csv", Province),
-    ("skill_families.csv", SkillFamily),
-    ("towns.csv", Town),
-    ("occupations.csv", Occupation),
-)
-
-
-def _value(text: str) -> Any:
-    if text in ("true", "false"):
-        return text == "true"
-    return text
-
-
-def read_reference(filename: str) -> list[dict[str, Any]]:
-    with (REFERENCE_DIR / filename).open(encoding="utf-8", newline="") as handle:
-        return [{k: _value(v) for k, v in row.items()} for row in csv.DictReader(handle)]
+MODELS: dict[str, type[Base]] = {
+    "provinces": Province,
+    "skill_families": SkillFamily,
+    "towns": Town,
+    "occupations": Occupation,
+}
 
 
 def load_reference(session: Session) -> dict[str, int]:
     """Insert or update every reference row; running it again changes nothing."""
     counts: dict[str, int] = {}
-    for filename, model in TABLES:
-        rows = read_reference(filename)
+    for table in reference.TABLES:  # in an order that satisfies the foreign keys
+        model = MODELS[table]
+        rows = reference.read_reference(table)
         for row in rows:
             session.merge(model(**row))
         session.flush()

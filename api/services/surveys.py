@@ -17,9 +17,11 @@ import pandas as pd
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from api.auth import Principal, may_see
 from api.errors import Conflict, Forbidden, NotFound, Unprocessable
-from api.models import Occupation, Season, SurveyJob, SurveyLivingCost, Town
-from api.models.base import utcnow
+from api.store.db import unit_of_work
+from api.store.models import Occupation, Season, SurveyJob, SurveyLivingCost, Town
+from api.store.models.base import utcnow
 from market_survey.diff import diff_jobs
 from market_survey.ingest import TABLES, parse_table
 from market_survey.references import References
@@ -149,7 +151,7 @@ def current_season_summary(session: Session, stale_months: int) -> dict[str, Any
 # -- writing -------------------------------------------------------------------------------
 
 
-def create_season(session: Session, data: Mapping[str, Any], org_id: int | None) -> Season:
+def create_season(session: Session, principal: Principal, data: Mapping[str, Any]) -> Season:
     """A new draft season; 409 when the label is taken. Commits."""
     label = str(data["label"]).strip()
     if season_by_label(session, label) is not None:
@@ -172,24 +174,20 @@ def create_season(session: Session, data: Mapping[str, Any], org_id: int | None)
         working_days_per_month=float(data.get("working_days_per_month") or 26.0),
         minimum_wage_usd_month=float(data["minimum_wage_usd_month"]),
         living_wage_usd_month=float(data["living_wage_usd_month"]),
-        org_id=org_id,
+        org_id=principal.org_id,
     )
-    try:
+    with unit_of_work(session):
         session.add(season)
-        session.commit()
-    except Exception:
-        session.rollback()
-        raise
     return season
 
 
-def _writable(season: Season, org_id: int | None, is_admin: bool) -> None:
+def _writable(season: Season, principal: Principal) -> None:
     if season.status == "published":
         raise Conflict(
             f"Season {season.label!r} is published: it is kept as it is, forever. "
             "Create a new season for new figures."
         )
-    if not is_admin and season.org_id is not None and org_id != season.org_id:
+    if season.org_id is not None and not may_see(principal, season.org_id):
         raise Forbidden("This draft season belongs to another organisation.")
 
 
@@ -223,10 +221,9 @@ def parse_upload(
 
 def upload(
     session: Session,
+    principal: Principal,
     season_id: int,
     tables: Mapping[str, pd.DataFrame],
-    org_id: int | None,
-    is_admin: bool,
     progress: Progress | None = None,
 ) -> dict[str, int]:
     """Replace the uploaded tables of a draft season, all or nothing. Commits once.
@@ -235,7 +232,7 @@ def upload(
     (and nothing is written).
     """
     season = get_season(session, season_id)
-    _writable(season, org_id, is_admin)
+    _writable(season, principal)
     unknown = [t for t in tables if t not in TABLES]
     if unknown or not tables:
         raise Unprocessable(
@@ -243,21 +240,17 @@ def upload(
             [{"field": "table", "message": f"must be one of {', '.join(TABLES)}"}],
         )
     parsed = parse_upload(session, season, tables)
-    try:
+    with unit_of_work(session):
         for table, frame in parsed.items():
             store_table(session, season.id, table, frame, progress)
-        session.commit()
-    except Exception:
-        session.rollback()
-        raise
     _forget(season.id)
     return {table: len(frame) for table, frame in parsed.items()}
 
 
-def publish(session: Session, season_id: int, org_id: int | None, is_admin: bool) -> Season:
+def publish(session: Session, principal: Principal, season_id: int) -> Season:
     """Freeze a draft season that has jobs rows. Commits."""
     season = get_season(session, season_id)
-    _writable(season, org_id, is_admin)
+    _writable(season, principal)
     jobs = session.scalar(
         select(func.count()).select_from(SurveyJob).where(SurveyJob.season_id == season.id)
     )
@@ -266,24 +259,20 @@ def publish(session: Session, season_id: int, org_id: int | None, is_admin: bool
             "A season needs at least one jobs row before it is published.",
             [{"field": "jobs", "message": "no rows uploaded"}],
         )
-    season.status = "published"
-    season.published_at = utcnow()
-    session.commit()
+    with unit_of_work(session):
+        season.status = "published"
+        season.published_at = utcnow()
     return season
 
 
-def delete_season(session: Session, season_id: int, org_id: int | None, is_admin: bool) -> None:
+def delete_season(session: Session, principal: Principal, season_id: int) -> None:
     """Delete a draft and its rows (a published season: 409). Commits."""
     season = get_season(session, season_id)
-    _writable(season, org_id, is_admin)
-    try:
+    _writable(season, principal)
+    with unit_of_work(session):
         for model in (SurveyJob, SurveyLivingCost):
             session.execute(delete(model).where(model.season_id == season.id))
         session.delete(season)
-        session.commit()
-    except Exception:
-        session.rollback()
-        raise
     _forget(season_id)
 
 

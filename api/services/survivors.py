@@ -10,18 +10,19 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
 from datetime import UTC, date, datetime
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
-from sqlalchemy import Row, Table, bindparam, insert, select
+from sqlalchemy import Row, bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from api.auth import Principal
-from api.db import unit_of_work
+from api.audit import audit
+from api.auth import Principal, may_see, own_org
 from api.errors import Conflict, NotFound, Unprocessable
-from api.models import AuditEvent, Occupation, Province, SkillFamily, Survivor, Town, Track
-from api.models.people import LITERACY_CHOICES, RELOCATION_CHOICES, SURVIVOR_FIELDS
-from api.pagination import paginate
+from api.store.db import unit_of_work
+from api.store.models import Occupation, Province, SkillFamily, Survivor, Town, Track
+from api.store.models.people import LITERACY_CHOICES, RELOCATION_CHOICES, SURVIVOR_FIELDS
+from api.store.pagination import paginate
 from matcher.types import Profile
 
 MIN_AGE = 10  # younger children are not placed in training or work at all
@@ -122,27 +123,6 @@ def survivor_problems(
     return problems
 
 
-# Written on every read or write of a survivor record (every recommendation too): a
-# Core statement built once, executed in the caller's transaction.
-_INSERT_AUDIT = insert(cast(Table, AuditEvent.__table__))
-
-
-def audit(
-    session: Session, principal: Principal, action: str, survivor: Survivor | Row[Any]
-) -> None:
-    """Record who touched which survivor record (the record's NGO, never its content)."""
-    session.execute(
-        _INSERT_AUDIT,
-        {
-            "user_id": principal.user_id,
-            "org_id": survivor.org_id,
-            "action": action,
-            "entity": "survivor",
-            "entity_id": survivor.id,
-        },
-    )
-
-
 def find_survivor(session: Session, principal: Principal, survivor_id: int) -> Survivor:
     """The survivor, if the principal may see it; otherwise ``NotFound`` (never 403)."""
     return _visible(principal, session.get(Survivor, survivor_id))
@@ -161,7 +141,7 @@ SurvivorLike = TypeVar("SurvivorLike", Survivor, Row[Any])
 
 
 def _visible(principal: Principal, survivor: SurvivorLike | None) -> SurvivorLike:
-    if survivor is None or (principal.role != "admin" and survivor.org_id != principal.org_id):
+    if survivor is None or not may_see(principal, survivor.org_id):
         raise NotFound("There is no survivor with this id in your organisation.")
     return survivor
 
@@ -173,7 +153,7 @@ def _check(session: Session, data: Mapping[str, Any]) -> None:
         raise Unprocessable(f"The survivor record has invalid fields: {fields}", problems)
 
 
-def _case_code_taken(session: Session, org_id: int, case_code: str, but: int | None) -> bool:
+def case_code_taken(session: Session, org_id: int, case_code: str, but: int | None) -> bool:
     stmt = select(Survivor.id).where(Survivor.org_id == org_id, Survivor.case_code == case_code)
     if but is not None:
         stmt = stmt.where(Survivor.id != but)
@@ -197,16 +177,17 @@ def create_survivor(session: Session, principal: Principal, data: Mapping[str, A
         )
     _check(session, data)
     values = {**DEFAULTS, **{k: v for k, v in data.items() if k in SURVIVOR_FIELDS}}
+    org_id = own_org(principal)
     with unit_of_work(session):
-        if _case_code_taken(session, principal.org_id, values["case_code"], None):
+        if case_code_taken(session, org_id, values["case_code"], None):
             raise _duplicate(values["case_code"])
-        survivor = Survivor(org_id=principal.org_id, **values)
+        survivor = Survivor(org_id=org_id, **values)
         session.add(survivor)
         try:
             session.flush()
         except IntegrityError as exc:  # a concurrent insert of the same case code
             raise _duplicate(values["case_code"]) from exc
-        audit(session, principal, "create", survivor)
+        audit(session, principal, "create", "survivor", survivor.id, survivor.org_id)
     return survivor
 
 
@@ -214,7 +195,7 @@ def read_survivor(session: Session, principal: Principal, survivor_id: int) -> S
     """One survivor record, audited."""
     with unit_of_work(session):
         survivor = find_survivor(session, principal, survivor_id)
-        audit(session, principal, "read", survivor)
+        audit(session, principal, "read", "survivor", survivor.id, survivor.org_id)
     return survivor
 
 
@@ -226,12 +207,12 @@ def update_survivor(
     _check(session, changes)
     with unit_of_work(session):
         code = changes.get("case_code")
-        if code is not None and _case_code_taken(session, survivor.org_id, code, survivor.id):
+        if code is not None and case_code_taken(session, survivor.org_id, code, survivor.id):
             raise _duplicate(code)
         for key, value in changes.items():
             if key in SURVIVOR_FIELDS:
                 setattr(survivor, key, value)
-        audit(session, principal, "update", survivor)
+        audit(session, principal, "update", "survivor", survivor.id, survivor.org_id)
     return survivor
 
 
@@ -245,7 +226,7 @@ def list_survivors(
     with unit_of_work(session):
         items, next_cursor = paginate(session, stmt, Survivor.id, limit, cursor)
         for survivor in items:
-            audit(session, principal, "read", survivor)
+            audit(session, principal, "read", "survivor", survivor.id, survivor.org_id)
     return items, next_cursor
 
 
@@ -267,70 +248,3 @@ def to_profile(survivor: Survivor | Row[Any]) -> Profile:
         completed_tracks=tuple(survivor.completed_tracks or ()),
         gender=survivor.gender,
     )
-
-
-SAMPLE_SHELTER = "Svay Rieng Shelter"
-
-
-def _sample_row(row: Mapping[str, str], year: int) -> dict[str, Any]:
-    def words(name: str) -> list[str]:
-        return row[name].split()
-
-    def flag(name: str) -> bool:
-        return row[name].strip().lower() == "true"
-
-    return {
-        "case_code": row["case_code"],
-        "birth_year": year - int(row["age"]),
-        "gender": row["gender"] or None,
-        "home_province": row["home_province"],
-        "literacy": row["literacy"],
-        "education_grade": int(row["education_grade"] or 0),
-        "aptitudes": {k: int(v) for k, v in (w.split(":") for w in words("aptitudes"))},
-        "preferences": words("preferences"),
-        "relocation": row["relocation"],
-        "willing_towns": words("willing_towns"),
-        "avoid_towns": words("avoid_towns"),
-        "needs_accommodation": flag("needs_accommodation"),
-        "self_employment_interest": flag("self_employment_interest"),
-        "completed_tracks": words("completed_tracks"),
-        "consent_share_with_employers": flag("consent_share_with_employers"),
-        "notes": row["notes"],
-    }
-
-
-def load_sample_survivors(session: Session) -> str:
-    """The demo survivors of the sample shelter (``data/sample/survivors.csv``)."""
-    from api.models import Organisation
-    from api.sample import read_sample_csv
-
-    org = session.scalar(select(Organisation).where(Organisation.name == SAMPLE_SHELTER))
-    if org is None:
-        org = Organisation(name=SAMPLE_SHELTER)
-        session.add(org)
-        session.flush()
-    year = today_utc().year
-    added = 0
-    for number, row in enumerate(read_sample_csv("survivors.csv"), start=1):
-        values = _sample_row(row, year)
-        problems = survivor_problems(session, values)
-        if problems:
-            listed = "; ".join(f"{p['field']} {p['message']}" for p in problems)
-            raise ValueError(f"survivors.csv row {number}: {listed}")
-        if _case_code_taken(session, org.id, values["case_code"], None):
-            continue
-        survivor = Survivor(org_id=org.id, **values)
-        session.add(survivor)
-        session.flush()
-        session.add(
-            AuditEvent(
-                user_id=None,
-                org_id=org.id,
-                action="create",
-                entity="survivor",
-                entity_id=survivor.id,
-            )
-        )
-        added += 1
-    session.flush()
-    return f"survivors: {added} added"

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from api.models import Allocation, SeatReservation, Track
+from api.store.models import Allocation, SeatReservation, Track
 from tests.api.test_recommendations import World, job
 from tests.conftest import auth
 

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from api.models import SeatReservation, Track
+from api.store.models import SeatReservation, Track
 from tests.api.catalog_factories import NGO, track_body
 from tests.api.test_errors import assert_problem
 

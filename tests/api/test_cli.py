@@ -7,7 +7,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from api.models import ApiToken, Organisation, Province, Town
+from api.store.models import ApiToken, Organisation, Province, Town
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -55,7 +55,7 @@ def test_revoked_tokens_stop_working(runner, client, token, auth) -> None:
 
 def test_load_sample_twice_changes_nothing(runner, session) -> None:
     def counts() -> dict[str, int]:
-        from api.models import Base
+        from api.store.models import Base
 
         return {
             t.name: session.execute(select(func.count()).select_from(t)).scalar_one()
@@ -95,7 +95,7 @@ def test_each_served_request_gets_its_own_app_context_and_session(app, monkeypat
     """`pathways serve` runs inside the CLI app's context, which its workers inherit: the
     app it serves must be another one, or every request would share one `g` and one
     database session (a failed transaction on PostgreSQL then broke every request)."""
-    from api.cli import served_app
+    from api.cli.serve import served_app
 
     monkeypatch.setenv("DATABASE_URL", app.config["DATABASE_URL"])
     with app.app_context():  # where the serve command runs

@@ -7,7 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-from api.models import Employer, Vacancy
+from api.store.models import Employer, Vacancy
 from tests.api.catalog_factories import (
     NGO,
     post_vacancy,
@@ -449,8 +449,8 @@ def test_pay_uses_the_current_published_season_when_there_is_one(
 ) -> None:
     from datetime import UTC, datetime
 
-    from api.models.survey import Season
     from api.services import surveys
+    from api.store.models.survey import Season
 
     session.add(
         Season(
@@ -540,8 +540,8 @@ def test_counsellors_see_exactly_the_offerable_vacancies_of_every_kind(
     """Every combination of vetting, risk approval, status and room left, at once."""
     from itertools import product
 
-    from api.models import Organisation
     from api.services.catalog import load_vacancies
+    from api.store.models import Organisation
 
     kinds = [(s, False) for s in ("pending", "vetted", "rejected", "suspended")]
     kinds.append(("vetted", True))

@@ -7,8 +7,8 @@ import pytest
 from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import make_url
 
-from api.db import downgrade, make_engine, upgrade
-from api.models import Base
+from api.store.db import downgrade, make_engine, upgrade
+from api.store.models import Base
 from tests.conftest import ON_POSTGRES, POSTGRES_URL
 
 

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from api.counsellors import RecommendationSchema
-from api.models import AuditEvent, Recommendation
+from api.http.survivors import RecommendationSchema
+from api.store.models import AuditEvent, Recommendation
 from matcher import MODEL_VERSION
 from tests.conftest import auth
 

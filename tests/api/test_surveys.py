@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from api.models import Season, SurveyJob, SurveyLivingCost
 from api.services import surveys as service
+from api.store.models import Season, SurveyJob, SurveyLivingCost
 from tests.market_survey.builders import csv_bytes, job
 
 ROOT = Path(__file__).resolve().parents[2]

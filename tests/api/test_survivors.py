@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from api.models import AuditEvent, Survivor
 from api.services.survivors import to_profile
+from api.store.models import AuditEvent, Survivor
 from tests.conftest import auth
 
 URL = "/api/v1/survivors"

@@ -1,32 +1,26 @@
-"""Builders for survey test data: reference lists from api/reference_data, rows, files."""
+"""Builders for survey test data: reference lists from the shipped reference data, rows, files."""
 
 from __future__ import annotations
 
 import csv
 import io
-from pathlib import Path
 from typing import Any
 
 from market_survey.references import References
 from market_survey.schema import JOB_INPUT_COLUMNS
 from market_survey.types import SeasonParams
-
-ROOT = Path(__file__).resolve().parents[2]
-REFERENCE_DATA = ROOT / "api" / "reference_data"
+from training_catalog import reference
 
 JOB_HEADER = list(JOB_INPUT_COLUMNS)
 
 
-def _names(path: Path) -> dict[str, tuple[str, str]]:
-    with path.open(encoding="utf-8") as f:
-        return {r["code"]: (r["name"], r["name_km"]) for r in csv.DictReader(f)}
+def _names(table: str) -> dict[str, tuple[str, str]]:
+    return {r["code"]: (r["name"], r["name_km"]) for r in reference.read_reference(table)}
 
 
 def references() -> References:
-    """The towns and occupations shipped in api/reference_data."""
-    return References.from_maps(
-        _names(REFERENCE_DATA / "towns.csv"), _names(REFERENCE_DATA / "occupations.csv")
-    )
+    """The towns and occupations shipped with the domain."""
+    return References.from_maps(_names("towns"), _names("occupations"))
 
 
 def params(**overrides: Any) -> SeasonParams:

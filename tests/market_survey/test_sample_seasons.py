@@ -12,9 +12,10 @@ import pytest
 from market_survey.ingest import parse_jobs, parse_living_costs, read_path, read_workbook
 from market_survey.snapshot import market_by_key
 from market_survey.types import SeasonParams
-from tests.market_survey.builders import REFERENCE_DATA, ROOT, references
+from tests.market_survey.builders import references
+from training_catalog import reference
 
-SEASONS = ROOT / "data" / "sample" / "seasons"
+SEASONS = Path(__file__).resolve().parents[2] / "data" / "sample" / "seasons"
 REFS = references()
 
 
@@ -50,13 +51,11 @@ def test_2008_season_has_the_papers_figures() -> None:
 
 def test_2026_season_covers_every_town_and_safe_occupation() -> None:
     _, jobs, costs = season("2026")
-    with (REFERENCE_DATA / "towns.csv").open(encoding="utf-8") as f:
-        towns = list(csv.DictReader(f))
-    with (REFERENCE_DATA / "occupations.csv").open(encoding="utf-8") as f:
-        safe = {r["code"] for r in csv.DictReader(f) if r["exploitation_risk"] == "false"}
-    assert set(costs["town"]) == {t["code"] for t in towns}
+    towns = reference.towns().values()
+    safe = {o.code for o in reference.occupations().values() if not o.exploitation_risk}
+    assert set(costs["town"]) == {t.code for t in towns}
     assert set(jobs["occupation"]) == safe
-    for hub in (t["code"] for t in towns if t["tourist_hub"] == "true"):
+    for hub in (t.code for t in towns if t.tourist_hub):
         tourist = jobs[(jobs["town"] == hub) & (jobs["venue"] == "tourist")]
         assert set(tourist["employment"]) == {"wage", "self"}, hub
 

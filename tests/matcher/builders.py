@@ -6,58 +6,27 @@ safeguards read (hazardous, night work, light work...) are the real ones.
 
 from __future__ import annotations
 
-import csv
 import math
 from collections.abc import Iterable, Mapping
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from market_survey.types import JOB_COLUMNS, LIVING_COST_COLUMNS, MarketSnapshot, SeasonParams
 from matcher.types import Profile, Vacancy
+from training_catalog import reference
 from training_catalog.types import Catalog, Occupation, Town, Track
 
 TODAY = date(2026, 11, 28)
-REFERENCE = Path(__file__).resolve().parents[2] / "api" / "reference_data"
-
-
-def _truth(value: str) -> bool:
-    return value.strip().lower() == "true"
 
 
 def reference_towns() -> dict[str, Town]:
-    with (REFERENCE / "towns.csv").open(encoding="utf-8") as f:
-        return {
-            r["code"]: Town(
-                code=r["code"],
-                name=r["name"],
-                province=r["province"],
-                tourist_hub=_truth(r["tourist_hub"]),
-                casino_town=_truth(r["casino_town"]),
-                name_km=r["name_km"],
-            )
-            for r in csv.DictReader(f)
-        }
+    return reference.towns()
 
 
 def reference_occupations() -> dict[str, Occupation]:
-    with (REFERENCE / "occupations.csv").open(encoding="utf-8") as f:
-        return {
-            r["code"]: Occupation(
-                code=r["code"],
-                name=r["name"],
-                skill_family=r["skill_family"],
-                hazardous=_truth(r["hazardous"]),
-                night_work=_truth(r["night_work"]),
-                exploitation_risk=_truth(r["exploitation_risk"]),
-                on_the_job=_truth(r["on_the_job"]),
-                light_work=_truth(r["light_work"]),
-                name_km=r["name_km"],
-            )
-            for r in csv.DictReader(f)
-        }
+    return reference.occupations()
 
 
 def track(

@@ -13,12 +13,12 @@ from training_catalog import (
     SKILL_FAMILIES,
     Occupation,
     duration_class,
+    reference,
     vacancy_law_violations,
 )
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "data" / "sample"
-REFERENCE = ROOT / "api" / "reference_data"
 
 
 def rows(path: Path) -> list[dict[str, str]]:
@@ -28,21 +28,12 @@ def rows(path: Path) -> list[dict[str, str]]:
 
 @pytest.fixture(scope="module")
 def occupations() -> dict[str, Occupation]:
-    flags = ("hazardous", "night_work", "exploitation_risk", "on_the_job", "light_work")
-    return {
-        row["code"]: Occupation(
-            code=row["code"],
-            name=row["name"],
-            skill_family=row["skill_family"],
-            **{flag: row[flag] == "true" for flag in flags},
-        )
-        for row in rows(REFERENCE / "occupations.csv")
-    }
+    return reference.occupations()
 
 
 @pytest.fixture(scope="module")
 def towns() -> set[str]:
-    return {row["code"] for row in rows(REFERENCE / "towns.csv")}
+    return set(reference.towns())
 
 
 def test_every_training_the_study_names_is_offered():
