@@ -13,7 +13,10 @@ prune=True)``
 ``status_quo(scores, seats, arrival_order=None, preference_ranks=None)``
     Seats filled in arrival order, each survivor taking their best free seat.
 ``explain(allocation, scores, seats, preference_ranks=None)``
-    One :class:`Explanation` per survivor (structured data plus ``sentence(codes)``).
+    One :class:`Explanation` per survivor (structured data).
+``Wording(track_codes, ...)``
+    The counsellor's sentences of an :class:`Explanation` (the one place they are
+    worded; more to name with the cohort's aptitudes, wishes and exclusion reasons).
 ``AllocationInputError``
     Bad arrays (shape, infinities, negative seats, bad arrival order).
 
@@ -21,9 +24,10 @@ Indices are positions in the ``scores`` rows (survivors) and columns (tracks); t
 caller maps them to survivor ids and track codes, e.g.::
 
     result = allocate(scores, seats, arrival_order=order, preference_ranks=wishes)
+    words = Wording(track_codes)
     for e in explain(result, scores, seats, preference_ranks=wishes):
         code = track_codes[e.track] if e.track >= 0 else None
-        text = e.sentence(track_codes)  # or build one from e.missed[*].holders
+        text = words.explanation(e)
 """
 
 from matcher.allocate.greedy import status_quo
@@ -31,6 +35,7 @@ from matcher.allocate.ranks import wish_ranks
 from matcher.allocate.reasons import explain
 from matcher.allocate.solve import SCORE_SCALE, allocate
 from matcher.allocate.types import Allocation, AllocationStats, Explanation, Missed, Progress
+from matcher.allocate.words import Wording
 from matcher.errors import AllocationInputError
 
 __all__ = [
@@ -41,6 +46,7 @@ __all__ = [
     "Explanation",
     "Missed",
     "Progress",
+    "Wording",
     "allocate",
     "explain",
     "status_quo",

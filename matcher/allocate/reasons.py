@@ -95,6 +95,7 @@ def explain(
                 score=float(sc[i, j]) if j >= 0 else None,
                 rank=got_rank,
                 missed=tuple(missed),
+                allowed_tracks=int(np.count_nonzero(~np.isnan(sc[i]))),
             )
         )
     return out

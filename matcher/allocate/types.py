@@ -1,8 +1,9 @@
-"""What an allocation returns: the allocation, its figures and why each survivor got it."""
+"""What an allocation returns: the allocation, its figures and why each survivor got it
+(as data; :mod:`matcher.allocate.words` words it)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -85,29 +86,6 @@ class Missed:
     holders: tuple[int, ...] = ()
     holder_scores: tuple[float, ...] = ()
 
-    def sentence(self, track_codes: Sequence[str], *, digits: int = 2) -> str:
-        """One line such as ``"beauty-salon-srp: 2 seats, both given to ..."``."""
-        code = track_codes[self.track]
-        if self.reason == "excluded":
-            return f"{code}: not allowed for this survivor by a hard rule"
-        if self.reason == "no_seats":
-            return f"{code}: no seat available this intake"
-        if self.reason == "lower_score":
-            score = f"{self.score:.{digits}f}"
-            return f"{code}: seats remain, but the survivor scores lower there ({score})"
-        listed = ", ".join(f"{s:.{digits}f}" for s in self.holder_scores)
-        n = self.seats
-        given = "given" if n == 1 else ("both given" if n == 2 else f"all {n} given")
-        noun = "seat" if n == 1 else "seats"
-        whom = "a survivor" if n == 1 else "survivors"
-        if all(s > self.score for s in self.holder_scores):
-            why = "who scores higher for it" if n == 1 else "who score higher for it"
-            return f"{code}: {n} {noun}, {given} to {whom} {why} ({listed})"
-        return (
-            f"{code}: {n} {noun}, {given} to other survivors ({listed}); the cohort as "
-            f"a whole seats more people or scores higher that way"
-        )
-
 
 @dataclass(frozen=True)
 class Explanation:
@@ -115,7 +93,8 @@ class Explanation:
 
     ``track`` is -1 and ``score``/``rank`` are None when the survivor got no seat;
     ``missed`` lists every track ranked above the one they got (all their ranked
-    tracks when they got none), best ranked first.
+    tracks when they got none), best ranked first. :class:`matcher.allocate.Wording`
+    words it for a counsellor.
     """
 
     survivor: int
@@ -123,14 +102,4 @@ class Explanation:
     score: float | None
     rank: int | None
     missed: tuple[Missed, ...]
-
-    def sentence(self, track_codes: Sequence[str], *, digits: int = 2) -> str:
-        """A short paragraph for the counsellor, built from the structured data."""
-        if self.track < 0:
-            head = "No seat: every allowed track is full."
-        else:
-            where = f"{track_codes[self.track]} (score {self.score:.{digits}f}"
-            where += f", wish {self.rank})" if self.rank is not None else ")"
-            head = f"Given {where}."
-        lines = [m.sentence(track_codes, digits=digits) for m in self.missed]
-        return " ".join([head, *lines])
+    allowed_tracks: int  # tracks no hard rule keeps the survivor from
