@@ -17,7 +17,7 @@ from sqlalchemy.exc import DataError
 from werkzeug.exceptions import HTTPException
 
 from market_survey.errors import SurveyError
-from matcher.allocate import AllocationInputError
+from matcher.errors import AllocationInputError
 from training_catalog.errors import CatalogError
 
 log = logging.getLogger("pathways.errors")

@@ -19,7 +19,8 @@ from matcher.engine import (
     track_scores_prepared,
 )
 from matcher.errors import MatcherError, MatcherInputError, SettingsError
-from matcher.pathways import PreparedMarket, prepare_market
+from matcher.pathways import prepare_market
+from matcher.prepared import PreparedMarket
 from matcher.results import (
     EmployerRef,
     ExcludedItem,

@@ -24,15 +24,8 @@ import numpy as np
 
 from market_survey.types import MarketSnapshot
 from matcher import explain
-from matcher.pathways import (
-    OWN_BUSINESS,
-    VACANCY,
-    BoolArray,
-    FloatArray,
-    Int8Array,
-    PreparedMarket,
-    prepare_market,
-)
+from matcher.pathways import prepare_market
+from matcher.prepared import OWN_BUSINESS, VACANCY, BoolArray, FloatArray, Int8Array, PreparedMarket
 from matcher.results import (
     EmployerRef,
     ExcludedItem,
@@ -164,7 +157,7 @@ def recommend_prepared(
     p = ev.market
     # At an equal score, working now beats training again for the same work: someone
     # who completed a tailoring track is not sent to another one first.
-    chosen = top_k(ev.scores, ev.allowed, limit, prefer=p.cand_track < 0)
+    chosen = top_k(ev.scores, ev.allowed, limit, prefer=p.candidates.track < 0)
     comps = components_at(profile, p, ev.ctx, chosen, ev.tables)
     items = tuple(
         _item(rank, int(i), comps[:, rank - 1], profile, p, ev)
@@ -222,11 +215,11 @@ def track_scores_prepared(
     """:func:`track_scores` against a market prepared once with :func:`prepare_market`."""
     ev = _evaluate(profile, prepared, today, weights)
     p = ev.market
-    n_tracks = len(p.tracks)
+    n_tracks = len(p.catalog.tracks)
     # Track rows come first, one contiguous block per track: segment reductions.
-    n_rows = int(p.track_row_count.sum())
-    has = p.track_row_count > 0
-    starts = p.track_row_start[has]
+    n_rows = int(p.groups.track_count.sum())
+    has = p.groups.track_count > 0
+    starts = p.groups.track_start[has]
     row_scores = ev.scores[:n_rows]
     best = np.full(n_tracks, -1.0)
     first_blocked = np.full(n_tracks, -1, np.int64)
@@ -238,12 +231,12 @@ def track_scores_prepared(
             seg_max = np.full(n_tracks, np.inf)
             seg_max[has] = np.maximum.reduceat(row_scores, starts)
             rows = np.arange(n_rows, dtype=np.int64)
-            at_max = np.where(row_scores == seg_max[p.cand_track[:n_rows]], rows, n_rows)
+            at_max = np.where(row_scores == seg_max[p.candidates.track[:n_rows]], rows, n_rows)
             first_blocked[has] = np.minimum.reduceat(at_max, starts)
 
     scores: dict[str, float] = {}
     excluded: dict[str, str] = {}
-    for ti, track in enumerate(p.tracks):
+    for ti, track in enumerate(p.catalog.tracks):
         if best[ti] >= 0:
             scores[track.code] = round(float(best[ti]), SCORE_DECIMALS)
         elif first_blocked[ti] >= 0:
@@ -257,14 +250,14 @@ def track_scores_prepared(
 def _refs(
     i: int, p: PreparedMarket
 ) -> tuple[TrackRef | None, OccupationRef, TownRef, EmployerRef | None, int | None]:
-    ti = int(p.cand_track[i])
+    ti = int(p.candidates.track[i])
     track = None
     if ti >= 0:
-        t = p.tracks[ti]
+        t = p.catalog.tracks[ti]
         track = TrackRef(t.code, t.name, t.town, t.duration_months, t.seats_available)
-    occ = p.occupations[int(p.cand_occ[i])]
-    town = p.towns[int(p.cand_town[i])]
-    vac = p.out_vacancy[int(p.cand_outlet[i])]
+    occ = p.catalog.occupations[int(p.candidates.occ[i])]
+    town = p.catalog.towns[int(p.candidates.town[i])]
+    vac = p.outlets.vacancy[int(p.candidates.outlet[i])]
     employer = EmployerRef(vac.employer_id, vac.employer_name) if vac is not None else None
     return (
         track,
@@ -279,12 +272,12 @@ def _item(
     rank: int, i: int, comps: FloatArray, profile: Profile, p: PreparedMarket, ev: _Evaluation
 ) -> RecommendationItem:
     track, occ, town, employer, vacancy_id = _refs(i, p)
-    outlet = int(p.cand_outlet[i])
-    own = int(p.out_kind[outlet]) == OWN_BUSINESS
-    net = float(p.cand_net[i])
-    start = explain.startup(float(p.out_startup[outlet]), net, p.settings) if own else None
+    outlet = int(p.candidates.outlet[i])
+    own = int(p.outlets.kind[outlet]) == OWN_BUSINESS
+    net = float(p.money.net[i])
+    start = explain.startup(float(p.outlets.startup[outlet]), net, p.settings) if own else None
     reasons, warnings = explain.reasons(profile, p, ev.ctx, i, start)
-    venue_i = int(p.out_venue[outlet])
+    venue_i = int(p.outlets.venue[outlet])
     return RecommendationItem(
         rank=rank,
         pathway="self_employment" if own else "employment",
@@ -292,13 +285,13 @@ def _item(
         occupation=occ,
         town=town,
         employer=employer,
-        vacancy_id=vacancy_id if int(p.out_kind[outlet]) == VACANCY else None,
+        vacancy_id=vacancy_id if int(p.outlets.kind[outlet]) == VACANCY else None,
         warnings=warnings,
-        gross_income_usd_month=round(float(p.cand_gross[i]), 2),
-        living_costs_usd_month=round(float(p.cand_living_costs[i]), 2),
+        gross_income_usd_month=round(float(p.money.gross[i]), 2),
+        living_costs_usd_month=round(float(p.money.living_costs[i]), 2),
         net_income_usd_month=round(net, 2),
-        living_wage_usd_month=round(float(p.cand_living_wage[i]), 2),
-        meets_living_wage=bool(p.cand_meets[i]),
+        living_wage_usd_month=round(float(p.money.living_wage[i]), 2),
+        meets_living_wage=bool(p.money.meets[i]),
         score=round(float(ev.scores[i]), SCORE_DECIMALS),
         components={
             name: round(float(comps[j]), SCORE_DECIMALS) for j, name in enumerate(COMPONENTS)

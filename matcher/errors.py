@@ -17,3 +17,7 @@ class MatcherInputError(MatcherError, ValueError):
 
 class SettingsError(MatcherError, ValueError):
     """A deployment's weights or settings are invalid (unknown key, negative weight)."""
+
+
+class AllocationInputError(MatcherError, ValueError):
+    """The arrays given to the cohort allocation are malformed (the message says how)."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 
 from matcher import rules as R
-from matcher.pathways import MARKET, OWN_BUSINESS, PreparedMarket
+from matcher.prepared import MARKET, OWN_BUSINESS, PreparedMarket
 from matcher.results import StartUp
 from matcher.safeguards import SurvivorContext
 from matcher.types import Profile
@@ -53,10 +53,10 @@ def startup(cost: float, net: float, settings: Settings) -> StartUp:
 
 
 def _costs_sentence(p: PreparedMarket, i: int) -> str:
-    town = p.towns[int(p.cand_town[i])]
-    outlet = int(p.cand_outlet[i])
-    vac = p.out_vacancy[outlet]
-    costs = float(p.cand_living_costs[i])
+    town = p.catalog.towns[int(p.candidates.town[i])]
+    outlet = int(p.candidates.outlet[i])
+    vac = p.outlets.vacancy[outlet]
+    costs = float(p.money.living_costs[i])
     given = []
     if vac is not None and vac.provides_food:
         given.append("food")
@@ -88,20 +88,22 @@ def reasons(
     s = p.settings
     out: list[str] = []
     warn: list[str] = []
-    ti = int(p.cand_track[i])
-    oi = int(p.cand_occ[i])
-    outlet = int(p.cand_outlet[i])
-    kind = int(p.out_kind[outlet])
-    town = p.towns[int(p.cand_town[i])]
-    occ = p.occupations[oi]
-    vac = p.out_vacancy[outlet]
-    gross = float(p.cand_gross[i])
-    wage = float(p.cand_living_wage[i])
+    ti = int(p.candidates.track[i])
+    oi = int(p.candidates.occ[i])
+    wi = int(p.candidates.town[i])
+    fi = int(p.candidates.family[i])
+    outlet = int(p.candidates.outlet[i])
+    kind = int(p.outlets.kind[outlet])
+    town = p.catalog.towns[wi]
+    occ = p.catalog.occupations[oi]
+    vac = p.outlets.vacancy[outlet]
+    gross = float(p.money.gross[i])
+    wage = float(p.money.living_wage[i])
     own = kind == OWN_BUSINESS
 
     # Money first: the study's placements failed on it.
     verb = "Earns about" if own or kind == MARKET else "Pays"
-    if bool(p.cand_meets[i]):
+    if bool(p.money.meets[i]):
         out.append(f"{verb} {usd(gross)} a month; {_costs_sentence(p, i)}")
     else:
         short = wage - gross
@@ -116,15 +118,13 @@ def reasons(
     if pref_rank is not None:
         out.append(f"{choice(pref_rank)} of the survivor")
     else:
-        fam = _family_wish(profile, p, int(p.cand_family[i]))
+        fam = _family_wish(profile, p, fi)
         if fam is not None:
             out.append(
-                f"Same skill family ({SKILL_FAMILIES[int(p.cand_family[i])]}) as the "
-                f"survivor's {choice(fam).lower()}"
+                f"Same skill family ({SKILL_FAMILIES[fi]}) as the survivor's {choice(fam).lower()}"
             )
 
     # Aptitude.
-    fi = int(p.cand_family[i])
     if 0 <= fi < len(SKILL_FAMILIES):
         family = SKILL_FAMILIES[fi]
         level = profile.aptitudes.get(family)
@@ -135,14 +135,15 @@ def reasons(
 
     # Track and seats, or why no training is needed.
     if ti >= 0:
-        t = p.tracks[ti]
+        t = p.catalog.tracks[ti]
         start = t.next_start.isoformat() if t.next_start else "not scheduled"
         out.append(f"{t.seats_available} of {t.seats} seats left, next intake {start}")
-        out.append(f"Trains {t.duration_months} months in {p.towns[int(p.track_town[ti])].name}")
+        train_town = p.catalog.towns[int(p.catalog.track_town[ti])]
+        out.append(f"Trains {t.duration_months} months in {train_town.name}")
     elif bool(ctx.trained_occupation[oi]):
         done = [
-            p.tracks[j].name
-            for j, occs in enumerate(p.track_occupations)
+            p.catalog.tracks[j].name
+            for j, occs in enumerate(p.catalog.track_occupations)
             if ctx.completed_track[j] and oi in occs
         ]
         out.append(f"Already trained: completed {done[0]}" if done else "Already trained")
@@ -152,25 +153,26 @@ def reasons(
     # Where the money comes from.
     if vac is not None:
         out.append(f"Vacancy at {vac.employer_name}: {vac.positions_left} positions left")
-        if bool(p.cand_commitment[i]):
+        if bool(p.hiring.commitment[i]):
             out.append(f"{vac.employer_name} has committed to hire graduates of this track")
-    openings = int(p.cand_town_openings[i])
+    openings = int(p.hiring.openings[i])
     out.append(f"{openings} openings for {occ.name.lower()} in {town.name} this season")
 
     # Where.
-    if bool(ctx.home_town[int(p.cand_town[i])]):
+    if bool(ctx.home_town[wi]):
         out.append("In the survivor's home province")
-    elif bool(ctx.willing_town[int(p.cand_town[i])]):
+    elif bool(ctx.willing_town[wi]):
         out.append(f"{town.name} is a town the survivor is willing to move to")
     else:
         out.append(f"Away from home in {town.name}: the survivor will move anywhere")
         if profile.needs_accommodation and not (vac is not None and vac.provides_room):
             warn.append(
                 f"Needs accommodation: a room in {town.name} costs "
-                f"{usd(float(p.town_room[int(p.cand_town[i])]))} a month"
+                f"{usd(float(p.town_costs.room[wi]))} a month"
             )
     if own:
-        venue = VENUES[int(p.out_venue[outlet])] if int(p.out_venue[outlet]) >= 0 else "unknown"
+        vi = int(p.outlets.venue[outlet])
+        venue = VENUES[vi] if vi >= 0 else "unknown"
         where = "a tourist hub" if town.tourist_hub else "a town off the tourist routes"
         out.append(f"Own business at a {venue} venue in {where}")
         if startup_info is not None and startup_info.cost_usd is not None:
@@ -216,8 +218,8 @@ def reasons(
 
 
 def _wish_rank(profile: Profile, p: PreparedMarket, ti: int, oi: int) -> int | None:
-    occ_code = p.occupations[oi].code
-    track_code = p.tracks[ti].code if ti >= 0 else None
+    occ_code = p.catalog.occupations[oi].code
+    track_code = p.catalog.tracks[ti].code if ti >= 0 else None
     for rank, code in enumerate(profile.preferences):
         if code == occ_code or (track_code is not None and code == track_code):
             return rank
@@ -226,10 +228,10 @@ def _wish_rank(profile: Profile, p: PreparedMarket, ti: int, oi: int) -> int | N
 
 def _family_wish(profile: Profile, p: PreparedMarket, family: int) -> int | None:
     for rank, code in enumerate(profile.preferences):
-        ti = p.track_index.get(code)
-        oi = p.occupation_index.get(code)
-        if (ti is not None and int(p.track_family[ti]) == family) or (
-            oi is not None and int(p.occ_family[oi]) == family
+        ti = p.catalog.track_index.get(code)
+        oi = p.catalog.occupation_index.get(code)
+        if (ti is not None and int(p.catalog.track_family[ti]) == family) or (
+            oi is not None and int(p.catalog.occ_family[oi]) == family
         ):
             return rank
     return None
@@ -239,12 +241,12 @@ def excluded_reason(
     profile: Profile, p: PreparedMarket, ctx: SurvivorContext, i: int, rule: int
 ) -> str:
     """What stands in the way of candidate ``i``, which rule ``rule`` removed."""
-    ti = int(p.cand_track[i])
-    track = p.tracks[ti] if ti >= 0 else None
-    town = p.towns[int(p.cand_town[i])]
-    occ = p.occupations[int(p.cand_occ[i])]
-    vac = p.out_vacancy[int(p.cand_outlet[i])]
-    train_town = p.towns[int(p.track_town[ti])] if ti >= 0 else None
+    ti = int(p.candidates.track[i])
+    track = p.catalog.tracks[ti] if ti >= 0 else None
+    town = p.catalog.towns[int(p.candidates.town[i])]
+    occ = p.catalog.occupations[int(p.candidates.occ[i])]
+    vac = p.outlets.vacancy[int(p.candidates.outlet[i])]
+    train_town = p.catalog.towns[int(p.catalog.track_town[ti])] if ti >= 0 else None
     age = f"the survivor may be only {ctx.age}"
     bound = {
         "home_only": "outside the survivor's home province",
@@ -277,7 +279,7 @@ def excluded_reason(
         have = profile.literacy if profile.literacy in LITERACY_LEVELS else "none"
         return f"{track.name} needs {track.min_literacy} literacy; the survivor's is {have}"
     if rule == R.VACANCY_MIN_AGE and vac is not None:
-        year = int(p.track_work_year[p.cand_track[i]])
+        year = int(p.catalog.track_work_year[p.candidates.track[i]])
         when = max(year - ctx.birth_year - 1, ctx.age) if year > 0 else ctx.age
         return (
             f"{vac.employer_name} hires from age {vac.min_age}: the survivor may be only "

@@ -95,7 +95,7 @@ class RecommendationItem:
 class ExcludedItem:
     """A pathway a hard rule removed, with the reason, as in API.md ``excluded``.
 
-    ``rule`` is the rule's short name (see ``matcher.safeguards.RULE_NAMES``), an
+    ``rule`` is the rule's short name (see ``matcher.rules.RULE_NAMES``), an
     extra for the api and tests; ``score`` is what the pathway would have scored.
     """
 

@@ -16,8 +16,8 @@ from datetime import date
 import numpy as np
 
 from matcher import rules as R
-from matcher.pathways import BoolArray, Int8Array, PreparedMarket
-from matcher.rules import NO_RULE, NOT_A_CANDIDATE, RULE_NAMES
+from matcher.prepared import BoolArray, Int8Array, PreparedMarket
+from matcher.rules import NO_RULE, NOT_A_CANDIDATE
 from matcher.types import Profile
 from training_catalog.types import LITERACY_LEVELS
 
@@ -49,16 +49,17 @@ class SurvivorContext:
 
 def survivor_context(profile: Profile, prepared: PreparedMarket, today: date) -> SurvivorContext:
     """Derive the per-town and per-track facts the rules need from one profile."""
-    n_towns = len(prepared.towns)
-    home = np.append(prepared.town_province == profile.home_province, True)
+    cat = prepared.catalog
+    n_towns = len(cat.towns)
+    home = np.append(cat.town_province == profile.home_province, True)
     willing = np.zeros(n_towns + 1, np.bool_)
     avoid = np.zeros(n_towns + 1, np.bool_)
     for code in profile.willing_towns:
-        i = prepared.town_index.get(code)
+        i = cat.town_index.get(code)
         if i is not None:
             willing[i] = True
     for code in profile.avoid_towns:
-        i = prepared.town_index.get(code)
+        i = cat.town_index.get(code)
         if i is not None:
             avoid[i] = True
     if profile.relocation == "anywhere":
@@ -69,13 +70,13 @@ def survivor_context(profile: Profile, prepared: PreparedMarket, today: date) ->
         # home_only, and any unknown value: the safest reading.
         allowed_town = home.copy()
     allowed_town[-1] = True
-    completed = np.zeros(len(prepared.tracks) + 1, np.bool_)
-    trained = np.zeros(len(prepared.occupations), np.bool_)
+    completed = np.zeros(len(cat.tracks) + 1, np.bool_)
+    trained = np.zeros(len(cat.occupations), np.bool_)
     for code in profile.completed_tracks:
-        ti = prepared.track_index.get(code)
+        ti = cat.track_index.get(code)
         if ti is not None:
             completed[ti] = True
-            trained[list(prepared.track_occupations[ti])] = True
+            trained[list(cat.track_occupations[ti])] = True
     age = lowest_age(profile.birth_year, today)
     literacy = LITERACY_LEVELS.index(profile.literacy) if profile.literacy in LITERACY_LEVELS else 0
     return SurvivorContext(
@@ -113,13 +114,13 @@ def first_rule(prepared: PreparedMarket, ctx: SurvivorContext) -> Int8Array:
     """
     p = prepared
     none = np.int8(NO_RULE)
-    rule = p.cand_static_rule.copy()
+    rule = p.rules.static.copy()
 
     # No-track rows are pathways only for occupations learned on the job or trained for.
-    eligible = np.append(p.occ_on_the_job | ctx.trained_occupation, True)
+    eligible = np.append(p.catalog.occ_on_the_job | ctx.trained_occupation, True)
     if not eligible.all():
         occ_code = np.where(eligible, none, np.int8(NOT_A_CANDIDATE)).astype(np.int8)
-        np.minimum(rule, occ_code[p.cand_notrack_occ], out=rule)
+        np.minimum(rule, occ_code[p.candidates.notrack_occ], out=rule)
 
     # Towns: avoid_towns always wins; relocation bounds training and work towns alike.
     work = np.where(
@@ -128,56 +129,39 @@ def first_rule(prepared: PreparedMarket, ctx: SurvivorContext) -> Int8Array:
         np.where(ctx.allowed_town, none, np.int8(R.RELOCATION_WORK)),
     ).astype(np.int8)
     if (work != none).any():
-        np.minimum(rule, work[p.cand_town], out=rule)
+        np.minimum(rule, work[p.candidates.town], out=rule)
     train = np.where(
         ctx.avoid_town,
         np.int8(R.AVOID_TRAINING_TOWN),
         np.where(ctx.allowed_town, none, np.int8(R.RELOCATION_TRAINING)),
     ).astype(np.int8)
     if (train != none).any():
-        np.minimum(rule, train[p.cand_train_town], out=rule)
+        np.minimum(rule, train[p.candidates.train_town], out=rule)
 
     # Tracks: already completed, age and literacy prerequisites.
-    track = np.full(len(p.tracks) + 1, none, np.int8)
-    track[p.track_min_literacy > ctx.literacy] = R.TRACK_LITERACY
-    track[p.track_min_age > ctx.age] = R.TRACK_MIN_AGE
+    track = np.full(len(p.catalog.tracks) + 1, none, np.int8)
+    track[p.catalog.track_min_literacy > ctx.literacy] = R.TRACK_LITERACY
+    track[p.catalog.track_min_age > ctx.age] = R.TRACK_MIN_AGE
     track[ctx.completed_track] = R.COMPLETED
     track[-1] = none
     if (track != none).any():
-        np.minimum(rule, track[p.cand_track], out=rule)
+        np.minimum(rule, track[p.candidates.track], out=rule)
 
     # Minors: no hazardous, night or exploitation-risk work; light work only under 15.
     if ctx.age < MIN_WORK_AGE:
         np.minimum(rule, np.int8(R.UNDER_12), out=rule)
     if ctx.minor:
-        np.minimum(rule, p.cand_minor_rule, out=rule)
+        np.minimum(rule, p.rules.minor, out=rule)
     if ctx.age < LIGHT_WORK_AGE:
-        np.minimum(rule, p.cand_light_rule, out=rule)
+        np.minimum(rule, p.rules.light, out=rule)
 
     # The employer's own minimum age, on the day work starts: after the training for a
     # graduate (a garage that hires a track's graduates from 16 takes a 15-year-old who
     # finishes at 16). The safeguards for minors above stay on today's age.
-    young = np.flatnonzero(p.cand_vacancy_min_age > ctx.age)  # few rows, if any
+    young = np.flatnonzero(p.rules.vacancy_min_age > ctx.age)  # few rows, if any
     if young.size:
-        year = p.track_work_year[p.cand_track[young]].astype(np.int64)
+        year = p.catalog.track_work_year[p.candidates.track[young]].astype(np.int64)
         work_age = np.where(year > 0, np.maximum(year - ctx.birth_year - 1, ctx.age), ctx.age)
-        too_young = young[p.cand_vacancy_min_age[young] > work_age]
+        too_young = young[p.rules.vacancy_min_age[young] > work_age]
         rule[too_young] = np.minimum(rule[too_young], np.int8(R.VACANCY_MIN_AGE))
     return rule
-
-
-def allowed(rule: Int8Array) -> BoolArray:
-    """Mask of the candidates no rule removes."""
-    return np.asarray(rule == NO_RULE, dtype=np.bool_)
-
-
-__all__ = [
-    "NOT_A_CANDIDATE",
-    "NO_RULE",
-    "RULE_NAMES",
-    "SurvivorContext",
-    "allowed",
-    "first_rule",
-    "lowest_age",
-    "survivor_context",
-]

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from matcher.pathways import BoolArray, FloatArray, Int64Array, PreparedMarket
+from matcher.prepared import BoolArray, FloatArray, Int64Array, PreparedMarket
 from matcher.safeguards import SurvivorContext
 from matcher.types import Profile
 from matcher.weights import COMPONENTS, Settings, Weights
@@ -55,20 +55,20 @@ def tables(profile: Profile, p: PreparedMarket, ctx: SurvivorContext) -> Tables:
         if family in SKILL_FAMILIES:
             aptitude[SKILL_FAMILIES.index(family)] = min(max(level, 0), 5) / 5.0
     # preference: the best wish each track, occupation and family matches.
-    track_wish = np.zeros(len(p.tracks) + 1, np.float64)
-    occupation_wish = np.zeros(len(p.occupations), np.float64)
+    track_wish = np.zeros(len(p.catalog.tracks) + 1, np.float64)
+    occupation_wish = np.zeros(len(p.catalog.occupations), np.float64)
     family_wish = np.zeros(len(SKILL_FAMILIES) + 1, np.float64)
     for rank, code in enumerate(profile.preferences):
         value = preference_value(rank, s)
-        ti = p.track_index.get(code)
-        oi = p.occupation_index.get(code)
+        ti = p.catalog.track_index.get(code)
+        oi = p.catalog.occupation_index.get(code)
         fam = -1
         if ti is not None:
             track_wish[ti] = max(track_wish[ti], value)
-            fam = int(p.track_family[ti])
+            fam = int(p.catalog.track_family[ti])
         if oi is not None:
             occupation_wish[oi] = max(occupation_wish[oi], value)
-            fam = int(p.occ_family[oi]) if fam < 0 else fam
+            fam = int(p.catalog.occ_family[oi]) if fam < 0 else fam
         if fam >= 0:
             family_wish[fam] = max(family_wish[fam], s.same_family_preference * value)
     # location: home province, a named town, elsewhere.
@@ -142,22 +142,22 @@ def components_at(
     def at(a: np.ndarray) -> np.ndarray:
         return a if rows is None else a[rows]
 
-    family = at(p.cand_family)
+    family = at(p.candidates.family)
     n = family.shape[0]
     out = np.empty((len(COMPONENTS), n), np.float64)
     np.take(t.aptitude, family, out=out[0])
-    out[1] = _preference(t, at(p.cand_track), at(p.cand_occ), family)
-    out[2] = at(p.cand_income)
-    out[3] = at(p.cand_demand)
+    out[1] = _preference(t, at(p.candidates.track), at(p.candidates.occ), family)
+    out[2] = at(p.money.income)
+    out[3] = at(p.hiring.demand)
     out[4] = _location(
         t,
-        at(p.cand_town),
-        at(p.cand_train_town),
-        at(p.cand_loc_work),
-        at(p.cand_loc_train),
-        at(p.cand_loc_venue),
+        at(p.candidates.town),
+        at(p.candidates.train_town),
+        at(p.location.work_share),
+        at(p.location.train_share),
+        at(p.location.venue_part),
     )
-    out[5] = at(p.cand_commitment)
+    out[5] = at(p.hiring.commitment)
     return out
 
 
@@ -169,24 +169,19 @@ def components(profile: Profile, prepared: PreparedMarket, ctx: SurvivorContext)
 def weighted_sum(comps: FloatArray, weights: Weights) -> FloatArray:
     """``w @ comps`` without BLAS: einsum's own single-threaded loop.
 
-    A BLAS matrix-vector product may start threads; on a busy machine (gunicorn
-    workers, other jobs) waiting for them cost 10-15 ms a call in the benchmark,
-    against 0.3 ms for this loop.
+    A BLAS matrix-vector product may start threads, and on a busy machine (gunicorn
+    workers, other jobs) waiting for them costs more than the whole loop (figures in
+    ``benchmarks/README.md``).
     """
     w = np.asarray(weights.normalised(), np.float64)
     out: FloatArray = np.einsum("i,ij->j", w, comps)
     return out
 
 
-def fit(comps: FloatArray, weights: Weights) -> FloatArray:
-    """Weighted mean of the components (before the living-wage rule), in [0, 1]."""
-    return np.clip(weighted_sum(comps, weights), 0.0, 1.0)
-
-
 def score(comps: FloatArray, p: PreparedMarket, weights: Weights) -> FloatArray:
     """Final score in [0, 1] from a full component matrix (see :func:`fused_score`)."""
     out = weighted_sum(comps, weights)
-    out *= p.cand_lw_factor
+    out *= p.money.living_wage_factor
     # Guard against 1 + 1e-16 from floating-point sums.
     np.minimum(out, 1.0, out=out)
     return out
@@ -215,19 +210,20 @@ def fused_score(
     s = p.settings
     w = dict(zip(COMPONENTS, weights.normalised(), strict=True))
     t = tabs or tables(profile, p, ctx)
-    out = np.take(t.aptitude * w["aptitude"], p.cand_family)
+    out = np.take(t.aptitude * w["aptitude"], p.candidates.family)
     out += _market_part(p, w["income"], w["demand"], w["commitment"], w["location"])
     if w["preference"] > 0.0 and profile.preferences:
         out += _preference_by_groups(t, p) * w["preference"]
     if w["location"] > 0.0:
         # Towns whose factor differs from "elsewhere" (home province, named towns).
         delta = (t.town_factor[:-1] - s.location_elsewhere) * w["location"]
+        g, loc = p.groups, p.location
         for town in np.flatnonzero(delta):
-            rows = p.town_rows[p.town_rows_start[town] : p.town_rows_start[town + 1]]
-            out[rows] += delta[town] * p.cand_loc_work[rows]
-            rows = p.train_rows[p.train_rows_start[town] : p.train_rows_start[town + 1]]
-            out[rows] += delta[town] * p.cand_loc_train[rows]
-    out *= p.cand_lw_factor
+            rows = g.town_rows[g.town_start[town] : g.town_start[town + 1]]
+            out[rows] += delta[town] * loc.work_share[rows]
+            rows = g.train_rows[g.train_start[town] : g.train_start[town + 1]]
+            out[rows] += delta[town] * loc.train_share[rows]
+    out *= p.money.living_wage_factor
     np.clip(out, 0.0, 1.0, out=out)
     return out
 
@@ -235,16 +231,15 @@ def fused_score(
 def _preference_by_groups(t: Tables, p: PreparedMarket) -> FloatArray:
     # Same values as _preference, touching only the rows of the survivor's wishes.
     out = np.zeros(p.n_candidates, np.float64)
+    g = p.groups
     for ti in np.flatnonzero(t.track_wish[:-1]):
-        block = slice(
-            int(p.track_row_start[ti]), int(p.track_row_start[ti] + p.track_row_count[ti])
-        )
+        block = slice(int(g.track_start[ti]), int(g.track_start[ti] + g.track_count[ti]))
         np.maximum(out[block], t.track_wish[ti], out=out[block])
     for oi in np.flatnonzero(t.occupation_wish):
-        rows = p.occ_rows[p.occ_rows_start[oi] : p.occ_rows_start[oi + 1]]
+        rows = g.occ_rows[g.occ_start[oi] : g.occ_start[oi + 1]]
         out[rows] = np.maximum(out[rows], t.occupation_wish[oi])
     for fi in np.flatnonzero(t.family_wish):
-        rows = p.family_rows[p.family_rows_start[fi] : p.family_rows_start[fi + 1]]
+        rows = g.family_rows[g.family_start[fi] : g.family_start[fi + 1]]
         current = out[rows]
         out[rows] = np.where(current == 0.0, t.family_wish[fi], current)
     return out
@@ -260,11 +255,12 @@ def _market_part(
     cached = p.cache.get(key)
     if cached is None:
         elsewhere = p.settings.location_elsewhere
+        loc = p.location
         cached = (
-            income * p.cand_income
-            + demand * p.cand_demand
-            + commitment * p.cand_commitment
-            + location * (p.cand_loc_venue + elsewhere * (p.cand_loc_work + p.cand_loc_train))
+            income * p.money.income
+            + demand * p.hiring.demand
+            + commitment * p.hiring.commitment
+            + location * (loc.venue_part + elsewhere * (loc.work_share + loc.train_share))
         )
         cached.setflags(write=False)
         # A plain dict: at worst two threads compute the same array once each.

@@ -44,14 +44,13 @@ from api.store.models import (
 )
 from matcher import PreparedMarket, Weights, track_scores_prepared
 from matcher.allocate import Allocation as Solved
-from matcher.allocate import AllocationStats, Explanation, Missed, allocate, explain
+from matcher.allocate import AllocationStats, Wording, allocate, explain
 
 Progress = Callable[[str, float], None]
 
 # SQLite's limit on bound parameters is far above this; chunks keep IN lists small.
 _CHUNK = 500
 _DIGITS = 2  # scores in explanations, as the recommendations show them to a counsellor
-_LIST_HOLDERS = 4  # a full track's holders are listed one by one up to this many
 
 
 # --- the cohort and the tracks -------------------------------------------------------
@@ -217,98 +216,29 @@ def _stats(stats: AllocationStats) -> dict[str, Any]:
     }
 
 
-def _seat_words(n: int) -> tuple[str, str]:
-    noun = "seat" if n == 1 else "seats"
-    given = "given" if n == 1 else ("both given" if n == 2 else f"all {n} given")
-    return f"{n} {noun}", given
-
-
-def _missed_sentence(p: _Problem, row: int, missed: Missed) -> str:
-    track = p.tracks[missed.track]
-    code = track.code
-    if missed.reason == "excluded":
-        why = p.excluded.get((row, missed.track), "not allowed by a hard rule")
-        return f"{code}: not allowed for this survivor ({why.rstrip('.')})."
-    if missed.reason != "full":
-        return missed.sentence([t.code for t in p.tracks], digits=_DIGITS) + "."
-    count, given = _seat_words(missed.seats)
-    family = track.skill_family
-    scores = [f"{s:.{_DIGITS}f}" for s in missed.holder_scores]  # best first
-    levels = [int((p.survivors[h].aptitudes or {}).get(family, 0)) for h in missed.holders]
-    if len(scores) <= _LIST_HOLDERS:
-        detail = f"score {', '.join(scores)}; aptitude {', '.join(map(str, levels))} in {family}"
-    else:  # a long list says less than its range
-        low, high = min(levels), max(levels)
-        span = f"{low}" if low == high else f"{low} to {high}"
-        detail = f"scores {scores[0]} down to {scores[-1]}; aptitude {span} in {family}"
-    if all(s > missed.score for s in missed.holder_scores):
-        whom = (
-            "a survivor with a higher score"
-            if missed.seats == 1
-            else "survivors with a higher score"
-        )
-        return f"{code}: {count}, {given} to {whom} for it ({detail})."
-    return (
-        f"{code}: {count}, {given} to other survivors ({detail}); seating the cohort as a "
-        "whole that way seats more survivors or gives a higher total score."
-    )
-
-
-def _outside_wishes(
-    p: _Problem,
-    row: int,
-    got_rank: int | None,
-    assigned: bool,
-    catalog: Mapping[str, tc.Track],
-) -> list[tuple[int, str]]:
-    """Wished tracks (by code) that are not part of this allocation, ranked above the got one."""
-    inside = {t.code for t in p.tracks}
-    out: list[tuple[int, str]] = []
-    for position, wish in enumerate(p.survivors[row].preferences or (), start=1):
-        if wish in inside or wish not in catalog:
-            continue
-        if assigned and got_rank is not None and position >= got_rank:
-            continue  # ranked below the track given (an unranked one ranks below all)
-        if catalog[wish].seats_available <= 0:
-            out.append((position, f"{wish}: no seat available this intake."))
-        else:
-            out.append((position, f"{wish}: not among the tracks of this allocation."))
-    return out
-
-
-def _explanation(p: _Problem, e: Explanation, catalog: Mapping[str, tc.Track]) -> str:
-    row = e.survivor
-    if e.track >= 0:
-        code = p.tracks[e.track].code
-        assert e.score is not None
-        wish = f", wish {e.rank}" if e.rank is not None else ", not among the stated wishes"
-        head = f"Given {code} (score {e.score:.{_DIGITS}f}{wish})."
-    elif np.isnan(p.scores[row]).all():
-        head = "No seat: no track of this allocation is allowed for this survivor."
-    else:
-        head = "No seat: every track allowed for this survivor is full."
-    ranked = [(m.rank, _missed_sentence(p, row, m)) for m in e.missed]
-    ranked += _outside_wishes(p, row, e.rank, e.track >= 0, catalog)
-    ranked.sort(key=lambda pair: pair[0])
-    return " ".join([head, *(sentence for _, sentence in ranked)])
-
-
 def _assignments(
     p: _Problem, solved: Solved, catalog: Mapping[str, tc.Track]
 ) -> list[dict[str, Any]]:
     explanations = explain(solved, p.scores, p.seats, preference_ranks=p.ranks)
-    out = []
-    for e, survivor in zip(explanations, p.survivors, strict=True):
-        out.append(
-            {
-                "survivor_id": survivor.id,
-                "track_code": p.tracks[e.track].code if e.track >= 0 else None,
-                "score": e.score,
-                "preference_rank": e.rank,
-                "explanation": _explanation(p, e, catalog),
-            }
-        )
-    return out
+    words = Wording(
+        [t.code for t in p.tracks],
+        digits=_DIGITS,
+        families=[t.skill_family for t in p.tracks],
+        aptitudes=[s.aptitudes or {} for s in p.survivors],
+        wishes=[s.preferences or () for s in p.survivors],
+        catalog_seats={code: t.seats_available for code, t in catalog.items()},
+        excluded=p.excluded,
+    )
+    return [
+        {
+            "survivor_id": survivor.id,
+            "track_code": p.tracks[e.track].code if e.track >= 0 else None,
+            "score": e.score,
+            "preference_rank": e.rank,
+            "explanation": words.explanation(e),
+        }
+        for e, survivor in zip(explanations, p.survivors, strict=True)
+    ]
 
 
 def _body(allocation: Allocation) -> dict[str, Any]:
@@ -354,7 +284,7 @@ def propose(
         )
     weights, settings = config.weights, config.engine
     season, prepared = ENGINE_INPUTS.market(session, None, settings)
-    catalog = {t.code: t for t in prepared.tracks}
+    catalog = {t.code: t for t in prepared.catalog.tracks}
     rows = _tracks(session, track_codes, catalog)
     problem = _score_matrix(
         cohort, [catalog[t.code] for t in rows], prepared, today, weights, progress

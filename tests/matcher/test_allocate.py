@@ -10,14 +10,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from matcher._allocate_flow import build_and_solve, check_optimality
 from matcher.allocate import (
     AllocationInputError,
+    Wording,
     allocate,
     explain,
     status_quo,
     wish_ranks,
 )
+from matcher.allocate.flow import build_and_solve, check_optimality
 
 # --------------------------------------------------------------------------- helpers
 
@@ -212,12 +213,39 @@ def test_study_beauty_seats_go_to_the_two_with_aptitude_the_others_get_second_wi
         (missed,) = reasons[survivor].missed
         assert missed.reason == "full"
         assert missed.holders == (2, 3)
-        assert missed.sentence(TRACKS) == (
-            "beauty-salon-srp: 2 seats, both given to survivors who score higher "
-            "for it (0.91, 0.88)"
+        assert Wording(TRACKS).missed(survivor, missed) == (
+            "beauty-salon-srp: 2 seats, both given to survivors with a higher score "
+            "for it (score 0.91, 0.88)."
         )
     assert reasons[2].missed == ()
-    assert reasons[2].sentence(TRACKS) == "Given beauty-salon-srp (score 0.91, wish 1)."
+    assert Wording(TRACKS).explanation(reasons[2]) == "Given beauty-salon-srp (score 0.91, wish 1)."
+
+
+def test_the_counsellor_reads_the_holders_aptitude_the_rule_and_wishes_left_out():
+    scores, seats, wishes = study_cohort()
+    # Survivor 0 first wished a tailoring track that is full and not in this allocation;
+    # a hard rule keeps survivor 1 out of electronics.
+    wishes[0] = [2, 0, 3, 0]
+    scores[1, 1] = np.nan
+    result = allocate(scores, seats, preference_ranks=wishes)
+    words = Wording(
+        TRACKS,
+        families=["beauty", "electronics", "textile", "cooking"],
+        aptitudes=[{"beauty": 2}, {"beauty": 2}, {"beauty": 5}, {"beauty": 5}],
+        wishes=[["tailoring-svr", "beauty-salon-srp", "sewing-btb"], [], [], []],
+        catalog_seats=dict.fromkeys(TRACKS, 2) | {"tailoring-svr": 0},
+        excluded={(1, 1): "Training in Phnom Penh: outside the survivor's home province."},
+    )
+    first, second = explain(result, scores, seats, preference_ranks=wishes)[:2]
+    assert words.explanation(first) == (
+        "Given sewing-btb (score 0.58, wish 3). tailoring-svr: no seat available this "
+        "intake. beauty-salon-srp: 2 seats, both given to survivors with a higher score for "
+        "it (score 0.91, 0.88; aptitude 5, 5 in beauty)."
+    )
+    assert (
+        "electronics-pp: not allowed for this survivor (Training in Phnom Penh: outside the "
+        "survivor's home province)."
+    ) in words.explanation(second)
 
 
 def test_arrival_order_gives_the_beauty_seats_to_whoever_asked_first():
@@ -248,7 +276,7 @@ def test_a_wish_excluded_by_a_hard_rule_is_explained_as_excluded():
     (reason,) = explain(result, scores, np.array([1, 1, 1]), preference_ranks=wishes)
     assert reason.track == 1 and reason.rank == 2
     assert [m.reason for m in reason.missed] == ["excluded"]
-    assert "hard rule" in reason.sentence(["a", "b", "c"])
+    assert "hard rule" in Wording(["a", "b", "c"]).explanation(reason)
 
 
 def test_a_first_wish_with_seats_left_is_explained_by_the_lower_score():
@@ -258,8 +286,8 @@ def test_a_first_wish_with_seats_left_is_explained_by_the_lower_score():
     (reason,) = explain(result, scores, np.array([1, 1]), preference_ranks=wishes)
     assert (reason.track, reason.rank) == (1, 2)
     assert [(m.track, m.reason) for m in reason.missed] == [(0, "lower_score")]
-    assert reason.sentence(["a", "b"]) == (
-        "Given b (score 0.80, wish 2). a: seats remain, but the survivor scores lower there (0.30)"
+    assert Wording(["a", "b"]).explanation(reason) == (
+        "Given b (score 0.80, wish 2). a: seats remain, but the survivor scores lower there (0.30)."
     )
 
 
@@ -271,7 +299,10 @@ def test_survivor_without_any_allowed_seat_is_told_why():
     reason = explain(result, scores, seats)[1]
     assert reason.track == -1 and reason.score is None
     assert [(m.track, m.reason, m.holders) for m in reason.missed] == [(0, "full", (0,))]
-    assert reason.sentence(["t0", "t1"]).startswith("No seat")
+    assert Wording(["t0", "t1"]).explanation(reason) == (
+        "No seat: every track allowed for this survivor is full. t0: 1 seat, given to a "
+        "survivor with a higher score for it (score 0.90)."
+    )
 
 
 def test_a_tie_goes_to_the_track_the_survivor_wants_more():

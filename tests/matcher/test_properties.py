@@ -209,8 +209,8 @@ def test_the_untrained_head_leaves_out_only_rows_that_need_training() -> None:
     head = PREPARED.untrained
     assert head is not None and 0 < head.n_candidates < PREPARED.n_candidates
     tail = slice(head.n_candidates, None)
-    assert (PREPARED.cand_track[tail] < 0).all()
-    assert not PREPARED.occ_on_the_job[PREPARED.cand_occ[tail]].any()
+    assert (PREPARED.candidates.track[tail] < 0).all()
+    assert not PREPARED.catalog.occ_on_the_job[PREPARED.candidates.occ[tail]].any()
 
 
 @FAST

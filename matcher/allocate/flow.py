@@ -25,11 +25,12 @@ import numpy as np
 from numpy.typing import NDArray
 from ortools.graph.python import min_cost_flow
 
+from matcher.allocate.types import BLOCK
+
 # Bound on |cost| * (nodes + 1); OR-tools' cost scaling multiplies costs by the
 # number of nodes in int64, and the proof adds path lengths, so keep well inside.
 MAX_FLOW_COST = 2**60
 _INF = 2**62
-_CHUNK = 1 << 21  # arcs (or matrix cells) handled per block, to bound temporary memory
 
 
 def row_candidates(
@@ -47,7 +48,7 @@ def row_candidates(
     if k >= m:
         return allowed.copy()
     mask = np.zeros((n, m), dtype=bool)
-    rows = max(1, _CHUNK // max(m, 1))
+    rows = max(1, BLOCK // max(m, 1))
     for a in range(0, n, rows):
         block = costs[a : a + rows]
         if prices is not None:
@@ -68,7 +69,7 @@ def column_candidates(
     """
     n, m = costs.shape
     mask = np.zeros((n, m), dtype=bool)
-    cols = max(1, _CHUNK // max(n, 1))
+    cols = max(1, BLOCK // max(n, 1))
     for a in range(0, m, cols):
         # Transposed copy: one contiguous row per track.
         block = np.where(allowed[:, a : a + cols], costs[:, a : a + cols], _INF).T.copy()
@@ -97,7 +98,7 @@ def build_and_solve(
     smcf = min_cost_flow.SimpleMinCostFlow()
     tails_all: list[NDArray[np.int32]] = []
     heads_all: list[NDArray[np.int32]] = []
-    rows = max(1, _CHUNK // max(m, 1))
+    rows = max(1, BLOCK // max(m, 1))
     for a in range(0, n, rows):
         ids = order[a : a + rows]
         pp, jj = np.nonzero(arcs[ids])
@@ -135,8 +136,8 @@ def build_and_solve(
     if status != smcf.OPTIMAL:
         raise RuntimeError(f"OR-tools min-cost flow failed: {status}")
     track_of = np.full(n, -1, dtype=np.int64)
-    for a in range(0, n_survivor_arcs, _CHUNK):
-        b = min(a + _CHUNK, n_survivor_arcs)
+    for a in range(0, n_survivor_arcs, BLOCK):
+        b = min(a + BLOCK, n_survivor_arcs)
         f = np.asarray(smcf.flows(np.arange(a, b, dtype=np.int32)))
         used = np.flatnonzero(f > 0) + a
         track_of[order[tails[used]]] = heads[used].astype(np.int64) - n
@@ -198,7 +199,7 @@ def check_optimality(
     own[rows] = costs[rows, track_of[rows]]
     load = np.bincount(track_of[rows], minlength=m)
     cap = np.minimum(seats, n)
-    block = max(1, _CHUNK // max(m, 1))
+    block = max(1, BLOCK // max(m, 1))
 
     # The flow must be maximum: no augmenting path source -> sink in the full graph.
     reach_from = np.zeros((m + 2, m + 2), dtype=bool)
