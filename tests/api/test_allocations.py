@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from api.store.models import Allocation, SeatReservation, Track
-from tests.api.test_recommendations import World, job
+from tests.api.builders import World, job
 from tests.conftest import auth
 
 BEAUTY = "beauty-salon-svr"

@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 
 from api.store.catalog import load_catalog
 from api.store.models import SeatReservation, Track
+from tests.api.builders import assert_problem
 from tests.api.catalog_factories import NGO, track_body
-from tests.api.test_errors import assert_problem
 from training_catalog import literacy_meets
 
 

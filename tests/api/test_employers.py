@@ -21,6 +21,7 @@ from api.services.employers import update_vacancy
 from api.store.catalog import load_vacancies
 from api.store.models import Employer, Organisation, Vacancy
 from api.store.models.survey import Season
+from tests.api.builders import assert_problem
 from tests.api.catalog_factories import (
     NGO,
     post_vacancy,
@@ -29,7 +30,6 @@ from tests.api.catalog_factories import (
     vacancy_body,
     vet,
 )
-from tests.api.test_errors import assert_problem
 
 
 @pytest.fixture

@@ -4,17 +4,7 @@ import logging
 
 import pytest
 
-SHAPE = {"type", "title", "status", "detail", "errors"}
-
-
-def assert_problem(response, status):
-    assert response.status_code == status
-    assert response.content_type == "application/problem+json"
-    body = response.get_json()
-    assert set(body) >= SHAPE
-    assert body["status"] == status
-    assert body["detail"]
-    return body
+from tests.api.builders import assert_problem
 
 
 @pytest.fixture

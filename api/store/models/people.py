@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
@@ -40,10 +39,6 @@ class Survivor(Base):
     notes: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
-
-    def values(self) -> dict[str, Any]:
-        """The profile's fields as a plain dict (for responses and stored inputs)."""
-        return {name: getattr(self, name) for name in SURVIVOR_FIELDS}
 
 
 # The fields a counsellor writes (everything but id, org and timestamps).
