@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import wraps
 from typing import Any, ParamSpec, TypeVar
+from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
@@ -49,6 +50,23 @@ def _principal() -> Principal | None:
         return None
     user = row.user
     return Principal(user.id, user.org_id, user.organisation.name, user.role, row.id)
+
+
+def local_path(target: str) -> str | None:
+    """``target`` if it is a path of this site, else None (never an open redirect).
+
+    Judged as a browser will read it: browsers drop tabs and newlines and treat a
+    backslash as a slash, so any control character or backslash is refused outright,
+    and what is left must have no scheme and no host.
+    """
+    if not target or any(ord(ch) < 0x20 or ord(ch) == 0x7F or ch == "\\" for ch in target):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not parts.path.startswith("/"):
+        return None
+    if parts.path.startswith("//"):
+        return None
+    return target
 
 
 def page_for(*roles: str) -> Callable[[Callable[P, R]], Callable[P, R | BaseResponse]]:
@@ -116,11 +134,7 @@ def login() -> Any:
             return render_template("login.html", error=exc.detail), 401
         session.clear()
         session["token_id"] = principal.token_id
-        target = request.args.get("next", "")
-        # Only local paths: never an open redirect.
-        if not target.startswith("/") or target.startswith("//"):
-            target = url_for("pages.home")
-        return redirect(target)
+        return redirect(local_path(request.args.get("next", "")) or url_for("pages.home"))
     return render_template("login.html", error=None)
 
 

@@ -46,6 +46,35 @@ def test_sign_in_does_not_redirect_to_another_site(client, token) -> None:
     assert response.headers["Location"] == "/"
 
 
+@pytest.mark.parametrize(
+    "target",
+    [
+        "/%09/evil.example/x",  # a tab the browser drops: //evil.example/x
+        "/%0d%0a/evil.example/x",  # CR/LF: dropped too (and once a 500)
+        "/\\evil.example/x",  # a backslash the browser reads as a slash
+        "https://evil.example/x",
+        "//evil.example/x",
+        "javascript:alert(1)",
+    ],
+)
+def test_sign_in_never_sends_the_browser_to_another_host(client, token, target) -> None:
+    page = client.get("/login")
+    response = client.post(
+        f"/login?next={target}", data={"token": token("counsellor"), "csrf_token": csrf(page)}
+    )
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/"
+
+
+def test_sign_in_returns_to_the_page_asked_for(client, token) -> None:
+    page = client.get("/login")
+    response = client.post(
+        "/login?next=/survivors%3Fcursor%3Dabc",
+        data={"token": token("counsellor"), "csrf_token": csrf(page)},
+    )
+    assert response.headers["Location"] == "/survivors?cursor=abc"
+
+
 def test_signing_out_ends_the_page_session(client, token) -> None:
     sign_in(client, token("counsellor"))
     page = client.get("/survivors")
