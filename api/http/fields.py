@@ -18,3 +18,16 @@ class Text(ma.fields.String):
         if text is not None and "\x00" in text:
             raise ma.ValidationError("must not contain NUL characters")
         return text
+
+
+class WholeMatch(ma.validate.Regexp):
+    """A pattern the whole string must match: ``re.match`` with ``$`` lets a final
+    newline through, so ``"SRS-2026-001\\n"`` would sit beside ``SRS-2026-001``.
+
+    The pattern (``^...$``, shown in the OpenAPI document) is checked with ``fullmatch``.
+    """
+
+    def __call__(self, value: Any) -> Any:
+        if self.regex.fullmatch(value) is None:
+            raise ma.ValidationError(self._format_error(value))
+        return value

@@ -14,6 +14,7 @@ from flask import Response, current_app
 from flask_smorest import Blueprint
 
 from api.auth import current_principal, require_roles
+from api.http.fields import WholeMatch
 from api.services import recommendations
 from api.services import survivors as service
 from api.store import jsonio
@@ -54,7 +55,7 @@ def _case_code(*, required: bool) -> ma.fields.String:
         required=required,
         validate=[
             ma.validate.Length(min=1, max=40),
-            ma.validate.Regexp(
+            WholeMatch(
                 r"^[A-Za-z0-9][A-Za-z0-9._/-]*$",
                 error="must be the NGO's pseudonymous case code (letters, digits, . _ / -), "
                 "never a name",

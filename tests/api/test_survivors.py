@@ -274,6 +274,17 @@ def test_a_name_is_not_accepted_as_case_code(client, token) -> None:
     assert response.get_json()["errors"][0]["field"] == "case_code"
 
 
+@pytest.mark.parametrize("code", ["SRS-2026-001\n", " SRS-2026-001", "SRS-2026-001 ", "SRS\n2026"])
+def test_a_look_alike_case_code_with_whitespace_is_refused(client, token, code) -> None:
+    tok = token("counsellor")
+    first = create(client, tok)
+    response = client.post(URL, json=survivor_body(case_code=code), headers=auth(tok))
+    assert response.status_code == 422
+    assert response.get_json()["errors"][0]["field"] == "case_code"
+    response = client.patch(f"{URL}/{first['id']}", json={"case_code": code}, headers=auth(tok))
+    assert response.status_code == 422
+
+
 def test_case_codes_are_unique_within_an_ngo_only(client, token, session) -> None:
     a = token("counsellor", org="Shelter A")
     create(client, a)
