@@ -14,6 +14,7 @@ from api.auth import authenticate_request
 from api.config import load_config
 from api.errors import register_error_handlers
 from api.extensions import limiter, smorest
+from api.http import guards
 from api.http.converters import IdConverter
 from api.services.recommendations import read_engine_settings
 from api.store.db import close_session, init_database
@@ -64,8 +65,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     http.register(app)  # the JSON API under /api/v1
     pages.register(app)  # the pages people use
     register_error_handlers(app)
+    app.before_request(guards.limit_body)
     app.before_request(authenticate_request)
-    app.before_request(http.reject_nul_text)
+    app.before_request(guards.check_text)
     app.after_request(_security_headers)
     return app
 

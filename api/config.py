@@ -13,6 +13,8 @@ DEFAULTS: dict[str, Any] = {
     "SECRET_KEY": None,
     # Uploads larger than this are refused with 413 before they are read.
     "MAX_CONTENT_LENGTH": 32 * 1024 * 1024,
+    # Every other body (a JSON request, a form) is refused with 413 above this.
+    "MAX_BODY_BYTES": 256 * 1024,
     # A current season older than this many months is reported as stale.
     "SEASON_STALE_MONTHS": 9,
     # Exchange rate used for vacancy pay when no published season gives one.
@@ -34,6 +36,7 @@ ENVIRONMENT: dict[str, tuple[str, type]] = {
     "DATABASE_URL": ("DATABASE_URL", str),
     "PATHWAYS_SECRET_KEY": ("SECRET_KEY", str),
     "PATHWAYS_MAX_UPLOAD_MB": ("MAX_CONTENT_LENGTH", int),
+    "PATHWAYS_MAX_BODY_KB": ("MAX_BODY_BYTES", int),
     "PATHWAYS_SEASON_STALE_MONTHS": ("SEASON_STALE_MONTHS", int),
     "PATHWAYS_KHR_PER_USD": ("KHR_PER_USD", float),
     "PATHWAYS_NGO_STARTUP_SUPPORT_USD": ("NGO_STARTUP_SUPPORT_USD", float),
@@ -65,6 +68,8 @@ def load_config(
             raise ConfigError(f"{variable}={raw!r} is not a valid {kind.__name__}") from exc
         if variable == "PATHWAYS_MAX_UPLOAD_MB":
             value = int(value) * 1024 * 1024
+        if variable == "PATHWAYS_MAX_BODY_KB":
+            value = int(value) * 1024
         config[key] = value
     config.update(overrides or {})
     if not config["DATABASE_URL"]:
