@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 import marshmallow as ma
-from flask import request
+from flask import Response, request
 from flask_smorest import Blueprint
 
 from api.auth import current_principal, require_roles
@@ -19,6 +19,14 @@ from api.store.models.catalog import VETTING_STATUSES
 from api.store.pagination import PageArgs, page_schema
 
 blp = Blueprint("employers", __name__, url_prefix="/api/v1", description="Employers and vacancies")
+
+
+@blp.after_request
+def _no_store(response: Response) -> Response:
+    # What one role may see of an employer differs from another's: never cached.
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
 
 PAY_UNITS = ("day", "week", "month")
 CURRENCIES = ("USD", "KHR")

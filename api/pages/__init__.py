@@ -291,7 +291,5 @@ def _this_year() -> int:
 def register(app: Any) -> None:
     """Add the pages and their CSRF protection to the app."""
     app.config.setdefault("WTF_CSRF_CHECK_DEFAULT", False)  # the JSON API uses bearer tokens
-    app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
-    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
     csrf.init_app(app)
     app.register_blueprint(bp)

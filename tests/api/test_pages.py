@@ -6,17 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import csrf, sign_in
+
 SAMPLE_2026 = Path(__file__).resolve().parents[2] / "data" / "sample" / "seasons" / "2026"
-
-
-def csrf(page) -> str:
-    match = re.search(r'name="csrf_token" value="([^"]+)"', page.get_data(as_text=True))
-    assert match, "the page has no CSRF field"
-    return match.group(1)
-
-
-def sign_in(client, tok: str):
-    return client.post("/login", data={"token": tok, "csrf_token": csrf(client.get("/login"))})
 
 
 def test_pages_ask_to_sign_in_first(client) -> None:
