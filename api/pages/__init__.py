@@ -1,13 +1,15 @@
 """Pages for people: counsellors see recommendations, surveyors publish a season.
 
-Signed in with an API token once (kept server-side as the token's id in a signed
-cookie, never the token itself); forms carry a CSRF token (Flask-WTF). The pages call
-the same services as the API, so what a page shows is what the API answers.
+Signed in with an API token once (the cookie holds a random key of a sign-in kept on
+the server, never the token: see ``api.services.page_sessions``); forms carry a CSRF
+token (Flask-WTF). The pages call the same services as the API, so what a page shows
+is what the API answers.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from functools import wraps
 from typing import Any, ParamSpec, TypeVar
 from urllib.parse import urlsplit
@@ -15,6 +17,7 @@ from urllib.parse import urlsplit
 from flask import (
     Blueprint,
     Response,
+    current_app,
     flash,
     g,
     redirect,
@@ -30,8 +33,8 @@ from werkzeug.wrappers import Response as BaseResponse
 from api.auth import Principal, authenticate
 from api.errors import ApiError, Unauthorized
 from api.pages.charts import component_bars, income_chart
+from api.services.page_sessions import end_page_session, resume_page_session, start_page_session
 from api.store.db import get_session
-from api.store.models import ApiToken
 
 bp = Blueprint("pages", __name__, template_folder="templates")
 csrf = CSRFProtect()
@@ -41,15 +44,19 @@ R = TypeVar("R")
 
 
 def _principal() -> Principal | None:
-    token_id = session.get("token_id")
-    if token_id is None:
+    key = session.get("sid")
+    if not isinstance(key, str):
         return None
-    row = get_session().get(ApiToken, token_id)
-    if row is None or row.revoked_at is not None:
+    config = current_app.config
+    principal = resume_page_session(
+        get_session(),
+        key,
+        idle=timedelta(minutes=config["PAGE_SESSION_IDLE_MINUTES"]),
+        lifetime=timedelta(hours=config["PAGE_SESSION_HOURS"]),
+    )
+    if principal is None:
         session.clear()
-        return None
-    user = row.user
-    return Principal(user.id, user.org_id, user.organisation.name, user.role, row.id)
+    return principal
 
 
 def local_path(target: str) -> str | None:
@@ -133,13 +140,16 @@ def login() -> Any:
         except Unauthorized as exc:
             return render_template("login.html", error=exc.detail), 401
         session.clear()
-        session["token_id"] = principal.token_id
+        session["sid"] = start_page_session(get_session(), principal.token_id)
         return redirect(local_path(request.args.get("next", "")) or url_for("pages.home"))
     return render_template("login.html", error=None)
 
 
 @bp.post("/logout")
 def logout() -> Any:
+    key = session.get("sid")
+    if isinstance(key, str):
+        end_page_session(get_session(), key)
     session.clear()
     return redirect(url_for("pages.login"))
 
