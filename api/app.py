@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import logging
+import re
 import secrets
 from collections.abc import Mapping
 from typing import Any
 
-from flask import Flask, Response
+from flask import Flask, Response, request
 
 from api import http, pages
 from api.auth import authenticate_request
 from api.config import load_config, service_config
 from api.errors import register_error_handlers
 from api.extensions import limiter, smorest
+from api.http import guards
 from api.http.converters import IdConverter
 from api.store.db import close_session, init_database
 
@@ -63,14 +67,43 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     http.register(app)  # the JSON API under /api/v1
     pages.register(app)  # the pages people use
     register_error_handlers(app)
+    app.before_request(guards.limit_body)
     app.before_request(authenticate_request)
-    app.before_request(http.reject_nul_text)
+    app.before_request(guards.check_text)
     app.after_request(_security_headers)
     return app
+
+
+# The pages load nothing but themselves: inline styles, inline SVG charts, their forms.
+PAGE_CSP = (
+    "default-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+)
+# Swagger UI (/api/v1/docs) runs its scripts from /api/v1/docs/static/, one inline
+# script that starts it (allowed by its hash), and fetches the OpenAPI document.
+DOCS_CSP = (
+    "default-src 'none'; script-src 'self' {hashes}; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; "
+    "base-uri 'none'"
+)
+_INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.DOTALL)
 
 
 def _security_headers(response: Response) -> Response:
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "no-referrer")
     response.headers.setdefault("X-Frame-Options", "DENY")
+    if request.endpoint == "api-docs.openapi_swagger_ui":
+        response.headers["Content-Security-Policy"] = DOCS_CSP.format(
+            hashes=" ".join(_script_hashes(response.get_data(as_text=True)))
+        )
+    else:
+        response.headers.setdefault("Content-Security-Policy", PAGE_CSP)
     return response
+
+
+def _script_hashes(page: str) -> list[str]:
+    return [
+        "'sha256-" + base64.b64encode(hashlib.sha256(script.encode()).digest()).decode() + "'"
+        for script in _INLINE_SCRIPT.findall(page)
+    ]

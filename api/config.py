@@ -16,8 +16,19 @@ DEFAULTS: dict[str, Any] = {
     # Database: a SQLite file under ./instance/ unless DATABASE_URL names another.
     "DATABASE_URL": None,
     "SECRET_KEY": None,
+    # Page sign-ins: kept on the server, ended at sign-out, after this long without a
+    # request, and this long after signing in whatever happens.
+    "PAGE_SESSION_IDLE_MINUTES": 30,
+    "PAGE_SESSION_HOURS": 10,
+    # The sign-in cookie: never read by scripts, not sent by other sites' forms, and
+    # over TLS only when the service is served behind it (PATHWAYS_SECURE_COOKIES=1).
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "SESSION_COOKIE_SECURE": False,
     # Uploads larger than this are refused with 413 before they are read.
     "MAX_CONTENT_LENGTH": 32 * 1024 * 1024,
+    # Every other body (a JSON request, a form) is refused with 413 above this.
+    "MAX_BODY_BYTES": 256 * 1024,
     # A current season older than this many months is reported as stale.
     "SEASON_STALE_MONTHS": 9,
     # Exchange rate used for vacancy pay when no published season gives one.
@@ -30,6 +41,9 @@ DEFAULTS: dict[str, Any] = {
     "MATCHER_SETTINGS": {},
     "LOG_LEVEL": "INFO",
     "RATELIMIT_DEFAULT": "600 per minute",
+    # What one token may write per minute on the endpoints that store much (a stored
+    # recommendation is up to ~100 kB): flask-limiter syntax.
+    "RATELIMIT_WRITES": "30 per minute",
     "RATELIMIT_STORAGE_URI": "memory://",
 }
 
@@ -38,12 +52,28 @@ ENVIRONMENT: dict[str, tuple[str, type]] = {
     "DATABASE_URL": ("DATABASE_URL", str),
     "PATHWAYS_SECRET_KEY": ("SECRET_KEY", str),
     "PATHWAYS_MAX_UPLOAD_MB": ("MAX_CONTENT_LENGTH", int),
+    "PATHWAYS_MAX_BODY_KB": ("MAX_BODY_BYTES", int),
     "PATHWAYS_SEASON_STALE_MONTHS": ("SEASON_STALE_MONTHS", int),
     "PATHWAYS_KHR_PER_USD": ("KHR_PER_USD", float),
     "PATHWAYS_NGO_STARTUP_SUPPORT_USD": ("NGO_STARTUP_SUPPORT_USD", float),
     "PATHWAYS_LOG_LEVEL": ("LOG_LEVEL", str),
     "PATHWAYS_RATELIMIT": ("RATELIMIT_DEFAULT", str),
+    "PATHWAYS_RATELIMIT_WRITES": ("RATELIMIT_WRITES", str),
+    "PATHWAYS_PAGE_SESSION_IDLE_MINUTES": ("PAGE_SESSION_IDLE_MINUTES", int),
+    "PATHWAYS_PAGE_SESSION_HOURS": ("PAGE_SESSION_HOURS", int),
+    "PATHWAYS_SECURE_COOKIES": ("SESSION_COOKIE_SECURE", bool),
 }
+
+FLAGS = {"1": True, "true": True, "yes": True, "on": True}
+FLAGS |= {"0": False, "false": False, "no": False, "off": False}
+
+
+def _value(raw: str, kind: type) -> Any:
+    if kind is bool:  # bool("false") is True
+        if raw.strip().casefold() not in FLAGS:
+            raise ValueError(raw)
+        return FLAGS[raw.strip().casefold()]
+    return kind(raw)
 
 
 class ConfigError(ValueError):
@@ -63,11 +93,13 @@ def load_config(
         if raw is None or raw == "":
             continue
         try:
-            value = kind(raw)
+            value = _value(raw, kind)
         except ValueError as exc:
             raise ConfigError(f"{variable}={raw!r} is not a valid {kind.__name__}") from exc
         if variable == "PATHWAYS_MAX_UPLOAD_MB":
             value = int(value) * 1024 * 1024
+        if variable == "PATHWAYS_MAX_BODY_KB":
+            value = int(value) * 1024
         config[key] = value
     config.update(overrides or {})
     if not config["DATABASE_URL"]:

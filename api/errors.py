@@ -9,11 +9,12 @@ a bug: logged with its traceback on the server, answered with a generic 500.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Mapping
+import traceback
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 from flask import Flask, Response, json
-from sqlalchemy.exc import DataError
+from sqlalchemy.exc import DataError, IntegrityError, SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
 from market_survey.errors import SurveyError
@@ -206,8 +207,48 @@ def _out_of_range(error: Exception) -> Response:
     )
 
 
+def _chain(error: BaseException) -> Iterator[BaseException]:
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        yield current
+        current = current.__cause__ or current.__context__
+
+
+# The drivers' own exceptions: their messages quote the row ("Key (org_id, case_code)=
+# (1, SRS-2026-001) already exists", a COPY line), so only their names are logged.
+DRIVER_MODULES = frozenset({"sqlite3", "psycopg", "psycopg2", "psycopg_binary"})
+
+
+def _is_database_error(error: BaseException) -> bool:
+    return any(
+        isinstance(e, SQLAlchemyError) or type(e).__module__.split(".")[0] in DRIVER_MODULES
+        for e in _chain(error)
+    )
+
+
+def log_database_error(error: BaseException, level: int = logging.ERROR) -> None:
+    """Log a database error by its kinds and where it was raised, never its message."""
+    kinds = " <- ".join(f"{type(e).__module__}.{type(e).__qualname__}" for e in _chain(error))
+    where = "".join(traceback.format_tb(error.__traceback__))
+    log.log(
+        level, "Database error %s (message withheld: it may quote stored values)\n%s", kinds, where
+    )
+
+
+def _conflict(error: Exception) -> Response:
+    # A unique or foreign-key constraint the use case did not foresee (two writers at
+    # once): the client may retry; the log keeps where it happened, not the values.
+    log_database_error(error, logging.WARNING)
+    return problem(409, "The change conflicts with data stored meanwhile; read it again.")
+
+
 def _unexpected(error: Exception) -> Response:
-    log.exception("Unexpected error", exc_info=error)
+    if _is_database_error(error):
+        log_database_error(error)
+    else:
+        log.exception("Unexpected error", exc_info=error)
     return problem(500, "Something went wrong on the server; it has been logged.")
 
 
@@ -219,4 +260,5 @@ def register_error_handlers(app: Flask) -> None:
         app.register_error_handler(exc_type, _domain_error(status))
     app.register_error_handler(OverflowError, _out_of_range)  # SQLite's driver
     app.register_error_handler(DataError, _out_of_range)  # PostgreSQL: out of range
+    app.register_error_handler(IntegrityError, _conflict)
     app.register_error_handler(Exception, _unexpected)

@@ -4,6 +4,7 @@ when DATABASE_URL names one), the app, its clients, and tokens per role."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -130,3 +131,15 @@ def auth(tok: str) -> dict[str, str]:
 @pytest.fixture(name="auth")
 def auth_fixture() -> Callable[[str], dict[str, str]]:
     return auth
+
+
+def csrf(page: Any) -> str:
+    """The CSRF token of a page's form."""
+    match = re.search(r'name="csrf_token" value="([^"]+)"', page.get_data(as_text=True))
+    assert match, "the page has no CSRF field"
+    return match.group(1)
+
+
+def sign_in(client: FlaskClient, tok: str) -> Any:
+    """Sign in on the pages with a token, as a person does."""
+    return client.post("/login", data={"token": tok, "csrf_token": csrf(client.get("/login"))})

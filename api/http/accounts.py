@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import marshmallow as ma
+from flask import Response
 from flask_smorest import Blueprint
 from sqlalchemy import select
 
@@ -15,6 +16,13 @@ from api.store.models import ROLES, Organisation
 from api.store.pagination import PageArgs, page_schema, paginate
 
 blp = Blueprint("accounts", __name__, url_prefix="/api/v1", description="Accounts and tokens")
+
+
+@blp.after_request
+def _no_store(response: Response) -> Response:
+    # A new bearer token, who the caller is: for the caller only, never kept by a cache.
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 class MeSchema(ma.Schema):

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import marshmallow as ma
-from flask import request
+from flask import Response, request
 from flask_smorest import Blueprint
 
 from api.auth import current_principal, require_roles
@@ -19,6 +20,14 @@ from api.store.models.catalog import VETTING_STATUSES
 from api.store.pagination import PageArgs, page_schema
 
 blp = Blueprint("employers", __name__, url_prefix="/api/v1", description="Employers and vacancies")
+
+
+@blp.after_request
+def _no_store(response: Response) -> Response:
+    # What one role may see of an employer differs from another's: never cached.
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
 
 PAY_UNITS = ("day", "week", "month")
 CURRENCIES = ("USD", "KHR")
@@ -49,11 +58,23 @@ class EmployerSchema(ma.Schema):
     sector = Text()
     contact = Text()
     vetting = Text()
-    vetting_note = Text()
-    decided_by = ma.fields.Integer(allow_none=True)
+    vetting_note = Text(metadata={"description": "Admins only"})
+    decided_by = ma.fields.Integer(allow_none=True, metadata={"description": "Admins only"})
     decided_at = ma.fields.DateTime(allow_none=True)
     approved_for_risk = ma.fields.Boolean()
     created_at = ma.fields.DateTime()
+
+    @ma.post_dump
+    def _internal_to_admins(self, data: dict[str, Any], **_kwargs: Any) -> dict[str, Any]:
+        # The vetting note and who decided are the admins' own ("suspended: police
+        # inquiry" must not tip an employer off); others see the decision only.
+        if current_principal().role != "admin":
+            for name in INTERNAL_FIELDS:
+                data.pop(name, None)
+        return data
+
+
+INTERNAL_FIELDS = ("vetting_note", "decided_by")
 
 
 class EmployerQuery(PageArgs):
@@ -202,7 +223,8 @@ def _expected_version() -> int:
             [{"field": "If-Match", "message": "missing"}],
         )
     value = raw.strip().removeprefix("W/").strip('"')
-    if not value.isdigit():
+    # ASCII digits only: str.isdigit() also accepts "²", which int() refuses.
+    if not re.fullmatch("[0-9]{1,18}", value):
         raise BadRequest(
             "If-Match must carry the vacancy's version, as its ETag gives it.",
             [{"field": "If-Match", "message": f"not a version: {raw!r}"}],

@@ -7,14 +7,30 @@ from typing import Any
 
 import marshmallow as ma
 
+from api.http.guards import text_problem
+
 
 class Text(ma.fields.String):
-    """A string without NUL characters (PostgreSQL refuses them: a 500, not a 422)."""
+    """A string without NUL characters or lone surrogates (no database stores them)."""
 
     def _deserialize(
         self, value: Any, attr: str | None, data: Mapping[str, Any] | None, **kwargs: Any
     ) -> Any:
         text = super()._deserialize(value, attr, data, **kwargs)
-        if text is not None and "\x00" in text:
-            raise ma.ValidationError("must not contain NUL characters")
+        message = None if text is None else text_problem(text)
+        if message:
+            raise ma.ValidationError(message)
         return text
+
+
+class WholeMatch(ma.validate.Regexp):
+    """A pattern the whole string must match: ``re.match`` with ``$`` lets a final
+    newline through, so ``"SRS-2026-001\\n"`` would sit beside ``SRS-2026-001``.
+
+    The pattern (``^...$``, shown in the OpenAPI document) is checked with ``fullmatch``.
+    """
+
+    def __call__(self, value: Any) -> Any:
+        if self.regex.fullmatch(value) is None:
+            raise ma.ValidationError(self._format_error(value))
+        return value

@@ -15,6 +15,7 @@ from flask_smorest import Blueprint
 
 from api.auth import current_principal, require_roles
 from api.config import current_config
+from api.http.fields import WholeMatch
 from api.services import recommendations
 from api.services import survivors as service
 from api.store import jsonio
@@ -57,7 +58,7 @@ def _case_code(*, required: bool) -> ma.fields.String:
         required=required,
         validate=[
             ma.validate.Length(min=1, max=40),
-            ma.validate.Regexp(
+            WholeMatch(
                 r"^[A-Za-z0-9][A-Za-z0-9._/-]*$",
                 error="must be the NGO's pseudonymous case code (letters, digits, . _ / -), "
                 "never a name",

@@ -8,7 +8,7 @@ import marshmallow as ma
 from flask_smorest import Blueprint
 
 from api.auth import current_principal, require_roles
-from api.http.fields import Text
+from api.http.fields import Text, WholeMatch
 from api.services import catalog as service
 from api.store.db import get_session
 from api.store.models import ROLES
@@ -62,7 +62,7 @@ TrackCreate = ma.Schema.from_dict(
             required=True,
             validate=[
                 ma.validate.Length(min=3, max=64),
-                ma.validate.Regexp(TRACK_CODE, error="lower-case words joined by '-'"),
+                WholeMatch(TRACK_CODE, error="lower-case words joined by '-'"),
             ],
         ),
         **_track_fields(required=True),

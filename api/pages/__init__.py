@@ -1,19 +1,23 @@
 """Pages for people: counsellors see recommendations, surveyors publish a season.
 
-Signed in with an API token once (kept server-side as the token's id in a signed
-cookie, never the token itself); forms carry a CSRF token (Flask-WTF). The pages call
-the same services as the API, so what a page shows is what the API answers.
+Signed in with an API token once (the cookie holds a random key of a sign-in kept on
+the server, never the token: see ``api.services.page_sessions``); forms carry a CSRF
+token (Flask-WTF). The pages call the same services as the API, so what a page shows
+is what the API answers.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from functools import wraps
 from typing import Any, ParamSpec, TypeVar
+from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
     Response,
+    current_app,
     flash,
     g,
     redirect,
@@ -30,11 +34,12 @@ from api.auth import Principal, authenticate
 from api.config import current_config
 from api.errors import ApiError, Unauthorized
 from api.pages.charts import component_bars, income_chart
+from api.services.page_sessions import end_page_session, resume_page_session, start_page_session
 from api.services.recommendations import recommend
 from api.services.surveys import create_season, publish, row_counts, upload
 from api.services.survivors import list_survivors, read_survivor, today_utc
 from api.store.db import get_session
-from api.store.models import ApiToken, Season
+from api.store.models import Season
 from market_survey.errors import SurveyError
 from market_survey.ingest import read_csv_bytes, read_workbook
 
@@ -46,15 +51,36 @@ R = TypeVar("R")
 
 
 def _principal() -> Principal | None:
-    token_id = session.get("token_id")
-    if token_id is None:
+    key = session.get("sid")
+    if not isinstance(key, str):
         return None
-    row = get_session().get(ApiToken, token_id)
-    if row is None or row.revoked_at is not None:
+    config = current_app.config
+    principal = resume_page_session(
+        get_session(),
+        key,
+        idle=timedelta(minutes=config["PAGE_SESSION_IDLE_MINUTES"]),
+        lifetime=timedelta(hours=config["PAGE_SESSION_HOURS"]),
+    )
+    if principal is None:
         session.clear()
+    return principal
+
+
+def local_path(target: str) -> str | None:
+    """``target`` if it is a path of this site, else None (never an open redirect).
+
+    Judged as a browser will read it: browsers drop tabs and newlines and treat a
+    backslash as a slash, so any control character or backslash is refused outright,
+    and what is left must have no scheme and no host.
+    """
+    if not target or any(ord(ch) < 0x20 or ord(ch) == 0x7F or ch == "\\" for ch in target):
         return None
-    user = row.user
-    return Principal(user.id, user.org_id, user.organisation.name, user.role, row.id)
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not parts.path.startswith("/"):
+        return None
+    if parts.path.startswith("//"):
+        return None
+    return target
 
 
 def page_for(*roles: str) -> Callable[[Callable[P, R]], Callable[P, R | BaseResponse]]:
@@ -121,17 +147,17 @@ def login() -> Any:
         except Unauthorized as exc:
             return render_template("login.html", error=exc.detail), 401
         session.clear()
-        session["token_id"] = principal.token_id
-        target = request.args.get("next", "")
-        # Only local paths: never an open redirect.
-        if not target.startswith("/") or target.startswith("//"):
-            target = url_for("pages.home")
-        return redirect(target)
+        assert principal.token_id is not None  # a token's principal always names it
+        session["sid"] = start_page_session(get_session(), principal.token_id)
+        return redirect(local_path(request.args.get("next", "")) or url_for("pages.home"))
     return render_template("login.html", error=None)
 
 
 @bp.post("/logout")
 def logout() -> Any:
+    key = session.get("sid")
+    if isinstance(key, str):
+        end_page_session(get_session(), key)
     session.clear()
     return redirect(url_for("pages.login"))
 
@@ -265,7 +291,5 @@ def _this_year() -> int:
 def register(app: Any) -> None:
     """Add the pages and their CSRF protection to the app."""
     app.config.setdefault("WTF_CSRF_CHECK_DEFAULT", False)  # the JSON API uses bearer tokens
-    app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
-    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
     csrf.init_app(app)
     app.register_blueprint(bp)

@@ -213,6 +213,10 @@ def update_survivor(
         for key, value in changes.items():
             if key in SURVIVOR_FIELDS:
                 setattr(survivor, key, value)
+        try:
+            session.flush()
+        except IntegrityError as exc:  # a concurrent change to the same case code
+            raise _duplicate(code or survivor.case_code) from exc
         audit(session, principal, "update", "survivor", survivor.id, survivor.org_id)
     return survivor
 

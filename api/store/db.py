@@ -26,10 +26,12 @@ class Database:
 
 
 # The JSON columns (stored recommendations, survivors' lists) are written and read by
-# orjson: a stored recommendation is ~10 kB of JSON on every request.
-JSON_CODEC: dict[str, Any] = {
+# orjson: a stored recommendation is ~10 kB of JSON on every request. A database
+# error's message never carries the bound values: they are survivors' case notes.
+ENGINE_OPTIONS: dict[str, Any] = {
     "json_serializer": jsonio.dumps_text,
     "json_deserializer": jsonio.loads,
+    "hide_parameters": True,
 }
 
 
@@ -39,7 +41,7 @@ def make_engine(url: str) -> Engine:
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"timeout": 30}, **JSON_CODEC)
+        engine = create_engine(url, connect_args={"timeout": 30}, **ENGINE_OPTIONS)
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -51,7 +53,7 @@ def make_engine(url: str) -> Engine:
             cursor.close()
 
         return engine
-    return create_engine(url, pool_pre_ping=True, **JSON_CODEC)
+    return create_engine(url, pool_pre_ping=True, **ENGINE_OPTIONS)
 
 
 def init_database(url: str) -> Database:

@@ -60,3 +60,13 @@ def test_sqlite_runs_in_wal_mode_with_foreign_keys_and_full_sync(app) -> None:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
+
+
+def test_secure_cookies_and_session_lengths_come_from_the_environment(tmp_path: Path) -> None:
+    environ = {"PATHWAYS_SECURE_COOKIES": "yes", "PATHWAYS_PAGE_SESSION_IDLE_MINUTES": "5"}
+    config = load_config(environ=environ, instance_path=tmp_path)
+    assert config["SESSION_COOKIE_SECURE"] is True
+    assert config["PAGE_SESSION_IDLE_MINUTES"] == 5
+    assert load_config(environ={}, instance_path=tmp_path)["SESSION_COOKIE_SECURE"] is False
+    with pytest.raises(ConfigError, match="PATHWAYS_SECURE_COOKIES"):
+        load_config(environ={"PATHWAYS_SECURE_COOKIES": "perhaps"}, instance_path=tmp_path)

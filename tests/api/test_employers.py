@@ -106,6 +106,30 @@ def test_an_admin_vets_with_a_note_and_is_recorded_as_the_decider(client, employ
     assert own["vetting"] == "vetted"
 
 
+def test_the_vetting_note_and_its_author_stay_with_the_admins(
+    client, employer, admin, counsellor
+) -> None:
+    employer_id = register_employer(client, employer)
+    note = "suspended: police inquiry into recruitment practices"
+    response = client.post(
+        f"/api/v1/employers/{employer_id}/vetting",
+        json={"status": "vetted", "note": note},
+        headers=admin,
+    )
+    assert response.status_code == 200
+    for headers in (employer, counsellor):
+        one = client.get(f"/api/v1/employers/{employer_id}", headers=headers)
+        listed = client.get("/api/v1/employers", headers=headers)
+        for text in (one.get_data(as_text=True), listed.get_data(as_text=True)):
+            assert "police" not in text
+            assert "vetting_note" not in text and "decided_by" not in text
+        assert one.get_json()["vetting"] == "vetted"
+    assert (
+        client.get(f"/api/v1/employers/{employer_id}", headers=admin).get_json()["vetting_note"]
+        == note
+    )
+
+
 def test_vetting_is_for_admins_with_a_known_status(client, employer, admin, counsellor) -> None:
     employer_id = register_employer(client, employer)
     url = f"/api/v1/employers/{employer_id}/vetting"
@@ -323,6 +347,14 @@ def test_pay_that_comes_to_under_a_cent_a_month_is_422_not_a_database_error(
 
 
 # --- optimistic concurrency -----------------------------------------------------------
+
+
+@pytest.mark.parametrize("version", ["\u00b2", "\uff11", "\u0663", "1" * 40])
+def test_if_match_with_a_digit_int_cannot_read_is_400(client, vetted_employer, version) -> None:
+    vacancy = post_vacancy(client, vetted_employer)
+    url = f"/api/v1/vacancies/{vacancy['id']}"
+    headers = {**vetted_employer, "If-Match": version}
+    assert_problem(client.patch(url, json={"pay": 250}, headers=headers), 400)
 
 
 def test_editing_a_vacancy_needs_the_current_version(client, vetted_employer) -> None:

@@ -32,9 +32,24 @@ def test_unknown_address_is_404_and_wrong_method_is_405(client) -> None:
 
 
 def test_a_body_over_the_limit_is_413(app, client, admin) -> None:
-    app.config["MAX_CONTENT_LENGTH"] = 1024
+    app.config["MAX_BODY_BYTES"] = 1024
     response = client.post(
         "/api/v1/tokens", data="x" * 4096, headers={**admin, "Content-Type": "application/json"}
+    )
+    assert_problem(response, 413)
+
+
+def test_an_upload_over_the_upload_limit_is_413(app, client, token, auth) -> None:
+    surveyor = auth(token("surveyor"))
+    season = {"label": "big", "khr_per_usd": 4000, "minimum_wage_usd_month": 210}
+    season_id = client.post(
+        "/api/v1/seasons", json={**season, "living_wage_usd_month": 250}, headers=surveyor
+    ).get_json()["id"]
+    app.config["MAX_CONTENT_LENGTH"] = 1024
+    response = client.post(
+        f"/api/v1/seasons/{season_id}/survey",
+        data="x" * 4096,
+        headers={**surveyor, "Content-Type": "application/octet-stream"},
     )
     assert_problem(response, 413)
 
@@ -90,3 +105,66 @@ def test_a_number_too_large_in_a_body_is_422_not_500(client, token, auth) -> Non
     )
     # SQLite's driver refuses the number; PostgreSQL compares it and finds no survivor.
     assert assert_problem(response, 422)["errors"][0]["field"] in ("body", "survivor_ids")
+
+
+def test_a_body_without_a_token_is_never_read(client) -> None:
+    # Before: every NUL string was listed, to anyone (a 250 MB answer to 33 MB).
+    body = "[" + ",".join(['"\\u0000"'] * 5000) + "]"
+    for url in ("/api/v1/tokens", "/api/v1/survivors"):
+        response = client.post(url, data=body, content_type="application/json")
+        assert_problem(response, 401)
+        assert len(response.get_data()) < 1000
+    response = client.post("/login", data=body, content_type="application/json")
+    assert response.status_code == 400  # no CSRF token: refused before the body is read
+    assert "\\u0000" not in response.get_data(as_text=True)
+
+
+def test_an_authenticated_body_full_of_nul_names_only_the_first_few(client, admin) -> None:
+    body = '{"org": "x", "role": "admin", "user": [' + ",".join(['"\\u0000"'] * 5000) + "]}"
+    response = client.post(
+        "/api/v1/tokens", data=body, content_type="application/json", headers=admin
+    )
+    problem = assert_problem(response, 422)
+    assert 1 <= len(problem["errors"]) <= 10
+    assert len(response.get_data()) < 2000
+
+
+def test_a_body_over_the_small_limit_is_413_before_it_is_parsed(app, client, admin) -> None:
+    size = app.config["MAX_BODY_BYTES"] + 1
+    body = '{"org": "' + "x" * size + '", "role": "admin"}'
+    response = client.post(
+        "/api/v1/tokens", data=body, content_type="application/json", headers=admin
+    )
+    assert_problem(response, 413)
+    page = client.post("/login", data={"token": "x" * size})
+    assert page.status_code == 413
+
+
+@pytest.mark.parametrize("depth", [40, 5000, 100_000])
+def test_deeply_nested_json_is_400_not_a_500(client, admin, depth) -> None:
+    body = '{"org": ' + "[" * depth + "]" * depth + ', "role": "admin"}'
+    response = client.post(
+        "/api/v1/tokens", data=body, content_type="application/json", headers=admin
+    )
+    problem = assert_problem(response, 400)
+    assert "nested" in problem["detail"]
+
+
+def test_a_lone_surrogate_in_text_is_422_not_a_500(client, token, auth) -> None:
+    tok = auth(token("employer", org="Garage"))
+    response = client.post(
+        "/api/v1/employers",
+        data='{"name": "Garage \\ud800", "town": "SVR"}',
+        content_type="application/json",
+        headers=tok,
+    )
+    problem = assert_problem(response, 422)
+    assert problem["errors"][0]["field"] == "name"
+    assert "surrogate" in problem["errors"][0]["message"]
+    pair = client.post(
+        "/api/v1/employers",
+        data='{"name": "Garage \\ud83d\\ude97", "town": "SVR"}',  # a whole pair: a car
+        content_type="application/json",
+        headers=tok,
+    )
+    assert pair.status_code == 201

@@ -1,22 +1,18 @@
 """The pages people use: sign in with a token, publish a season from a spreadsheet."""
 
+import base64
 import io
 import re
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
+
+from api.store.models import PageSession
+from tests.conftest import csrf, sign_in
 
 SAMPLE_2026 = Path(__file__).resolve().parents[2] / "data" / "sample" / "seasons" / "2026"
-
-
-def csrf(page) -> str:
-    match = re.search(r'name="csrf_token" value="([^"]+)"', page.get_data(as_text=True))
-    assert match, "the page has no CSRF field"
-    return match.group(1)
-
-
-def sign_in(client, tok: str):
-    return client.post("/login", data={"token": tok, "csrf_token": csrf(client.get("/login"))})
 
 
 def test_pages_ask_to_sign_in_first(client) -> None:
@@ -46,12 +42,103 @@ def test_sign_in_does_not_redirect_to_another_site(client, token) -> None:
     assert response.headers["Location"] == "/"
 
 
+@pytest.mark.parametrize(
+    "target",
+    [
+        "/%09/evil.example/x",  # a tab the browser drops: //evil.example/x
+        "/%0d%0a/evil.example/x",  # CR/LF: dropped too (and once a 500)
+        "/\\evil.example/x",  # a backslash the browser reads as a slash
+        "https://evil.example/x",
+        "//evil.example/x",
+        "javascript:alert(1)",
+    ],
+)
+def test_sign_in_never_sends_the_browser_to_another_host(client, token, target) -> None:
+    page = client.get("/login")
+    response = client.post(
+        f"/login?next={target}", data={"token": token("counsellor"), "csrf_token": csrf(page)}
+    )
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/"
+
+
+def test_sign_in_returns_to_the_page_asked_for(client, token) -> None:
+    page = client.get("/login")
+    response = client.post(
+        "/login?next=/survivors%3Fcursor%3Dabc",
+        data={"token": token("counsellor"), "csrf_token": csrf(page)},
+    )
+    assert response.headers["Location"] == "/survivors?cursor=abc"
+
+
 def test_signing_out_ends_the_page_session(client, token) -> None:
     sign_in(client, token("counsellor"))
     page = client.get("/survivors")
     assert page.status_code == 200
     client.post("/logout", data={"csrf_token": csrf(page)})
     assert client.get("/survivors").status_code == 302
+
+
+def _cookie(client) -> str:
+    return client.get_cookie("session").value
+
+
+def test_a_copy_of_the_cookie_taken_before_sign_out_no_longer_works(app, client, token) -> None:
+    sign_in(client, token("counsellor"))
+    page = client.get("/survivors")
+    copied = _cookie(client)
+    client.post("/logout", data={"csrf_token": csrf(page)})
+    thief = app.test_client()
+    thief.set_cookie("session", copied)
+    response = thief.get("/survivors")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def _age_sessions(app, **ago: timedelta) -> None:
+    with app.extensions["pathways.db"].sessions() as db:
+        for row in db.scalars(select(PageSession)):
+            for column, delta in ago.items():
+                setattr(row, column, getattr(row, column) - delta)
+        db.commit()
+
+
+def test_a_page_session_ends_after_the_idle_period(app, client, token) -> None:
+    sign_in(client, token("counsellor"))
+    assert client.get("/survivors").status_code == 200
+    idle = timedelta(minutes=app.config["PAGE_SESSION_IDLE_MINUTES"] + 1)
+    _age_sessions(app, last_seen_at=idle)
+    assert client.get("/survivors").status_code == 302
+
+
+def test_a_page_session_ends_after_its_lifetime_however_busy(app, client, token) -> None:
+    sign_in(client, token("counsellor"))
+    lifetime = timedelta(hours=app.config["PAGE_SESSION_HOURS"], minutes=1)
+    _age_sessions(app, created_at=lifetime)  # used a moment ago, but signed in long ago
+    assert client.get("/survivors").status_code == 302
+
+
+def test_a_busy_page_session_stays_signed_in(app, client, token) -> None:
+    sign_in(client, token("counsellor"))
+    idle = timedelta(minutes=app.config["PAGE_SESSION_IDLE_MINUTES"] - 1)
+    for _ in range(3):  # each request counts as activity
+        _age_sessions(app, last_seen_at=idle, created_at=idle)
+        assert client.get("/survivors").status_code == 200
+
+
+def test_revoking_the_token_ends_its_page_sessions(client, runner, token) -> None:
+    tok = token("counsellor")
+    sign_in(client, tok)
+    assert client.get("/survivors").status_code == 200
+    assert runner.invoke(args=["revoke-token", tok[:11]]).exit_code == 0
+    assert client.get("/survivors").status_code == 302
+
+
+def test_the_cookie_holds_neither_the_token_nor_its_id(client, token) -> None:
+    tok = token("counsellor")
+    sign_in(client, tok)
+    payload = _cookie(client).split(".")[0]
+    decoded = base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4))
+    assert tok.encode() not in decoded and b"token_id" not in decoded
 
 
 def test_a_counsellor_page_is_not_for_an_employer(client, token) -> None:

@@ -274,6 +274,17 @@ def test_a_name_is_not_accepted_as_case_code(client, token) -> None:
     assert response.get_json()["errors"][0]["field"] == "case_code"
 
 
+@pytest.mark.parametrize("code", ["SRS-2026-001\n", " SRS-2026-001", "SRS-2026-001 ", "SRS\n2026"])
+def test_a_look_alike_case_code_with_whitespace_is_refused(client, token, code) -> None:
+    tok = token("counsellor")
+    first = create(client, tok)
+    response = client.post(URL, json=survivor_body(case_code=code), headers=auth(tok))
+    assert response.status_code == 422
+    assert response.get_json()["errors"][0]["field"] == "case_code"
+    response = client.patch(f"{URL}/{first['id']}", json={"case_code": code}, headers=auth(tok))
+    assert response.status_code == 422
+
+
 def test_case_codes_are_unique_within_an_ngo_only(client, token, session) -> None:
     a = token("counsellor", org="Shelter A")
     create(client, a)
@@ -307,6 +318,30 @@ def test_patch_to_a_taken_case_code_is_a_conflict(client, token) -> None:
     second = create(client, tok, case_code="A-2")
     response = client.patch(f"{URL}/{second['id']}", json={"case_code": "A-1"}, headers=auth(tok))
     assert response.status_code == 409
+
+
+def test_two_patches_racing_for_one_case_code_get_a_409_and_log_no_notes(
+    client, token, caplog, monkeypatch
+) -> None:
+    tok = token("counsellor")
+    create(client, tok, case_code="RACE-NOTE-0")
+    second = create(client, tok, case_code="RACE-NOTE-1")
+    # The other PATCH commits between this one's check and its write: the check saw the
+    # code free, the database's unique constraint does not.
+    monkeypatch.setattr("api.services.survivors.case_code_taken", lambda *_args: False)
+    change = {"case_code": "RACE-NOTE-0", "notes": "CONFIDENTIAL case note 0: police"}
+    with caplog.at_level("DEBUG"):
+        response = client.patch(f"{URL}/{second['id']}", json=change, headers=auth(tok))
+    assert response.status_code == 409
+    assert response.get_json()["errors"][0]["field"] == "case_code"
+    assert "CONFIDENTIAL" not in caplog.text
+    assert "RACE-NOTE-0" not in caplog.text
+    stored = client.get(f"{URL}/{second['id']}", headers=auth(tok)).get_json()
+    assert stored["case_code"] == "RACE-NOTE-1" and stored["notes"] != change["notes"]
+
+
+def test_the_database_engine_hides_bound_values_from_its_errors(app) -> None:
+    assert app.extensions["pathways.db"].engine.hide_parameters
 
 
 def test_the_engine_profile_has_no_notes_or_case_code(client, token, session) -> None:

@@ -1,6 +1,6 @@
 """ORM models, one module per area. Importing this package registers them all."""
 
-from api.store.models.accounts import ROLES, ApiToken, Organisation, User
+from api.store.models.accounts import ROLES, ApiToken, Organisation, PageSession, User
 from api.store.models.allocations import Allocation, AllocationTrack
 from api.store.models.audit import AuditEvent
 from api.store.models.base import Base
@@ -20,6 +20,7 @@ __all__ = [
     "Employer",
     "Occupation",
     "Organisation",
+    "PageSession",
     "Province",
     "Recommendation",
     "Season",

@@ -41,3 +41,19 @@ class ApiToken(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     revoked_at: Mapped[datetime | None] = mapped_column(default=None)
     user: Mapped[User] = relationship(lazy="joined")
+
+
+class PageSession(Base):
+    """A sign-in on the pages: the cookie holds a random key, this row its SHA-256.
+
+    It ends at sign-out (``ended_at``), after an idle period (``last_seen_at``) and
+    after an absolute lifetime (``created_at``); the lengths are settings.
+    """
+
+    __tablename__ = "page_sessions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    token_id: Mapped[int] = mapped_column(ForeignKey("api_tokens.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column(default=None)
