@@ -24,6 +24,10 @@ DEFAULTS: dict[str, Any] = {
     "MATCHER_WEIGHTS": {},
     "MATCHER_SETTINGS": {},
     "MODEL_DIR": None,
+    # Months after a job or a business starts at which a follow-up is due.
+    "FOLLOW_UP_MONTHS": (1, 3, 6, 12),
+    # Outcome reports show no count of fewer people than this (the CTDC's k).
+    "REPORT_MIN_CELL": 11,
     "LOG_LEVEL": "INFO",
     "RATELIMIT_DEFAULT": "600 per minute",
     "RATELIMIT_STORAGE_URI": "memory://",
@@ -38,6 +42,8 @@ ENVIRONMENT: dict[str, tuple[str, type]] = {
     "PATHWAYS_KHR_PER_USD": ("KHR_PER_USD", float),
     "PATHWAYS_NGO_STARTUP_SUPPORT_USD": ("NGO_STARTUP_SUPPORT_USD", float),
     "PATHWAYS_MODEL_DIR": ("MODEL_DIR", str),
+    "PATHWAYS_FOLLOW_UP_MONTHS": ("FOLLOW_UP_MONTHS", str),
+    "PATHWAYS_REPORT_MIN_CELL": ("REPORT_MIN_CELL", int),
     "PATHWAYS_LOG_LEVEL": ("LOG_LEVEL", str),
     "PATHWAYS_RATELIMIT": ("RATELIMIT_DEFAULT", str),
 }
@@ -65,15 +71,30 @@ def load_config(
             raise ConfigError(f"{variable}={raw!r} is not a valid {kind.__name__}") from exc
         if variable == "PATHWAYS_MAX_UPLOAD_MB":
             value = int(value) * 1024 * 1024
+        if variable == "PATHWAYS_FOLLOW_UP_MONTHS":
+            value = _months(variable, str(value))
         config[key] = value
     config.update(overrides or {})
     if not config["DATABASE_URL"]:
         folder = Path(instance_path)
         config["DATABASE_URL"] = f"sqlite:///{(folder / 'pathways.sqlite3').resolve()}"
     config["DATABASE_URL"] = normalise_database_url(str(config["DATABASE_URL"]))
+    months = config["FOLLOW_UP_MONTHS"]
+    if not months or any(not isinstance(m, int) or isinstance(m, bool) or m < 1 for m in months):
+        raise ConfigError(f"FOLLOW_UP_MONTHS must be whole months of 1 or more, got {months!r}")
+    config["FOLLOW_UP_MONTHS"] = tuple(sorted(set(months)))
+    if not isinstance(config["REPORT_MIN_CELL"], int) or config["REPORT_MIN_CELL"] < 1:
+        raise ConfigError(f"REPORT_MIN_CELL must be 1 or more, got {config['REPORT_MIN_CELL']!r}")
     if not config["MODEL_DIR"]:
         config["MODEL_DIR"] = str(Path(instance_path).resolve() / "models")
     return config
+
+
+def _months(variable: str, raw: str) -> tuple[int, ...]:
+    try:
+        return tuple(int(part) for part in raw.split(",") if part.strip())
+    except ValueError as exc:
+        raise ConfigError(f"{variable}={raw!r} must be months separated by commas") from exc
 
 
 def normalise_database_url(url: str) -> str:

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from api.auth import Principal
 from api.errors import Conflict, NotFound, Unprocessable
+from api.store.consent import add_consent
 from api.store.db import unit_of_work
 from api.store.models import AuditEvent, Occupation, Province, SkillFamily, Survivor, Town, Track
 from api.store.models.people import LITERACY_CHOICES, RELOCATION_CHOICES, SURVIVOR_FIELDS
@@ -131,14 +132,27 @@ def audit(
     session: Session, principal: Principal, action: str, survivor: Survivor | Row[Any]
 ) -> None:
     """Record who touched which survivor record (the record's NGO, never its content)."""
+    audit_record(session, principal.user_id, survivor.org_id, action, "survivor", survivor.id)
+
+
+def audit_record(
+    session: Session,
+    user_id: int | None,
+    org_id: int | None,
+    action: str,
+    entity: str,
+    entity_id: int | None,
+) -> None:
+    """Record who touched which record of a survivor's case (``org_id``: the case's NGO;
+    ``user_id`` None for the command line)."""
     session.execute(
         _INSERT_AUDIT,
         {
-            "user_id": principal.user_id,
-            "org_id": survivor.org_id,
+            "user_id": user_id,
+            "org_id": org_id,
             "action": action,
-            "entity": "survivor",
-            "entity_id": survivor.id,
+            "entity": entity,
+            "entity_id": entity_id,
         },
     )
 
@@ -200,12 +214,15 @@ def create_survivor(session: Session, principal: Principal, data: Mapping[str, A
     with unit_of_work(session):
         if case_code_taken(session, principal.org_id, values["case_code"], None):
             raise _duplicate(values["case_code"])
+        given = values.pop("consent_share_with_employers")
         survivor = Survivor(org_id=principal.org_id, **values)
         session.add(survivor)
         try:
             session.flush()
         except IntegrityError as exc:  # a concurrent insert of the same case code
             raise _duplicate(values["case_code"]) from exc
+        if given:
+            _consent_from_record(session, principal, survivor, given=True)
         audit(session, principal, "create", survivor)
     return survivor
 
@@ -229,10 +246,29 @@ def update_survivor(
         if code is not None and case_code_taken(session, survivor.org_id, code, survivor.id):
             raise _duplicate(code)
         for key, value in changes.items():
-            if key in SURVIVOR_FIELDS:
+            if key in SURVIVOR_FIELDS and key != "consent_share_with_employers":
                 setattr(survivor, key, value)
+        given = changes.get("consent_share_with_employers")
+        if given is not None and given != survivor.consent_share_with_employers:
+            _consent_from_record(session, principal, survivor, given=given)
         audit(session, principal, "update", survivor)
     return survivor
+
+
+def _consent_from_record(
+    session: Session, principal: Principal, survivor: Survivor, *, given: bool
+) -> None:
+    # The record's flag is the consent history's newest entry: a change through it is
+    # kept as an entry of unknown method (and, for a minor, no guardian's agreement).
+    add_consent(
+        session,
+        survivor,
+        given=given,
+        method=None,
+        guardian_consented=False,
+        note="changed on the survivor record",
+        user_id=principal.user_id,
+    )
 
 
 def list_survivors(
