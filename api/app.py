@@ -11,11 +11,10 @@ from flask import Flask, Response
 
 from api import http, pages
 from api.auth import authenticate_request
-from api.config import load_config
+from api.config import load_config, service_config
 from api.errors import register_error_handlers
 from api.extensions import limiter, smorest
 from api.http.converters import IdConverter
-from api.services.recommendations import read_engine_settings
 from api.store.db import close_session, init_database
 
 API_SPEC_OPTIONS: dict[str, Any] = {
@@ -56,7 +55,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.json.sort_keys = False  # type: ignore[attr-defined]
 
     app.extensions["pathways.db"] = init_database(app.config["DATABASE_URL"])
-    app.extensions["pathways.engine"] = read_engine_settings(app.config)
+    app.extensions["pathways.services"] = service_config(app.config)
     app.teardown_appcontext(close_session)
 
     limiter.init_app(app)

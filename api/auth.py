@@ -30,13 +30,48 @@ R = TypeVar("R")
 
 @dataclass(frozen=True)
 class Principal:
-    """Who is calling: a user of one organisation, with one role."""
+    """Who is calling: a user of one organisation with one role, or the operator.
 
-    user_id: int
-    org_id: int
+    Every view, page and command hands one of these to the use cases; ``scope`` says
+    whose records it may work on.
+    """
+
+    user_id: int | None
+    org_id: int | None
     org_name: str
     role: str
-    token_id: int
+    token_id: int | None = None
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+    @classmethod
+    def operator(
+        cls, org_id: int | None = None, org_name: str = "", role: str = "admin"
+    ) -> Principal:
+        """Whoever runs a ``pathways`` command: they hold the database already.
+
+        Acts for one organisation (``org_id``) in that role, or as an admin of all.
+        """
+        return cls(user_id=None, org_id=org_id, org_name=org_name, role=role)
+
+
+def scope(principal: Principal) -> int | None:
+    """The organisation whose records the principal works on; None means every one."""
+    return None if principal.is_admin else principal.org_id
+
+
+def own_org(principal: Principal) -> int:
+    """The organisation a record the principal creates belongs to."""
+    if principal.org_id is None:
+        raise Forbidden("This needs an organisation to act for; this caller acts for none.")
+    return principal.org_id
+
+
+def may_see(principal: Principal, org_id: int | None) -> bool:
+    """Whether a record of organisation ``org_id`` is the principal's to see."""
+    return principal.is_admin or (org_id is not None and org_id == principal.org_id)
 
 
 class UnknownRole(ValueError):
@@ -187,9 +222,6 @@ def require_roles(*roles: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
         return wrapper
 
     return decorator
-
-
-ALL_ROLES: tuple[str, ...] = ROLES
 
 
 def roles_of(view: Any) -> tuple[str, ...] | None:

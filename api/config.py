@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from flask import current_app
+
+from matcher import Settings, Weights
 
 DEFAULTS: dict[str, Any] = {
     # Database: a SQLite file under ./instance/ unless DATABASE_URL names another.
@@ -23,7 +28,6 @@ DEFAULTS: dict[str, Any] = {
     # see matcher/weights.py). Read once by create_app: a bad name or value stops it.
     "MATCHER_WEIGHTS": {},
     "MATCHER_SETTINGS": {},
-    "MODEL_DIR": None,
     # Months after a job or a business starts at which a follow-up is due.
     "FOLLOW_UP_MONTHS": (1, 3, 6, 12),
     # Outcome reports show no count of fewer people than this (the CTDC's k).
@@ -41,7 +45,6 @@ ENVIRONMENT: dict[str, tuple[str, type]] = {
     "PATHWAYS_SEASON_STALE_MONTHS": ("SEASON_STALE_MONTHS", int),
     "PATHWAYS_KHR_PER_USD": ("KHR_PER_USD", float),
     "PATHWAYS_NGO_STARTUP_SUPPORT_USD": ("NGO_STARTUP_SUPPORT_USD", float),
-    "PATHWAYS_MODEL_DIR": ("MODEL_DIR", str),
     "PATHWAYS_FOLLOW_UP_MONTHS": ("FOLLOW_UP_MONTHS", str),
     "PATHWAYS_REPORT_MIN_CELL": ("REPORT_MIN_CELL", int),
     "PATHWAYS_LOG_LEVEL": ("LOG_LEVEL", str),
@@ -85,8 +88,6 @@ def load_config(
     config["FOLLOW_UP_MONTHS"] = tuple(sorted(set(months)))
     if not isinstance(config["REPORT_MIN_CELL"], int) or config["REPORT_MIN_CELL"] < 1:
         raise ConfigError(f"REPORT_MIN_CELL must be 1 or more, got {config['REPORT_MIN_CELL']!r}")
-    if not config["MODEL_DIR"]:
-        config["MODEL_DIR"] = str(Path(instance_path).resolve() / "models")
     return config
 
 
@@ -103,3 +104,35 @@ def normalise_database_url(url: str) -> str:
         if url.startswith(prefix):
             return "postgresql+psycopg://" + url[len(prefix) :]
     return url
+
+
+@dataclass(frozen=True)
+class ServiceConfig:
+    """What the use cases read of the settings: made once by ``create_app``, passed in."""
+
+    weights: Weights
+    engine: Settings
+    khr_per_usd: float  # for vacancy pay while no published season gives a rate
+    season_stale_months: int
+
+
+def service_config(config: Mapping[str, Any]) -> ServiceConfig:
+    """The use cases' settings of an app's config.
+
+    Raises ``matcher.SettingsError`` naming a bad matcher weight or setting, so that a
+    misconfigured deployment does not start.
+    """
+    engine = dict(config["MATCHER_SETTINGS"])
+    engine.setdefault("ngo_startup_support_usd", config["NGO_STARTUP_SUPPORT_USD"])
+    return ServiceConfig(
+        weights=Weights.from_mapping(config["MATCHER_WEIGHTS"]),
+        engine=Settings.from_mapping(engine),
+        khr_per_usd=float(config["KHR_PER_USD"]),
+        season_stale_months=int(config["SEASON_STALE_MONTHS"]),
+    )
+
+
+def current_config() -> ServiceConfig:
+    """The running app's ``ServiceConfig``, for the entry points that call use cases."""
+    settings: ServiceConfig = current_app.extensions["pathways.services"]
+    return settings

@@ -21,14 +21,18 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 import numpy as np
+from ortools.graph.python import min_cost_flow
 
+from benchmarks.common.timing import peak_mb
+from matcher.allocate import allocate
+
+ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SIZES = "1000x50,10000x200,50000x500"
 SOLVERS = ("instance", "allocate", "allocate-full", "bare")
 
@@ -44,8 +48,6 @@ def make_instance(n: int, m: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
 
 def bare_solver(scores: np.ndarray, seats: np.ndarray) -> tuple[float, int]:
     """The anchor: one min-cost max-flow over every allowed pair, costs -score."""
-    from ortools.graph.python import min_cost_flow
-
     n, m = scores.shape
     source, sink = n + m, n + m + 1
     rows, cols = np.nonzero(~np.isnan(scores))
@@ -77,11 +79,7 @@ def bare_solver(scores: np.ndarray, seats: np.ndarray) -> tuple[float, int]:
 
 
 def worker(solver: str, n: int, m: int, seed: int) -> dict[str, object]:
-    # Imports before the clock starts: time the solving, not the loading.
-    from ortools.graph.python import min_cost_flow  # noqa: F401
-
-    from matcher.allocate import allocate
-
+    # The solvers' modules are imported at the top: the clock times solving, not loading.
     scores, seats = make_instance(n, m, seed)
     out: dict[str, object] = {"solver": solver}
     start = time.perf_counter()
@@ -96,14 +94,15 @@ def worker(solver: str, n: int, m: int, seed: int) -> dict[str, object]:
         out["greedy_objective"] = result.status_quo.total_score
         out["greedy_assigned"] = result.status_quo.assigned
     out["seconds"] = time.perf_counter() - start
-    out["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+    out["peak_mb"] = peak_mb()
     return out
 
 
 def run_in_subprocess(solver: str, n: int, m: int, seed: int) -> dict[str, object]:
-    cmd = [sys.executable, str(Path(__file__).resolve()), "--worker", solver]
+    cmd = [sys.executable, "-m", "benchmarks.allocate", "--worker", solver]
     cmd += ["--sizes", f"{n}x{m}", "--seed", str(seed)]
-    done = subprocess.run(cmd, capture_output=True, text=True, check=True)
+    # From the repository root, so that the worker imports however this script was run.
+    done = subprocess.run(cmd, capture_output=True, text=True, check=True, cwd=ROOT)
     return dict(json.loads(done.stdout.strip().splitlines()[-1]))
 
 

@@ -1,14 +1,17 @@
 """Baselines of the HTTP benchmark: bare Flask endpoints over the same synthetic market.
 
-Each worker builds the market of ``benchmarks/recommend.py`` (same seed, so the same
-arrays) and, for its first ``BARE_SURVIVORS`` survivors, the engine's component
-arrays and hard-rule masks. Two routes, no auth, no database:
+Each worker builds the market of ``benchmarks/common/market.py`` (the same seeds as
+``benchmarks/recommend.py``, so the same arrays) and, for its first ``BARE_SURVIVORS``
+survivors, the engine's component arrays and hard-rule masks. Two routes, no auth, no
+database:
 
 - ``POST /bare/<i>``: the weighted sum + masked top-k over survivor ``i``'s arrays
   (the numpy work of scoring, as in the engine half's "bare numpy" figure);
 - ``POST /engine/<i>``: the whole engine, ``recommend_prepared``, answered as JSON.
 
-Served by gunicorn from this folder: ``gunicorn -w 2 --chdir benchmarks 'bare_app:app'``.
+Served by gunicorn from the repository root::
+
+    PYTHONPATH=. .venv/bin/gunicorn -w 2 -b 127.0.0.1:8001 benchmarks.bare_app:app
 """
 
 from __future__ import annotations
@@ -17,8 +20,8 @@ from typing import Any
 
 import numpy as np
 from flask import Flask, request
-from recommend import BARE_SURVIVORS, TODAY, build_market, build_profiles
 
+from benchmarks.common.market import BARE_SURVIVORS, TODAY, build_market, build_profiles
 from matcher import Weights, prepare_market, recommend_prepared
 from matcher.rules import NO_RULE
 from matcher.safeguards import first_rule, survivor_context

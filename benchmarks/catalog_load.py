@@ -15,7 +15,6 @@ import argparse
 import random
 import tempfile
 import time
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -24,8 +23,8 @@ from sqlalchemy import insert, select
 
 from api import create_app
 from api.auth import issue_token
-from api.services.catalog import load_catalog, load_vacancies
 from api.services.reference import load_reference
+from api.store.catalog import load_catalog, load_vacancies
 from api.store.db import upgrade
 from api.store.models import (
     Employer,
@@ -37,16 +36,8 @@ from api.store.models import (
     TrackOccupation,
     Vacancy,
 )
+from benchmarks.common.timing import best_ms
 from training_catalog import LITERACY_LEVELS
-
-
-def best_of(runs: int, work: Callable[[], Any]) -> float:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        work()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def fill(session: Any, n_tracks: int, n_vacancies: int, rng: random.Random) -> None:
@@ -165,16 +156,16 @@ def main() -> None:
     with app.app_context(), db.sessions() as session:
         catalog = load_catalog(session)
         vacancies = load_vacancies(session)
-        t_catalog = best_of(3, lambda: load_catalog(session))
-        t_vacancies = best_of(3, lambda: load_vacancies(session))
+        t_catalog = best_ms(lambda: load_catalog(session), 3)
+        t_vacancies = best_ms(lambda: load_vacancies(session), 3)
     client = app.test_client()
     headers = {"Authorization": f"Bearer {counsellor}"}
-    t_tracks = best_of(3, lambda: client.get("/api/v1/tracks?limit=500", headers=headers))
-    t_list = best_of(3, lambda: client.get("/api/v1/vacancies?limit=500", headers=headers))
-    print(f"load_catalog: {len(catalog.tracks)} tracks in {t_catalog * 1000:.0f} ms")
-    print(f"load_vacancies: {len(vacancies)} vacancies in {t_vacancies * 1000:.0f} ms")
-    print(f"GET /tracks?limit=500: {t_tracks * 1000:.0f} ms")
-    print(f"GET /vacancies?limit=500 (counsellor): {t_list * 1000:.0f} ms")
+    t_tracks = best_ms(lambda: client.get("/api/v1/tracks?limit=500", headers=headers), 3)
+    t_list = best_ms(lambda: client.get("/api/v1/vacancies?limit=500", headers=headers), 3)
+    print(f"load_catalog: {len(catalog.tracks)} tracks in {t_catalog:.0f} ms")
+    print(f"load_vacancies: {len(vacancies)} vacancies in {t_vacancies:.0f} ms")
+    print(f"GET /tracks?limit=500: {t_tracks:.0f} ms")
+    print(f"GET /vacancies?limit=500 (counsellor): {t_list:.0f} ms")
     db.engine.dispose()
 
 

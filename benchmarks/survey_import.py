@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
 import sys
 import tempfile
 import time
@@ -33,24 +32,20 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from sqlalchemy.orm import Session
 
 from api.config import normalise_database_url
 from api.services import surveys as service
 from api.services.reference import load_reference
 from api.store.db import make_engine, upgrade
 from api.store.models import Season
+from benchmarks.common.timing import peak_mb
 from market_survey.ingest import parse_jobs, read_csv_path
 from market_survey.references import References
 from market_survey.types import JOB_COLUMNS, SeasonParams
 from training_catalog.reference import read_reference
 
 PARAMS = SeasonParams("bench", 4100.0, 210.0, 140.0, 26.0)
-
-
-def peak_mb() -> float:
-    # ru_maxrss is KiB on Linux, bytes on macOS.
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return rss / (1024 * 1024) if sys.platform == "darwin" else rss / 1024
 
 
 def timed(label: str, fn: Callable[[], Any]) -> tuple[float, Any]:
@@ -137,8 +132,6 @@ def refs_from_csv() -> References:
 
 
 def bench_store(url: str, frame: pd.DataFrame, name: str, repeat: int) -> tuple[float, float]:
-    from sqlalchemy.orm import Session
-
     engine = make_engine(url)
     upgrade(engine)
     with Session(engine) as session:

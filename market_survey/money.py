@@ -77,12 +77,6 @@ CURRENCY_ALIASES: dict[str, str] = {
     "រៀល": "KHR",
 }
 
-_SPACES = r"[\u00a0\u202f\u2009]"
-_GROUPED = (
-    r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?"
-    r"|[+-]?\d{1,3}(?: \d{3})+(?:\.\d+)?"
-    r"|[+-]?\d{1,3}(?:'\d{3})+(?:\.\d+)?"
-)
 _DOT_GROUPED = r"[+-]?\d{1,3}(?:\.\d{3}){2,}"
 _AMBIGUOUS_DOT = r"[+-]?\d{1,3}\.\d{3}"
 _DECIMAL_COMMA = r"[+-]?\d+,\d{1,2}|[+-]?\d+,\d{4,}"
@@ -251,3 +245,18 @@ def to_usd(
     """Convert amounts (already per month, or one-off) to US$."""
     a = np.asarray(amounts, dtype="float64")
     return a / currency_divisor(currencies, params.khr_per_usd)
+
+
+def amount_usd_month(
+    amount: float, unit: str, currency: str, *, khr_per_usd: float, working_days_per_month: float
+) -> float:
+    """One amount (a vacancy's pay, a follow-up's income) in US$ per month.
+
+    The same factors as ``to_usd_month``; raises ``ValueError`` for an unknown unit or
+    currency.
+    """
+    factor = unit_factor([unit], working_days_per_month)[0]
+    divisor = currency_divisor([currency], khr_per_usd)[0]
+    if np.isnan(factor) or np.isnan(divisor):
+        raise ValueError(f"unknown unit {unit!r} or currency {currency!r}")
+    return float(amount * factor / divisor)

@@ -28,6 +28,10 @@ LIVING_COST_COLUMNS: tuple[str, ...] = (
 )
 
 
+# A month of pay per day worked: a six-day week, as Cambodian wage surveys count it.
+WORKING_DAYS_PER_MONTH = 26.0
+
+
 @dataclass(frozen=True, slots=True)
 class SeasonParams:
     """The parameters a season's money is normalised with."""
@@ -36,7 +40,7 @@ class SeasonParams:
     khr_per_usd: float
     minimum_wage_usd_month: float
     living_wage_usd_month: float
-    working_days_per_month: float = 26.0
+    working_days_per_month: float = WORKING_DAYS_PER_MONTH
 
 
 @dataclass(frozen=True)

@@ -80,7 +80,6 @@ def app(template_database: str, tmp_path: Path) -> Iterator[Flask]:
             "DATABASE_URL": database_url(template_database, tmp_path),
             "TESTING": True,
             "RATELIMIT_ENABLED": False,
-            "MODEL_DIR": str(tmp_path / "models"),
         }
     )
     yield application

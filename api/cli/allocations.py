@@ -9,6 +9,8 @@ import click
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
+from api.auth import Principal
+from api.config import current_config
 from api.errors import ApiError
 from api.services import allocations as service
 from api.store.db import get_database
@@ -132,12 +134,14 @@ def allocate_command(
         else:
             assert survivor_list is not None
             ids = _ids(survivor_list)
-        scope = service.Scope(org_id=org.id, user_id=None)
+        principal = Principal.operator(org.id, org.name, role="counsellor")
         try:
-            body = service.propose(session, scope, ids, tracks, progress=progress)
+            body = service.propose(
+                session, principal, current_config(), ids, tracks, progress=progress
+            )
             progress.close()
             if confirm:
-                body = service.confirm(session, scope, body["id"])
+                body = service.confirm(session, principal, body["id"])
         except ApiError as exc:
             progress.close()
             raise click.ClickException(_line(exc)) from None

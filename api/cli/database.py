@@ -8,6 +8,7 @@ from flask.cli import with_appcontext
 from sqlalchemy.exc import OperationalError
 
 from api.cli.common import database_errors, first_line, safe_url
+from api.config import current_config
 from api.sample import load_sample
 from api.services.reference import load_reference
 from api.store.db import get_database, unit_of_work, upgrade
@@ -37,6 +38,6 @@ def load_sample_command() -> None:
     """Add the shipped sample data (running it twice changes nothing)."""
     db = get_database()
     with database_errors("load the sample"), db.sessions() as session, unit_of_work(session):
-        lines = load_sample(session)
+        lines = load_sample(session, current_config())
     for line in lines:
         click.echo(line)

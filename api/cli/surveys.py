@@ -8,12 +8,17 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
+from api.auth import Principal
 from api.errors import ApiError
 from api.services import surveys as service
 from api.store.db import get_database
 from api.store.models import Season
 from market_survey.errors import SurveyError
 from market_survey.ingest import TABLES, read_path
+from market_survey.types import WORKING_DAYS_PER_MONTH
+
+# Whoever runs the command holds the database already: an admin of every organisation.
+OPERATOR = Principal.operator()
 
 # Files above this size get a progress bar while their rows are stored.
 PROGRESS_FROM_BYTES = 1_000_000
@@ -29,7 +34,12 @@ PROGRESS_FROM_BYTES = 1_000_000
 )
 @click.option("--create", is_flag=True, help="Create the draft season first (needs the rates).")
 @click.option("--khr-per-usd", type=click.FloatRange(min=1), default=None)
-@click.option("--working-days", type=click.FloatRange(1, 31), default=26.0, show_default=True)
+@click.option(
+    "--working-days",
+    type=click.FloatRange(1, 31),
+    default=WORKING_DAYS_PER_MONTH,
+    show_default=True,
+)
 @click.option("--minimum-wage", type=click.FloatRange(min=0, min_open=True), default=None)
 @click.option("--living-wage", type=click.FloatRange(min=0, min_open=True), default=None)
 @click.option("--starts-on", type=click.DateTime(["%Y-%m-%d"]), default=None)
@@ -95,7 +105,7 @@ def import_survey(
                 # Validate before creating, so that a bad file leaves no empty draft.
                 probe = Season(**{**data, "status": "draft"})
                 service.parse_upload(session, probe, tables)
-                season = service.create_season(session, data, None)
+                season = service.create_season(session, OPERATOR, data)
             except (SurveyError, ApiError) as exc:
                 session.rollback()
                 raise click.ClickException(_line(exc)) from None
@@ -103,9 +113,7 @@ def import_survey(
         total = sum(len(frame) for frame in tables.values())
         with tqdm(total=total, unit="rows", desc="storing", disable=not big, leave=False) as bar:
             try:
-                accepted = service.upload(
-                    session, season.id, tables, None, is_admin=True, progress=bar.update
-                )
+                accepted = service.upload(session, OPERATOR, season.id, tables, progress=bar.update)
             except (SurveyError, ApiError) as exc:
                 raise click.ClickException(_line(exc)) from None
     summary = ", ".join(f"{n} {t} rows" for t, n in accepted.items())

@@ -8,7 +8,7 @@ import marshmallow as ma
 from flask_smorest import Blueprint
 from sqlalchemy import select
 
-from api.auth import ALL_ROLES, current_principal, issue_token, require_roles, revoke_token
+from api.auth import current_principal, issue_token, require_roles, revoke_token
 from api.errors import NotFound, Unprocessable
 from api.store.db import get_session, unit_of_work
 from api.store.models import ROLES, Organisation
@@ -44,7 +44,7 @@ class TokenSchema(ma.Schema):
 
 @blp.get("/me")
 @blp.response(200, MeSchema)
-@require_roles(*ALL_ROLES)
+@require_roles(*ROLES)
 def me() -> Any:
     """The caller's user, organisation and role."""
     return current_principal()

@@ -14,6 +14,7 @@ from flask import Response
 from flask_smorest import Blueprint
 
 from api.auth import current_principal, require_roles
+from api.config import current_config
 from api.services import allocations as service
 from api.store.db import get_session
 
@@ -32,12 +33,6 @@ def _no_store(response: Response) -> Response:
     response.headers["Cache-Control"] = "no-store"
     response.headers["Pragma"] = "no-cache"
     return response
-
-
-def _scope() -> service.Scope:
-    principal = current_principal()
-    org_id = None if principal.role == "admin" else principal.org_id
-    return service.Scope(org_id=org_id, user_id=principal.user_id)
 
 
 class AllocationRequest(ma.Schema):
@@ -116,7 +111,13 @@ class AllocationSchema(ma.Schema):
 @require_roles("counsellor", "admin")
 def create_allocation(body: dict[str, Any]) -> Any:
     """Propose the best allocation of a cohort to the tracks' free seats (reserves nothing)."""
-    return service.propose(get_session(), _scope(), body["survivor_ids"], body["track_codes"])
+    return service.propose(
+        get_session(),
+        current_principal(),
+        current_config(),
+        body["survivor_ids"],
+        body["track_codes"],
+    )
 
 
 @blp.get("/allocations/<int:allocation_id>")
@@ -124,7 +125,7 @@ def create_allocation(body: dict[str, Any]) -> Any:
 @require_roles("counsellor", "admin")
 def get_allocation(allocation_id: int) -> Any:
     """An allocation proposed earlier, as it was proposed, with its status."""
-    return service.read_allocation(get_session(), _scope(), allocation_id)
+    return service.read_allocation(get_session(), current_principal(), allocation_id)
 
 
 @blp.post("/allocations/<int:allocation_id>/confirm")
@@ -133,4 +134,4 @@ def get_allocation(allocation_id: int) -> Any:
 @require_roles("counsellor", "admin")
 def confirm_allocation(_body: dict[str, Any], allocation_id: int) -> Any:
     """Reserve the proposal's seats, all or none (409 if seats were taken meanwhile)."""
-    return service.confirm(get_session(), _scope(), allocation_id)
+    return service.confirm(get_session(), current_principal(), allocation_id)

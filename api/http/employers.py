@@ -9,6 +9,7 @@ from flask import request
 from flask_smorest import Blueprint
 
 from api.auth import current_principal, require_roles
+from api.config import current_config
 from api.errors import BadRequest, PreconditionRequired
 from api.http.fields import Text
 from api.services import employers as service
@@ -215,7 +216,9 @@ def _expected_version() -> int:
 @require_roles("employer")
 def create_vacancy(body: dict[str, Any]) -> tuple[Vacancy, dict[str, str]]:
     """Post a vacancy; it is offered only once your business is vetted."""
-    return _with_etag(service.create_vacancy(get_session(), current_principal(), body))
+    return _with_etag(
+        service.create_vacancy(get_session(), current_principal(), current_config(), body)
+    )
 
 
 @blp.get("/vacancies")
@@ -257,5 +260,7 @@ def update_vacancy(body: dict[str, Any], vacancy_id: int) -> tuple[Vacancy, dict
     session, principal = get_session(), current_principal()
     service.get_vacancy(session, principal, vacancy_id)  # another's is 404 before any 428
     version = _expected_version()
-    vacancy = service.update_vacancy(session, principal, vacancy_id, version, body)
+    vacancy = service.update_vacancy(
+        session, principal, current_config(), vacancy_id, version, body
+    )
     return _with_etag(vacancy)

@@ -9,9 +9,9 @@ from flask import current_app
 from flask_smorest import Blueprint
 from sqlalchemy import select, text
 
-from api.auth import ALL_ROLES, require_roles
+from api.auth import require_roles
 from api.store.db import get_session
-from api.store.models import Occupation, Province, SkillFamily, Town
+from api.store.models import ROLES, Occupation, Province, SkillFamily, Town
 from api.store.pagination import PageArgs, page_schema, paginate
 
 blp = Blueprint("reference", __name__, url_prefix="/api/v1", description="Reference data")
@@ -64,7 +64,7 @@ def _page(model: Any, key: Any, args: dict[str, Any]) -> dict[str, Any]:
 @blp.get("/provinces")
 @blp.arguments(PageArgs, location="query")
 @blp.response(200, page_schema(ProvinceSchema, "ProvincePage"))
-@require_roles(*ALL_ROLES)
+@require_roles(*ROLES)
 def provinces(args: dict[str, Any]) -> dict[str, Any]:
     """All 25 provinces (ISO 3166-2:KH) with English and Khmer names."""
     return _page(Province, Province.code, args)
@@ -73,7 +73,7 @@ def provinces(args: dict[str, Any]) -> dict[str, Any]:
 @blp.get("/towns")
 @blp.arguments(PageArgs, location="query")
 @blp.response(200, page_schema(TownSchema, "TownPage"))
-@require_roles(*ALL_ROLES)
+@require_roles(*ROLES)
 def towns(args: dict[str, Any]) -> dict[str, Any]:
     """Towns where people train and work."""
     return _page(Town, Town.code, args)
@@ -82,7 +82,7 @@ def towns(args: dict[str, Any]) -> dict[str, Any]:
 @blp.get("/occupations")
 @blp.arguments(PageArgs, location="query")
 @blp.response(200, page_schema(OccupationSchema, "OccupationPage"))
-@require_roles(*ALL_ROLES)
+@require_roles(*ROLES)
 def occupations(args: dict[str, Any]) -> dict[str, Any]:
     """Occupations (ISCO-08 unit groups) with the flags the safeguards use."""
     return _page(Occupation, Occupation.code, args)
@@ -91,7 +91,7 @@ def occupations(args: dict[str, Any]) -> dict[str, Any]:
 @blp.get("/skill-families")
 @blp.arguments(PageArgs, location="query")
 @blp.response(200, page_schema(SkillFamilySchema, "SkillFamilyPage"))
-@require_roles(*ALL_ROLES)
+@require_roles(*ROLES)
 def skill_families(args: dict[str, Any]) -> dict[str, Any]:
     """The 13 skill families aptitudes are assessed in."""
     return _page(SkillFamily, SkillFamily.name, args)

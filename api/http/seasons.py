@@ -5,20 +5,23 @@ from __future__ import annotations
 from typing import Any
 
 import marshmallow as ma
-from flask import Flask, Response, current_app, request
+from flask import Flask, Response, request
 from flask_smorest import Blueprint
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from api.auth import ALL_ROLES, current_principal, require_roles
+from api.auth import current_principal, require_roles
+from api.config import current_config
 from api.errors import BadRequest, Unprocessable
 from api.extensions import smorest
 from api.services import surveys as service
 from api.store.db import get_session
-from api.store.models import Season, SurveyJob, SurveyLivingCost
+from api.store.models import ROLES, Season, SurveyJob, SurveyLivingCost
 from api.store.pagination import PageArgs, page_schema, paginate
+from api.store.seasons import current_season
 from market_survey.diff import diff_csv
 from market_survey.ingest import TABLES, read_csv_bytes, read_json_bytes, read_workbook
+from market_survey.types import WORKING_DAYS_PER_MONTH
 
 blp = Blueprint("surveys", __name__, url_prefix="/api/v1", description="Seasons and surveys")
 
@@ -44,7 +47,7 @@ class SeasonCreate(ma.Schema):
     label = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=40))
     khr_per_usd = ma.fields.Float(required=True, validate=ma.validate.Range(min=1, max=100_000))
     working_days_per_month = ma.fields.Float(
-        load_default=26.0, validate=ma.validate.Range(min=1, max=31)
+        load_default=WORKING_DAYS_PER_MONTH, validate=ma.validate.Range(min=1, max=31)
     )
     minimum_wage_usd_month = ma.fields.Float(
         required=True, validate=ma.validate.Range(min=0, min_inclusive=False, max=100_000)
@@ -164,11 +167,6 @@ def _fields(season: Season) -> dict[str, Any]:
     return {c: getattr(season, c) for c in SeasonSchema().fields if hasattr(season, c)}
 
 
-def _writer() -> tuple[int | None, bool]:
-    principal = current_principal()
-    return principal.org_id, principal.role == "admin"
-
-
 @blp.post("/seasons")
 @blp.arguments(SeasonCreate)
 @blp.response(201, SeasonSchema)
@@ -176,14 +174,14 @@ def _writer() -> tuple[int | None, bool]:
 def create_season(data: dict[str, Any]) -> dict[str, Any]:
     """Open a draft season with its exchange rate, working days and wages."""
     session = get_session()
-    season = service.create_season(session, data, current_principal().org_id)
+    season = service.create_season(session, current_principal(), data)
     return _with_counts(session, [season])[0]
 
 
 @blp.get("/seasons")
 @blp.arguments(PageArgs, location="query")
 @blp.response(200, page_schema(SeasonSchema, "SeasonPage"))
-@require_roles(*ALL_ROLES)
+@require_roles(*ROLES)
 def list_seasons(args: dict[str, Any]) -> dict[str, Any]:
     """Every season, drafts and published, with row counts."""
     session = get_session()
@@ -193,22 +191,22 @@ def list_seasons(args: dict[str, Any]) -> dict[str, Any]:
 
 @blp.get("/seasons/current")
 @blp.response(200, CurrentSeasonSchema)
-@require_roles(*ALL_ROLES)
+@require_roles(*ROLES)
 def get_current_season() -> dict[str, Any]:
     """The newest published season, its age in days, and whether it is stale."""
     session = get_session()
-    season = service.current_season(session)
+    season = current_season(session)
     if season is None:
         from api.errors import NotFound
 
         raise NotFound("No season has been published yet.")
-    stale = service.staleness(season, int(current_app.config["SEASON_STALE_MONTHS"]))
+    stale = service.staleness(season, current_config().season_stale_months)
     return {**_with_counts(session, [season])[0], **stale}
 
 
 @blp.get("/seasons/<int:season_id>")
 @blp.response(200, SeasonSchema)
-@require_roles(*ALL_ROLES)
+@require_roles(*ROLES)
 def get_season(season_id: int) -> dict[str, Any]:
     """One season with its row counts."""
     session = get_session()
@@ -220,8 +218,7 @@ def get_season(season_id: int) -> dict[str, Any]:
 @require_roles(*WRITERS)
 def delete_season(season_id: int) -> None:
     """Delete a draft season (a published one is kept forever: 409)."""
-    org_id, is_admin = _writer()
-    service.delete_season(get_session(), season_id, org_id, is_admin)
+    service.delete_season(get_session(), current_principal(), season_id)
 
 
 @blp.post("/seasons/<int:season_id>/survey")
@@ -258,8 +255,7 @@ def upload_survey(season_id: int) -> dict[str, Any]:
     session = get_session()
     service.get_season(session, season_id)  # 404 before reading a big body
     tables = _read_upload()
-    org_id, is_admin = _writer()
-    accepted = service.upload(session, season_id, tables, org_id, is_admin)
+    accepted = service.upload(session, current_principal(), season_id, tables)
     if len(accepted) == 1:
         ((table, n),) = accepted.items()
         return {"table": table, "accepted": n, "tables": accepted}
@@ -305,8 +301,7 @@ def _read_upload() -> dict[str, Any]:
 def publish_season(_body: dict[str, Any], season_id: int) -> dict[str, Any]:
     """Publish a draft: it becomes read-only, and current if it is the newest."""
     session = get_session()
-    org_id, is_admin = _writer()
-    season = service.publish(session, season_id, org_id, is_admin)
+    season = service.publish(session, current_principal(), season_id)
     return _with_counts(session, [season])[0]
 
 
@@ -324,7 +319,7 @@ def _season_rows(
 @blp.get("/seasons/<int:season_id>/jobs")
 @blp.arguments(PageArgs, location="query")
 @blp.response(200, page_schema(JobSchema, "SurveyJobPage"))
-@require_roles(*ALL_ROLES)
+@require_roles(*ROLES)
 def season_jobs(args: dict[str, Any], season_id: int) -> dict[str, Any]:
     """The season's jobs rows, normalised to US$ per month."""
     return _season_rows(SurveyJob, season_id, args)
@@ -333,7 +328,7 @@ def season_jobs(args: dict[str, Any], season_id: int) -> dict[str, Any]:
 @blp.get("/seasons/<int:season_id>/living_costs")
 @blp.arguments(PageArgs, location="query")
 @blp.response(200, page_schema(LivingCostSchema, "SurveyLivingCostPage"))
-@require_roles(*ALL_ROLES)
+@require_roles(*ROLES)
 def season_living_costs(args: dict[str, Any], season_id: int) -> dict[str, Any]:
     """The season's living costs per town, US$ per month."""
     return _season_rows(SurveyLivingCost, season_id, args)
@@ -353,7 +348,7 @@ def season_living_costs(args: dict[str, Any], season_id: int) -> dict[str, Any]:
         }
     }
 )
-@require_roles(*ALL_ROLES)
+@require_roles(*ROLES)
 def season_diff(args: dict[str, Any], season_id: int) -> Any:
     """Keys added, removed and changed (mean pay, openings) against another season."""
     result = service.diff(get_session(), season_id, args["against"])
@@ -373,7 +368,7 @@ def register(app: Flask) -> None:
     smorest.register_blueprint(blp)
 
     def summary(session: Session) -> dict[str, Any] | None:
-        return service.current_season_summary(session, int(app.config["SEASON_STALE_MONTHS"]))
+        return service.current_season_summary(session, current_config().season_stale_months)
 
     app.extensions["pathways.current_season"] = summary
 

@@ -14,12 +14,15 @@ from flask import Response, current_app
 from flask_smorest import Blueprint
 
 from api.auth import current_principal, require_roles
+from api.config import current_config
 from api.services import recommendations
 from api.services import survivors as service
 from api.store import jsonio
 from api.store.db import get_session
-from api.store.models.people import GENDER_CHOICES, LITERACY_CHOICES, RELOCATION_CHOICES
+from api.store.models.people import GENDER_CHOICES
 from api.store.pagination import PageArgs, page_schema
+from matcher.types import RELOCATION_CHOICES
+from training_catalog.types import LITERACY_LEVELS
 
 blp = Blueprint(
     "counsellors",
@@ -77,7 +80,7 @@ class SurvivorFields(ma.Schema):
     home_province = ma.fields.String(
         validate=ma.validate.Length(max=8), metadata={"description": "e.g. KH-20"}
     )
-    literacy = ma.fields.String(metadata={"enum": list(LITERACY_CHOICES)})
+    literacy = ma.fields.String(metadata={"enum": list(LITERACY_LEVELS)})
     education_grade = ma.fields.Integer(strict=True, metadata={"minimum": 0, "maximum": 12})
     aptitudes = ma.fields.Dict(
         keys=ma.fields.String(validate=ma.validate.Length(max=24)),
@@ -119,7 +122,7 @@ class SurvivorCreate(SurvivorFields):
     home_province = ma.fields.String(
         required=True, validate=ma.validate.Length(max=8), metadata={"description": "e.g. KH-20"}
     )
-    literacy = ma.fields.String(required=True, metadata={"enum": list(LITERACY_CHOICES)})
+    literacy = ma.fields.String(required=True, metadata={"enum": list(LITERACY_LEVELS)})
 
 
 class SurvivorSchema(SurvivorFields):
@@ -285,6 +288,7 @@ def create_recommendation(body: dict[str, Any], survivor_id: int) -> Response:
     made = recommendations.recommend(
         get_session(),
         current_principal(),
+        current_config(),
         survivor_id,
         limit=body["limit"],
         season_id=body["season_id"],

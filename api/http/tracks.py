@@ -7,10 +7,11 @@ from typing import Any
 import marshmallow as ma
 from flask_smorest import Blueprint
 
-from api.auth import ALL_ROLES, current_principal, require_roles
+from api.auth import current_principal, require_roles
 from api.http.fields import Text
 from api.services import catalog as service
 from api.store.db import get_session
+from api.store.models import ROLES
 from api.store.pagination import PageArgs, page_schema
 from training_catalog import LITERACY_LEVELS, SKILL_FAMILIES
 
@@ -101,7 +102,7 @@ class TrackQuery(PageArgs):
 @blp.get("/tracks")
 @blp.arguments(TrackQuery, location="query")
 @blp.response(200, page_schema(TrackSchema, "TrackPage"))
-@require_roles(*ALL_ROLES)
+@require_roles(*ROLES)
 def list_tracks(args: dict[str, Any]) -> dict[str, Any]:
     """Training tracks, with the seats left in their next intake."""
     return service.list_tracks(
@@ -111,7 +112,7 @@ def list_tracks(args: dict[str, Any]) -> dict[str, Any]:
 
 @blp.get("/tracks/<string:code>")
 @blp.response(200, TrackSchema)
-@require_roles(*ALL_ROLES)
+@require_roles(*ROLES)
 def get_track(code: str) -> dict[str, Any]:
     """One training track."""
     return service.get_track(get_session(), code)

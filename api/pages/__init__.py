@@ -27,10 +27,16 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response as BaseResponse
 
 from api.auth import Principal, authenticate
+from api.config import current_config
 from api.errors import ApiError, Unauthorized
 from api.pages.charts import component_bars, income_chart
+from api.services.recommendations import recommend
+from api.services.surveys import create_season, publish, row_counts, upload
+from api.services.survivors import list_survivors, read_survivor, today_utc
 from api.store.db import get_session
-from api.store.models import ApiToken
+from api.store.models import ApiToken, Season
+from market_survey.errors import SurveyError
+from market_survey.ingest import read_csv_bytes, read_workbook
 
 bp = Blueprint("pages", __name__, template_folder="templates")
 csrf = CSRFProtect()
@@ -133,8 +139,6 @@ def logout() -> Any:
 @bp.get("/survivors")
 @page_for("counsellor")
 def survivors() -> Any:
-    from api.services.survivors import list_survivors
-
     items, next_cursor = list_survivors(get_session(), g.principal, 500, request.args.get("cursor"))
     return render_template("survivors.html", survivors=items, next_cursor=next_cursor)
 
@@ -143,15 +147,15 @@ def survivors() -> Any:
 @page_for("counsellor")
 def survivor(survivor_id: int) -> Any:
     """A survivor's profile, and (on POST) a new recommendation with every number shown."""
-    from api.services.recommendations import recommend
-    from api.services.survivors import read_survivor
 
     db = get_session()
     try:
         record = read_survivor(db, g.principal, survivor_id)
         result = None
         if request.method == "POST":
-            result = recommend(db, g.principal, survivor_id, limit=10, include_excluded=True)
+            result = recommend(
+                db, g.principal, current_config(), survivor_id, limit=10, include_excluded=True
+            )
     except ApiError as exc:
         return render_template(
             "message.html", title="Cannot show this", message=exc.detail, errors=exc.errors
@@ -169,8 +173,6 @@ def survivor(survivor_id: int) -> Any:
 @bp.get("/seasons")
 @page_for("surveyor", "admin")
 def seasons() -> Any:
-    from api.services.surveys import row_counts
-    from api.store.models import Season
 
     db = get_session()
     rows = list(db.scalars(select(Season).order_by(Season.id.desc())))
@@ -181,8 +183,6 @@ def seasons() -> Any:
 @bp.post("/seasons")
 @page_for("surveyor", "admin")
 def new_season() -> Any:
-    from api.services.surveys import create_season
-
     form = request.form
     problems = []
     values: dict[str, Any] = {"label": form.get("label", "").strip()}
@@ -198,7 +198,7 @@ def new_season() -> Any:
     if problems:
         return _seasons_with_errors("The season was not created.", problems)
     try:
-        season = create_season(get_session(), values, g.principal.org_id)
+        season = create_season(get_session(), g.principal, values)
     except ApiError as exc:
         return _seasons_with_errors(exc.detail, exc.errors)
     flash(f"Draft season {season.label} created: now add its survey.")
@@ -209,10 +209,6 @@ def new_season() -> Any:
 @page_for("surveyor", "admin")
 def upload_survey(season_id: int) -> Any:
     """Drop in a spreadsheet: it is published, or every row to fix is listed."""
-    from api.services.surveys import publish, upload
-    from market_survey.errors import SurveyError
-    from market_survey.ingest import read_csv_bytes, read_workbook
-
     file = request.files.get("file")
     if file is None or not file.filename:
         return _seasons_with_errors("Choose a file.", [{"field": "file", "message": "missing"}])
@@ -223,11 +219,9 @@ def upload_survey(season_id: int) -> Any:
             tables = read_workbook(data)
         else:
             tables = {request.form.get("table", "jobs"): read_csv_bytes(data, "file")}
-        accepted = upload(
-            get_session(), season_id, tables, principal.org_id, principal.role == "admin"
-        )
+        accepted = upload(get_session(), principal, season_id, tables)
         if request.form.get("publish"):
-            season = publish(get_session(), season_id, principal.org_id, principal.role == "admin")
+            season = publish(get_session(), principal, season_id)
             flash(f"Published: season {season.label} is now the current market survey.")
         else:
             flash("Accepted: " + ", ".join(f"{n} {t} rows" for t, n in accepted.items()))
@@ -241,10 +235,8 @@ def upload_survey(season_id: int) -> Any:
 @bp.post("/seasons/<int:season_id>/publish")
 @page_for("surveyor", "admin")
 def publish_season(season_id: int) -> Any:
-    from api.services.surveys import publish
-
     try:
-        season = publish(get_session(), season_id, g.principal.org_id, g.principal.role == "admin")
+        season = publish(get_session(), g.principal, season_id)
     except ApiError as exc:
         return _seasons_with_errors(exc.detail, exc.errors)
     flash(f"Published: season {season.label} is now the current market survey.")
@@ -252,8 +244,6 @@ def publish_season(season_id: int) -> Any:
 
 
 def _seasons_with_errors(message: str, errors: list[dict[str, Any]]) -> tuple[str, int]:
-    from api.services.surveys import row_counts
-    from api.store.models import Season
 
     db = get_session()
     db.rollback()
@@ -269,8 +259,6 @@ def _seasons_with_errors(message: str, errors: list[dict[str, Any]]) -> tuple[st
 
 
 def _this_year() -> int:
-    from api.services.survivors import today_utc
-
     return today_utc().year
 
 

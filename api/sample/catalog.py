@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from api.config import ServiceConfig
 from api.sample.files import read_sample_csv
 from api.sample.organisations import organisation
 from api.services.employers import pay_usd_month, vacancy_problems
@@ -48,7 +49,7 @@ def load_sample_tracks(session: Session) -> str:
     return f"tracks: {added} added"
 
 
-def load_sample_employers(session: Session) -> str:
+def load_sample_employers(session: Session, config: ServiceConfig) -> str:
     """Employer organisations, their profiles (vetted or pending) and their vacancies."""
     employers_added = vacancies_added = 0
     by_org: dict[str, Employer] = {}
@@ -108,7 +109,7 @@ def load_sample_employers(session: Session) -> str:
             employer_id=employer.id,
             hires_from_track_id=track.id if track else None,
             pay_usd_month=pay_usd_month(
-                session, values["pay"], values["pay_unit"], values["currency"]
+                session, config, values["pay"], values["pay_unit"], values["currency"]
             ),
             **values,
         )

@@ -14,6 +14,7 @@ from api.services import surveys as service
 from api.store.models import Organisation, Season
 from api.store.models.base import utcnow
 from market_survey.ingest import read_path
+from market_survey.types import WORKING_DAYS_PER_MONTH
 
 SEASONS_DIR = SAMPLE_DIR / "seasons"
 SURVEY_ORG = "Market Survey Network"
@@ -33,7 +34,7 @@ def load_season_folder(session: Session, folder: Path, org_id: int | None) -> bo
         starts_on=date.fromisoformat(meta["starts_on"]) if meta.get("starts_on") else None,
         ends_on=date.fromisoformat(meta["ends_on"]) if meta.get("ends_on") else None,
         khr_per_usd=float(meta["khr_per_usd"]),
-        working_days_per_month=float(meta.get("working_days_per_month", 26)),
+        working_days_per_month=float(meta.get("working_days_per_month", WORKING_DAYS_PER_MONTH)),
         minimum_wage_usd_month=float(meta["minimum_wage_usd_month"]),
         living_wage_usd_month=float(meta["living_wage_usd_month"]),
         org_id=org_id,

@@ -7,11 +7,12 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from api.audit import audit
 from api.sample.files import read_sample_csv
 from api.sample.organisations import organisation
 from api.services.survivors import case_code_taken, survivor_problems, today_utc
 from api.store.consent import add_consent
-from api.store.models import AuditEvent, Survivor
+from api.store.models import Survivor
 
 SAMPLE_SHELTER = "Svay Rieng Shelter"
 
@@ -70,15 +71,7 @@ def load_sample_survivors(session: Session) -> str:
                 note="demo survivor of the shipped sample",
                 user_id=None,
             )
-        session.add(
-            AuditEvent(
-                user_id=None,
-                org_id=org.id,
-                action="create",
-                entity="survivor",
-                entity_id=survivor.id,
-            )
-        )
+        audit(session, None, "create", "survivor", survivor.id, org.id)
         added += 1
     session.flush()
     return f"survivors: {added} added"

@@ -2,7 +2,7 @@
 
 A proposal scores every survivor of the cohort against every track with the very
 scores the recommendations show (``matcher.track_scores_prepared`` over the cached
-prepared market of ``api.store.market``), hands the matrix to the pure solver
+prepared market of ``api.store.engine_inputs``), hands the matrix to the pure solver
 ``matcher.allocate``, and stores the answer with the intake and the free seats of
 each track it was computed with. It reserves nothing.
 
@@ -28,16 +28,16 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 import training_catalog.types as tc
+from api.audit import audit
+from api.auth import Principal, may_see, scope
+from api.config import ServiceConfig
 from api.errors import Conflict, NotFound, Unprocessable
-from api.services.catalog import reserved_seats, seats_available
-from api.services.recommendations import engine_settings
-from api.services.survivors import to_profile
+from api.store.catalog import reserved_seats, seats_available
 from api.store.db import unit_of_work
-from api.store.market import load_market
+from api.store.engine_inputs import ENGINE_INPUTS
 from api.store.models import (
     Allocation,
     AllocationTrack,
-    AuditEvent,
     SeatReservation,
     Survivor,
     Track,
@@ -54,14 +54,6 @@ _DIGITS = 2  # scores in explanations, as the recommendations show them to a cou
 _LIST_HOLDERS = 4  # a full track's holders are listed one by one up to this many
 
 
-@dataclass(frozen=True)
-class Scope:
-    """Who allocates: an NGO's counsellor (``org_id``) or an admin (``org_id`` None)."""
-
-    org_id: int | None
-    user_id: int | None
-
-
 # --- the cohort and the tracks -------------------------------------------------------
 
 
@@ -73,7 +65,7 @@ def _duplicates(values: Sequence[Any]) -> list[Any]:
     return [v for v, n in Counter(values).items() if n > 1]
 
 
-def _cohort(session: Session, scope: Scope, survivor_ids: Sequence[int]) -> list[Survivor]:
+def _cohort(session: Session, principal: Principal, survivor_ids: Sequence[int]) -> list[Survivor]:
     """The survivors in request order; 422 for an empty or repeated cohort, and for an id
     that is not a survivor of the caller's NGO (unknown or another NGO's alike)."""
     field = "survivor_ids"
@@ -95,14 +87,14 @@ def _cohort(session: Session, scope: Scope, survivor_ids: Sequence[int]) -> list
     ids = list(survivor_ids)
     for a in range(0, len(ids), _CHUNK):
         stmt = select(Survivor).where(Survivor.id.in_(ids[a : a + _CHUNK]))
-        if scope.org_id is not None:
-            stmt = stmt.where(Survivor.org_id == scope.org_id)
+        if scope(principal) is not None:
+            stmt = stmt.where(Survivor.org_id == scope(principal))
         found.update((s.id, s) for s in session.scalars(stmt))
     # Another NGO's survivor gets exactly the answer of an id that does not exist, so
     # that no answer tells whether an id is in use elsewhere.
     unknown = [i for i in ids if i not in found]
     if unknown:
-        whose = "of your organisation " if scope.org_id is not None else ""
+        whose = "of your organisation " if scope(principal) is not None else ""
         raise Unprocessable(
             f"No survivor {whose}has the id {_listed(unknown)}.",
             [
@@ -111,7 +103,7 @@ def _cohort(session: Session, scope: Scope, survivor_ids: Sequence[int]) -> list
             ],
         )
     cohort = [found[i] for i in ids]
-    if scope.org_id is None and len({s.org_id for s in cohort}) > 1:
+    if scope(principal) is None and len({s.org_id for s in cohort}) > 1:
         raise Unprocessable(
             "A cohort is one NGO's survivors: these belong to several NGOs.",
             [{"field": field, "message": "survivors of more than one NGO"}],
@@ -196,7 +188,7 @@ def _score_matrix(
     # Survivors often state the same wishes: rank each list of wishes once.
     ranks_of: dict[tuple[str, ...], NDArray[np.int64]] = {}
     for i, survivor in enumerate(survivors):
-        profile = to_profile(survivor)
+        profile = ENGINE_INPUTS.profile(survivor)
         answer = track_scores_prepared(profile, prepared, today=today, weights=weights)
         wishes = profile.preferences
         if wishes not in ranks_of:
@@ -338,7 +330,8 @@ def _utc(value: datetime) -> datetime:
 
 def propose(
     session: Session,
-    scope: Scope,
+    principal: Principal,
+    config: ServiceConfig,
     survivor_ids: Sequence[int],
     track_codes: Sequence[str] | None = None,
     *,
@@ -351,7 +344,7 @@ def propose(
     ``track_codes`` the tracks (default: every track with a free seat).
     """
     today = today or datetime.now(UTC).date()
-    cohort = _cohort(session, scope, survivor_ids)
+    cohort = _cohort(session, principal, survivor_ids)
     seated = already_seated(session, [s.id for s in cohort])
     if seated:
         raise Conflict(
@@ -359,8 +352,8 @@ def propose(
             "out of the cohort.",
             _seated_problems(seated),
         )
-    weights, settings = engine_settings()
-    season, prepared = load_market(session, None, settings)
+    weights, settings = config.weights, config.engine
+    season, prepared = ENGINE_INPUTS.market(session, None, settings)
     catalog = {t.code: t for t in prepared.tracks}
     rows = _tracks(session, track_codes, catalog)
     problem = _score_matrix(
@@ -401,7 +394,7 @@ def propose(
     with unit_of_work(session):
         allocation = Allocation(
             org_id=org_id,
-            created_by=scope.user_id,
+            created_by=principal.user_id,
             season_id=season.id,
             status="proposed",
             request=request,
@@ -420,36 +413,28 @@ def propose(
         session.add(allocation)
         session.flush()
         for survivor in cohort:
-            _audit(session, scope, org_id, "allocate", "survivor", survivor.id)
-        _audit(session, scope, org_id, "create", "allocation", allocation.id)
+            audit(session, principal, "allocate", "survivor", survivor.id, org_id)
+        audit(session, principal, "create", "allocation", allocation.id, org_id)
     return _body(allocation)
 
 
-def _audit(
-    session: Session, scope: Scope, org_id: int, action: str, entity: str, entity_id: int
-) -> None:
-    session.add(
-        AuditEvent(
-            user_id=scope.user_id, org_id=org_id, action=action, entity=entity, entity_id=entity_id
-        )
-    )
-
-
-def _find(session: Session, scope: Scope, allocation_id: int, *, lock: bool = False) -> Allocation:
+def _find(
+    session: Session, principal: Principal, allocation_id: int, *, lock: bool = False
+) -> Allocation:
     stmt = select(Allocation).where(Allocation.id == allocation_id)
     if lock:
         stmt = stmt.with_for_update().execution_options(populate_existing=True)
     allocation = session.scalars(stmt).one_or_none()
-    if allocation is None or (scope.org_id is not None and allocation.org_id != scope.org_id):
+    if allocation is None or not may_see(principal, allocation.org_id):
         raise NotFound("There is no allocation with this id in your organisation.")
     return allocation
 
 
-def read_allocation(session: Session, scope: Scope, allocation_id: int) -> dict[str, Any]:
+def read_allocation(session: Session, principal: Principal, allocation_id: int) -> dict[str, Any]:
     """A stored allocation of the caller's NGO (any NGO's for an admin); audited."""
     with unit_of_work(session):
-        allocation = _find(session, scope, allocation_id)
-        _audit(session, scope, allocation.org_id, "read", "allocation", allocation.id)
+        allocation = _find(session, principal, allocation_id)
+        audit(session, principal, "read", "allocation", allocation.id, allocation.org_id)
     return _body(allocation)
 
 
@@ -531,14 +516,14 @@ def _seated_problems(held: Mapping[int, str]) -> list[dict[str, str]]:
     ]
 
 
-def confirm(session: Session, scope: Scope, allocation_id: int) -> dict[str, Any]:
+def confirm(session: Session, principal: Principal, allocation_id: int) -> dict[str, Any]:
     """Reserve the proposal's seats in one transaction; 409 when anything changed."""
     if session.in_transaction():
         session.commit()  # whatever came before (authentication) is not part of this
     try:
         with unit_of_work(session):
             _take_write_lock(session)
-            allocation = _find(session, scope, allocation_id, lock=True)
+            allocation = _find(session, principal, allocation_id, lock=True)
             if allocation.status == "confirmed":
                 raise Conflict(
                     "This allocation is already confirmed: its seats are reserved.",
@@ -582,10 +567,10 @@ def confirm(session: Session, scope: Scope, allocation_id: int) -> dict[str, Any
                     )
                 )
             allocation.status = "confirmed"
-            allocation.confirmed_by = scope.user_id
+            allocation.confirmed_by = principal.user_id
             allocation.confirmed_at = datetime.now(UTC)
             session.flush()
-            _audit(session, scope, allocation.org_id, "confirm", "allocation", allocation.id)
+            audit(session, principal, "confirm", "allocation", allocation.id, allocation.org_id)
     except IntegrityError as exc:  # a reservation written meanwhile by another path
         raise Conflict(
             "A seat of this allocation was reserved meanwhile; nothing was reserved."

@@ -7,15 +7,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-import training_catalog.types as tc
 from api.auth import Principal
 from api.errors import Conflict, Forbidden, NotFound, Unprocessable
-from api.services.employers import offerable
-from api.services.reference import plain_occupation, plain_town
+from api.store.catalog import reserved_seats, seats_available
 from api.store.db import unit_of_work
 from api.store.models import (
     Employer,
@@ -30,7 +28,6 @@ from api.store.models import (
 )
 from api.store.models.base import utcnow
 from api.store.pagination import paginate
-from matcher.types import Vacancy as EngineVacancy
 from training_catalog import duration_class
 
 TRACK_FIELDS = (
@@ -47,31 +44,6 @@ TRACK_FIELDS = (
 
 
 # --- seats and commitments -------------------------------------------------------------
-
-
-def reserved_seats(session: Session, track_ids: Iterable[int] | None = None) -> dict[int, int]:
-    """Seats reserved for each track's next intake (tracks without any are absent)."""
-    stmt = (
-        select(SeatReservation.track_id, func.count(SeatReservation.id))
-        .join(
-            Track,
-            and_(
-                Track.id == SeatReservation.track_id,
-                Track.next_start == SeatReservation.intake_start,
-            ),
-        )
-        .group_by(SeatReservation.track_id)
-    )
-    if track_ids is not None:
-        stmt = stmt.where(SeatReservation.track_id.in_(list(track_ids)))
-    return {int(track_id): int(count) for track_id, count in session.execute(stmt).all()}
-
-
-def seats_available(seats: int, next_start: date | None, reserved: int) -> int:
-    """Seats minus those reserved for the next start; no scheduled intake offers no seat."""
-    if next_start is None:
-        return 0
-    return max(seats - reserved, 0)
 
 
 def employer_commitments(session: Session, track_ids: Iterable[int]) -> dict[int, list[int]]:
@@ -207,7 +179,7 @@ def _set_occupations(track: Track, codes: Sequence[str]) -> None:
         links.append(link)
     if [link.occupation for link in track.occupation_links] != list(codes):
         # The list lives in another table: touch the track, so that its updated_at
-        # tells the recommendation cache (api/services/markets.py) that it changed.
+        # tells the recommendation cache (api/store/engine_inputs.py) that it changed.
         track.updated_at = utcnow()
     track.occupation_links = links
 
@@ -282,130 +254,3 @@ def _reservations_for(session: Session, track_id: int, intake: date) -> int:
 
 
 # --- the engine's inputs -------------------------------------------------------------
-
-
-def load_catalog(session: Session) -> tc.Catalog:
-    """Towns, occupations and every track with its seats left, as plain values."""
-    towns = {t.code: plain_town(t) for t in session.scalars(select(Town))}
-    occupations = {o.code: plain_occupation(o) for o in session.scalars(select(Occupation))}
-    # Plain columns, not ORM objects: the engine reads the whole catalog per request.
-    occupations_of: dict[int, list[str]] = {}
-    links = select(TrackOccupation.track_id, TrackOccupation.occupation).order_by(
-        TrackOccupation.track_id, TrackOccupation.position
-    )
-    for track_id, code in session.execute(links):
-        occupations_of.setdefault(track_id, []).append(code)
-    reserved = reserved_seats(session)
-    rows = session.execute(
-        select(
-            Track.id,
-            Track.code,
-            Track.name,
-            Organisation.name,
-            Track.town,
-            Track.skill_family,
-            Track.duration_months,
-            Track.seats,
-            Track.next_start,
-            Track.cost_usd,
-            Track.min_age,
-            Track.min_literacy,
-        )
-        .join(Organisation, Organisation.id == Track.provider_org_id)
-        .order_by(Track.code)
-    )
-    tracks = tuple(
-        tc.Track(
-            code=code,
-            name=name,
-            provider=provider,
-            town=town,
-            skill_family=family,
-            occupations=tuple(occupations_of.get(track_id, ())),
-            duration_months=months,
-            seats=seats,
-            seats_available=seats_available(seats, start, reserved.get(track_id, 0)),
-            next_start=start,
-            cost_usd=float(cost),
-            min_age=min_age,
-            min_literacy=literacy,
-        )
-        for (
-            track_id,
-            code,
-            name,
-            provider,
-            town,
-            family,
-            months,
-            seats,
-            start,
-            cost,
-            min_age,
-            literacy,
-        ) in rows
-    )
-    return tc.Catalog(towns=towns, occupations=occupations, tracks=tracks)
-
-
-def load_vacancies(session: Session) -> list[EngineVacancy]:
-    """Every vacancy with its employer's vetting status (the matcher filters and explains),
-    except exploitation-risk ones whose employer has no admin approval: never offered."""
-    # Plain columns, not ORM objects: a province's market has tens of thousands of rows.
-    stmt = (
-        select(
-            Vacancy.id,
-            Vacancy.employer_id,
-            Employer.name,
-            Employer.vetting,
-            Vacancy.occupation,
-            Vacancy.town,
-            Vacancy.pay_usd_month,
-            Vacancy.positions,
-            Vacancy.positions_filled,
-            Vacancy.provides_food,
-            Vacancy.provides_room,
-            Vacancy.min_age,
-            Vacancy.night_shift,
-            Track.code,
-            Vacancy.status,
-        )
-        .join(Employer, Employer.id == Vacancy.employer_id)
-        .outerjoin(Track, Track.id == Vacancy.hires_from_track_id)
-        .order_by(Vacancy.id)
-    )
-    return [
-        EngineVacancy(
-            id=vacancy_id,
-            employer_id=employer_id,
-            employer_name=employer_name,
-            employer_status=vetting,
-            occupation=occupation,
-            town=town,
-            pay_usd_month=float(pay),
-            positions_left=max(positions - filled, 0),
-            provides_food=food,
-            provides_room=room,
-            min_age=min_age,
-            night_shift=night,
-            hires_from_track=track_code,
-            is_open=status == "open",
-        )
-        for (
-            vacancy_id,
-            employer_id,
-            employer_name,
-            vetting,
-            occupation,
-            town,
-            pay,
-            positions,
-            filled,
-            food,
-            room,
-            min_age,
-            night,
-            track_code,
-            status,
-        ) in session.execute(offerable(stmt))
-    ]

@@ -16,9 +16,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from api.audit import audit
 from api.auth import Principal
 from api.errors import Unprocessable
-from api.services.survivors import audit_record, find_survivor, today_utc
+from api.services.survivors import find_survivor, today_utc
 from api.store.consent import add_consent, latest_consent
 from api.store.db import unit_of_work
 from api.store.models import Consent, Survivor
@@ -59,7 +60,7 @@ def record_consent(
             note=data.get("note", ""),
             user_id=principal.user_id,
         )
-        audit_record(session, principal.user_id, survivor.org_id, "create", "consent", consent.id)
+        audit(session, principal, "create", "consent", consent.id, survivor.org_id)
     return consent
 
 
@@ -76,7 +77,7 @@ def list_consents(
                 before = 0
             stmt = stmt.where(Consent.id < before)
         rows = list(session.scalars(stmt.order_by(Consent.id.desc()).limit(limit + 1)))
-        audit_record(session, principal.user_id, survivor.org_id, "read", "consent", survivor.id)
+        audit(session, principal, "read", "consent", survivor.id, survivor.org_id)
     if len(rows) > limit:
         return rows[:limit], encode_cursor(rows[limit - 1].id)
     return rows, None

@@ -6,27 +6,26 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, TypeVarTuple
 
-from flask import current_app, has_app_context
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from api.auth import Principal
+from api.config import ServiceConfig
 from api.errors import Conflict, NotFound, Unprocessable
-from api.services.reference import plain_occupation
-from api.services.surveys import current_season
+from api.store.catalog import offerable, plain_occupation
 from api.store.db import unit_of_work
 from api.store.models import Employer, Occupation, Town, Track, Vacancy
 from api.store.models.base import utcnow
 from api.store.pagination import paginate
+from api.store.seasons import current_season
+from market_survey.money import amount_usd_month
+from market_survey.types import WORKING_DAYS_PER_MONTH
 from training_catalog import risk_approval_violation, vacancy_law_violations
 
 Ts = TypeVarTuple("Ts")
 
-DEFAULT_KHR_PER_USD = 4100.0
-DEFAULT_WORKING_DAYS_PER_MONTH = 26.0
-WEEKS_PER_MONTH = 52.0 / 12.0
 
 VACANCY_FIELDS = (
     "occupation",
@@ -46,31 +45,32 @@ VACANCY_FIELDS = (
 # --- money ---------------------------------------------------------------------------
 
 
-def pay_usd_month(session: Session, pay: float, unit: str, currency: str) -> float:
+def pay_usd_month(
+    session: Session, config: ServiceConfig, pay: float, unit: str, currency: str
+) -> float:
     """Normalise a vacancy's pay to US$ per month, as the survey does.
 
     The rates are the current published season's ``khr_per_usd`` and
-    ``working_days_per_month`` when there is one;
-    otherwise the ``KHR_PER_USD`` setting (``PATHWAYS_KHR_PER_USD``, 4100) and 26 days.
+    ``working_days_per_month`` when there is one; otherwise the ``KHR_PER_USD`` setting
+    (``PATHWAYS_KHR_PER_USD``) and the usual working days.
     """
-    khr_per_usd, working_days = _config_rates()
-    season = current_season(session)  # the survey area decides which is current
+    khr_per_usd, working_days = config.khr_per_usd, WORKING_DAYS_PER_MONTH
+    season = current_season(session)
     if season is not None:
         khr_per_usd = float(season.khr_per_usd)
-        working_days = float(season.working_days_per_month or DEFAULT_WORKING_DAYS_PER_MONTH)
-    per_month = {"month": 1.0, "week": WEEKS_PER_MONTH, "day": working_days}[unit]
-    usd = round(pay * per_month / (khr_per_usd if currency == "KHR" else 1.0), 2)
+        working_days = float(season.working_days_per_month or WORKING_DAYS_PER_MONTH)
+    usd = round(
+        amount_usd_month(
+            pay, unit, currency, khr_per_usd=khr_per_usd, working_days_per_month=working_days
+        ),
+        2,
+    )
     if usd <= 0:
         raise Unprocessable(
             "The pay comes to less than one cent a month.",
             [{"field": "pay", "message": f"{pay} {currency} a {unit} is under US$0.01 a month"}],
         )
     return usd
-
-
-def _config_rates() -> tuple[float, float]:
-    khr = current_app.config.get("KHR_PER_USD") if has_app_context() else None
-    return float(khr or DEFAULT_KHR_PER_USD), DEFAULT_WORKING_DAYS_PER_MONTH
 
 
 # --- employers -----------------------------------------------------------------------
@@ -184,17 +184,6 @@ def _vacancies_visible_to(principal: Principal) -> Select[Vacancy]:
     return stmt
 
 
-def offerable(stmt: Select[*Ts]) -> Select[*Ts]:
-    """Drop exploitation-risk vacancies of employers without an admin's approval.
-
-    Checked when a vacancy is written too; this also covers an approval withdrawn later.
-    ``stmt`` must already join ``Employer``.
-    """
-    return stmt.join(Occupation, Occupation.code == Vacancy.occupation).where(
-        or_(Occupation.exploitation_risk.is_(False), Employer.approved_for_risk.is_(True))
-    )
-
-
 def list_vacancies(
     session: Session,
     principal: Principal,
@@ -262,7 +251,9 @@ def vacancy_problems(
     return errors, track
 
 
-def create_vacancy(session: Session, principal: Principal, data: Mapping[str, Any]) -> Vacancy:
+def create_vacancy(
+    session: Session, principal: Principal, config: ServiceConfig, data: Mapping[str, Any]
+) -> Vacancy:
     """Post a vacancy of the caller's employer profile, checked against the law."""
     with unit_of_work(session):
         employer = own_employer(session, principal)
@@ -278,7 +269,7 @@ def create_vacancy(session: Session, principal: Principal, data: Mapping[str, An
         for field in VACANCY_FIELDS:
             setattr(vacancy, field, data[field])
         vacancy.pay_usd_month = pay_usd_month(
-            session, data["pay"], data["pay_unit"], data["currency"]
+            session, config, data["pay"], data["pay_unit"], data["currency"]
         )
         session.add(vacancy)
         session.flush()
@@ -296,6 +287,7 @@ def _current_values(vacancy: Vacancy) -> dict[str, Any]:
 def update_vacancy(
     session: Session,
     principal: Principal,
+    config: ServiceConfig,
     vacancy_id: int,
     expected_version: int,
     changes: Mapping[str, Any],
@@ -320,7 +312,9 @@ def update_vacancy(
             # Normalise before changing anything: its query would autoflush a first
             # UPDATE and the version would go up twice for one edit.
             usd = (
-                pay_usd_month(session, values["pay"], values["pay_unit"], values["currency"])
+                pay_usd_month(
+                    session, config, values["pay"], values["pay_unit"], values["currency"]
+                )
                 if pay_changed
                 else vacancy.pay_usd_month
             )

@@ -19,16 +19,18 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from api.audit import audit
 from api.auth import Principal
+from api.config import current_config
 from api.errors import Conflict, Unprocessable
 from api.services.employers import pay_usd_month
 from api.services.placements import find_placement, follow_up_months
-from api.services.surveys import current_season
-from api.services.survivors import audit_record, today_utc
+from api.services.survivors import today_utc
 from api.store import jsonio
 from api.store.db import unit_of_work
 from api.store.models import FollowUp, Placement, SurveyLivingCost
 from api.store.models.casework import EARNING_KINDS
+from api.store.seasons import current_season
 from casework import check_income, due_dates
 
 # A visit up to this many days before a follow-up's date counts as that follow-up.
@@ -106,14 +108,7 @@ def record_follow_up(
             if key is not None:
                 earlier = _replay(session, placement.org_id, key, fingerprint)
                 if earlier is not None:
-                    audit_record(
-                        session,
-                        principal.user_id,
-                        placement.org_id,
-                        "read",
-                        "follow_up",
-                        earlier.id,
-                    )
+                    audit(session, principal, "read", "follow_up", earlier.id, placement.org_id)
                     return earlier
             return _store(session, principal, placement, data, key, fingerprint)
     except IntegrityError:
@@ -148,7 +143,7 @@ def _store(
         )
     income = data.get("monthly_income", 0.0)
     unit, currency = data.get("income_unit", "month"), data.get("currency", "USD")
-    usd = pay_usd_month(session, income, unit, currency) if income > 0 else 0.0
+    usd = pay_usd_month(session, current_config(), income, unit, currency) if income > 0 else 0.0
     wage = living_wage(session, placement.town)
     check = check_income(usd, wage, safety_concern=data.get("safety_concern", False))
     recorded = {
@@ -182,7 +177,7 @@ def _store(
     )
     session.add(follow_up)
     session.flush()
-    audit_record(session, principal.user_id, placement.org_id, "create", "follow_up", follow_up.id)
+    audit(session, principal, "create", "follow_up", follow_up.id, placement.org_id)
     return follow_up
 
 
@@ -197,16 +192,14 @@ def list_follow_ups(session: Session, principal: Principal, placement_id: int) -
                 .order_by(FollowUp.date, FollowUp.id)
             )
         )
-        audit_record(
-            session, principal.user_id, placement.org_id, "read", "follow_up", placement.id
-        )
+        audit(session, principal, "read", "follow_up", placement.id, placement.org_id)
     return rows
 
 
 def follow_ups_due(
     session: Session,
     org_id: int | None,
-    user_id: int | None,
+    principal: Principal | None,
     within_days: int,
     today: date | None = None,
 ) -> list[dict[str, Any]]:
@@ -251,7 +244,7 @@ def follow_ups_due(
                     }
                 )
             if listed:
-                audit_record(session, user_id, placement.org_id, "read", "follow_up", placement.id)
+                audit(session, principal, "read", "follow_up", placement.id, placement.org_id)
     items.sort(
         key=lambda i: ("urgent" not in i["flags"], not i["overdue"], i["due_on"], i["placement_id"])
     )
@@ -261,4 +254,4 @@ def follow_ups_due(
 def due_for(session: Session, principal: Principal, within_days: int) -> list[dict[str, Any]]:
     """``follow_ups_due`` for the caller: a counsellor's NGO, or every NGO for an admin."""
     org_id = None if principal.role == "admin" else principal.org_id
-    return follow_ups_due(session, org_id, principal.user_id, within_days)
+    return follow_ups_due(session, org_id, principal, within_days)

@@ -19,6 +19,7 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from api.audit import audit
 from api.auth import Principal
 from api.errors import Conflict, NotFound, Unprocessable
 from api.services.referrals import (
@@ -27,7 +28,7 @@ from api.services.referrals import (
     offered_vacancy,
     withdraw_others,
 )
-from api.services.survivors import audit_record, find_survivor, today_utc
+from api.services.survivors import find_survivor, today_utc
 from api.store.db import begin_writing, unit_of_work
 from api.store.models import (
     Closure,
@@ -152,9 +153,7 @@ def create_placement(session: Session, principal: Principal, data: Mapping[str, 
         )
         session.add(placement)
         session.flush()
-        audit_record(
-            session, principal.user_id, survivor.org_id, "create", "placement", placement.id
-        )
+        audit(session, principal, "create", "placement", placement.id, survivor.org_id)
     return placement
 
 
@@ -174,9 +173,7 @@ def read_placement(session: Session, principal: Principal, placement_id: int) ->
     """One placement (audited)."""
     with unit_of_work(session):
         placement = _find(session, principal, placement_id)
-        audit_record(
-            session, principal.user_id, placement.org_id, "read", "placement", placement.id
-        )
+        audit(session, principal, "read", "placement", placement.id, placement.org_id)
     return placement
 
 
@@ -192,9 +189,7 @@ def list_placements(session: Session, principal: Principal, survivor_id: int) ->
             )
         )
         for placement in rows:
-            audit_record(
-                session, principal.user_id, placement.org_id, "read", "placement", placement.id
-            )
+            audit(session, principal, "read", "placement", placement.id, placement.org_id)
     return rows
 
 
@@ -215,7 +210,7 @@ def end_placement(
         placement.end_reason = data["reason"]
         placement.end_note = data.get("note", "")
         session.flush()
-        audit_record(session, principal.user_id, placement.org_id, "end", "placement", placement.id)
+        audit(session, principal, "end", "placement", placement.id, placement.org_id)
     return placement
 
 
@@ -283,5 +278,5 @@ def close_case(
         )
         session.add(closure)
         session.flush()
-        audit_record(session, principal.user_id, survivor.org_id, "close", "closure", closure.id)
+        audit(session, principal, "close", "closure", closure.id, survivor.org_id)
     return closure

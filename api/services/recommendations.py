@@ -4,53 +4,34 @@ The engine (``matcher``) is pure; this module gathers its inputs from the databa
 (the season's snapshot, the catalog, the vacancies), calls it, and stores the answer
 with its season, model version and inputs. The profile-independent part of the work
 (``matcher.prepare_market``) is cached per process and rebuilt whenever the season,
-the catalog or the vacancies change (see ``api.store.market``).
+the catalog or the vacancies change (see ``api.store.engine_inputs``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from typing import Any, cast
 
-from flask import current_app
 from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 
+from api.audit import audit
 from api.auth import Principal
+from api.config import ServiceConfig
 from api.errors import NotFound
-from api.services.survivors import audit, find_survivor, find_survivor_row, to_profile
+from api.services.survivors import find_survivor, find_survivor_row
 from api.store import jsonio
 from api.store.db import unit_of_work
-from api.store.market import MarketSeason, load_market
-from api.store.models import AuditEvent
+from api.store.engine_inputs import ENGINE_INPUTS, MarketSeason
 from api.store.models.recommendations import Recommendation
 from api.store.pagination import paginate
 from matcher import Recommendation as EngineRecommendation
-from matcher import Settings, Weights, recommend_prepared
+from matcher import recommend_prepared
 
 # A recommendation is stored on every request: a Core statement built once (through
 # the ORM's unit of work, this insert and its audit row's cost twice as much).
 _recommendations = cast(Table, Recommendation.__table__)
 _INSERT_RECOMMENDATION = insert(_recommendations).returning(_recommendations.c.id)
-
-
-def read_engine_settings(config: Mapping[str, Any]) -> tuple[Weights, Settings]:
-    """The deployment's weights and settings (``MATCHER_WEIGHTS``, ``MATCHER_SETTINGS``).
-
-    Raises ``matcher.SettingsError`` naming a bad key or value; ``create_app`` calls
-    it once, so a misconfigured deployment does not start.
-    """
-    weights = Weights.from_mapping(config["MATCHER_WEIGHTS"])
-    values = dict(config["MATCHER_SETTINGS"])
-    values.setdefault("ngo_startup_support_usd", config["NGO_STARTUP_SUPPORT_USD"])
-    return weights, Settings.from_mapping(values)
-
-
-def engine_settings() -> tuple[Weights, Settings]:
-    """The weights and settings the app was created with (read once by ``create_app``)."""
-    settings: tuple[Weights, Settings] = current_app.extensions["pathways.engine"]
-    return settings
 
 
 def result_body(
@@ -86,6 +67,7 @@ def stored_body(rec: Recommendation) -> dict[str, Any]:
 def recommend(
     session: Session,
     principal: Principal,
+    config: ServiceConfig,
     survivor_id: int,
     *,
     limit: int = 10,
@@ -96,9 +78,9 @@ def recommend(
     """Recommend pathways for a survivor of the counsellor's NGO; store and return them."""
     survivor = find_survivor_row(session, principal, survivor_id)
     today = today or datetime.now(UTC).date()
-    weights, settings = engine_settings()
-    season, prepared = load_market(session, season_id, settings)
-    profile = to_profile(survivor)
+    weights, settings = config.weights, config.engine
+    season, prepared = ENGINE_INPUTS.market(session, season_id, settings)
+    profile = ENGINE_INPUTS.profile(survivor)
     answer = recommend_prepared(
         profile,
         prepared,
@@ -132,7 +114,7 @@ def recommend(
                 "result": body,
             },
         ).scalar_one()
-        audit(session, principal, "recommend", survivor)
+        audit(session, principal, "recommend", "survivor", survivor.id, survivor.org_id)
     return {"id": rec_id, **body}
 
 
@@ -145,15 +127,7 @@ def read_recommendation(
         rec = session.get(Recommendation, rec_id)
         if rec is None or rec.survivor_id != survivor.id:
             raise NotFound("This survivor has no recommendation with this id.")
-        session.add(
-            AuditEvent(
-                user_id=principal.user_id,
-                org_id=survivor.org_id,
-                action="read",
-                entity="recommendation",
-                entity_id=rec.id,
-            )
-        )
+        audit(session, principal, "read", "recommendation", rec.id, survivor.org_id)
     return stored_body(rec)
 
 
@@ -165,7 +139,7 @@ def list_recommendations(
         survivor = find_survivor(session, principal, survivor_id)
         stmt = select(Recommendation).where(Recommendation.survivor_id == survivor.id)
         rows, next_cursor = paginate(session, stmt, Recommendation.id, limit, cursor)
-        audit(session, principal, "list_recommendations", survivor)
+        audit(session, principal, "list_recommendations", "survivor", survivor.id, survivor.org_id)
     items = [
         {
             "id": rec.id,

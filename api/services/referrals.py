@@ -23,10 +23,11 @@ from typing import Any
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
+from api.audit import audit
 from api.auth import Principal
 from api.errors import Conflict, NotFound, Unprocessable
 from api.services.consents import is_minor, sharing_refusal
-from api.services.survivors import audit_record, find_survivor, today_utc
+from api.services.survivors import find_survivor, today_utc
 from api.store.db import begin_writing, unit_of_work
 from api.store.models import (
     Closure,
@@ -177,7 +178,7 @@ def refer(
         )
         session.add(referral)
         session.flush()
-        audit_record(session, principal.user_id, survivor.org_id, "create", "referral", referral.id)
+        audit(session, principal, "create", "referral", referral.id, survivor.org_id)
     return _counsellor_view(referral)
 
 
@@ -227,7 +228,7 @@ def decide(
         referral.decided_by = principal.user_id
         referral.decided_at = utcnow()
         session.flush()
-        audit_record(session, principal.user_id, referral.org_id, "decide", "referral", referral.id)
+        audit(session, principal, "decide", "referral", referral.id, referral.org_id)
         return views(session, principal, [referral])[0]
 
 
@@ -246,9 +247,7 @@ def withdraw(
         referral.status = "withdrawn"
         referral.reason = reason
         session.flush()
-        audit_record(
-            session, principal.user_id, referral.org_id, "withdraw", "referral", referral.id
-        )
+        audit(session, principal, "withdraw", "referral", referral.id, referral.org_id)
         return views(session, principal, [referral])[0]
 
 
@@ -276,7 +275,7 @@ def read_referral(session: Session, principal: Principal, referral_id: int) -> d
     """One referral as the caller may see it (audited)."""
     with unit_of_work(session):
         referral = _find(session, principal, referral_id)
-        audit_record(session, principal.user_id, referral.org_id, "read", "referral", referral.id)
+        audit(session, principal, "read", "referral", referral.id, referral.org_id)
         return views(session, principal, [referral])[0]
 
 
@@ -300,9 +299,7 @@ def list_referrals(
             stmt = stmt.where(Referral.vacancy_id == vacancy_id)
         items, next_cursor = paginate(session, stmt, Referral.id, limit, cursor)
         for referral in items:
-            audit_record(
-                session, principal.user_id, referral.org_id, "read", "referral", referral.id
-            )
+            audit(session, principal, "read", "referral", referral.id, referral.org_id)
         return {"items": views(session, principal, items), "next_cursor": next_cursor}
 
 

@@ -6,9 +6,7 @@ it. The HTTP upload, the CLI import and the sample loader share these functions.
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -17,14 +15,22 @@ import pandas as pd
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from api.auth import Principal, may_see
 from api.errors import Conflict, Forbidden, NotFound, Unprocessable
+from api.store.db import unit_of_work
+from api.store.engine_inputs import ENGINE_INPUTS
 from api.store.models import Occupation, Season, SurveyJob, SurveyLivingCost, Town
 from api.store.models.base import utcnow
+from api.store.seasons import current_season, jobs_frame, params_of, reference_day
 from market_survey.diff import diff_jobs
 from market_survey.ingest import TABLES, parse_table
 from market_survey.references import References
-from market_survey.snapshot import build_snapshot
-from market_survey.types import JOB_COLUMNS, LIVING_COST_COLUMNS, MarketSnapshot, SeasonParams
+from market_survey.types import (
+    JOB_COLUMNS,
+    LIVING_COST_COLUMNS,
+    WORKING_DAYS_PER_MONTH,
+    MarketSnapshot,
+)
 
 # Rows per executemany / COPY batch: big enough to amortise the round trips, small
 # enough that a million-row import never holds all its tuples at once.
@@ -46,17 +52,6 @@ def references(session: Session) -> References:
         )
     }
     return References.from_maps(towns, occupations)
-
-
-def params_of(season: Season) -> SeasonParams:
-    """The season's normalisation parameters as the domain's plain type."""
-    return SeasonParams(
-        label=season.label,
-        khr_per_usd=season.khr_per_usd,
-        minimum_wage_usd_month=season.minimum_wage_usd_month,
-        living_wage_usd_month=season.living_wage_usd_month,
-        working_days_per_month=season.working_days_per_month,
-    )
 
 
 def get_season(session: Session, season_id: int) -> Season:
@@ -87,34 +82,6 @@ def row_counts(session: Session, season_ids: Sequence[int]) -> dict[int, dict[st
     return counts
 
 
-def _reference_day(season: Season) -> date:
-    """The day the season's figures describe: its end, else when it was published."""
-    if season.ends_on is not None:
-        return season.ends_on
-    when = season.published_at or season.created_at
-    return when.date()
-
-
-def current_season(session: Session) -> Season | None:
-    """The newest published season (by the days it describes, then publication)."""
-    published = session.scalars(select(Season).where(Season.status == "published")).all()
-    if not published:
-        return None
-    return max(
-        published,
-        key=lambda s: (
-            _reference_day(s),
-            _aware(s.published_at or s.created_at),
-            s.id,
-        ),
-    )
-
-
-def _aware(when: datetime) -> datetime:
-    # SQLite hands back naive datetimes; they were stored as UTC.
-    return when if when.tzinfo else when.replace(tzinfo=UTC)
-
-
 def _months_before(day: date, months: int) -> date:
     month_index = day.year * 12 + (day.month - 1) - months
     year, month = divmod(month_index, 12)
@@ -130,7 +97,7 @@ def _months_before(day: date, months: int) -> date:
 def staleness(season: Season, stale_months: int, today: date | None = None) -> dict[str, Any]:
     """``{"age_days", "stale", "stale_after_months"}`` of a season."""
     today = today or datetime.now(UTC).date()
-    reference = _reference_day(season)
+    reference = reference_day(season)
     return {
         "age_days": (today - reference).days,
         "stale": reference < _months_before(today, stale_months),
@@ -149,7 +116,7 @@ def current_season_summary(session: Session, stale_months: int) -> dict[str, Any
 # -- writing -------------------------------------------------------------------------------
 
 
-def create_season(session: Session, data: Mapping[str, Any], org_id: int | None) -> Season:
+def create_season(session: Session, principal: Principal, data: Mapping[str, Any]) -> Season:
     """A new draft season; 409 when the label is taken. Commits."""
     label = str(data["label"]).strip()
     if season_by_label(session, label) is not None:
@@ -169,27 +136,23 @@ def create_season(session: Session, data: Mapping[str, Any], org_id: int | None)
         starts_on=starts_on,
         ends_on=ends_on,
         khr_per_usd=float(data["khr_per_usd"]),
-        working_days_per_month=float(data.get("working_days_per_month") or 26.0),
+        working_days_per_month=float(data.get("working_days_per_month") or WORKING_DAYS_PER_MONTH),
         minimum_wage_usd_month=float(data["minimum_wage_usd_month"]),
         living_wage_usd_month=float(data["living_wage_usd_month"]),
-        org_id=org_id,
+        org_id=principal.org_id,
     )
-    try:
+    with unit_of_work(session):
         session.add(season)
-        session.commit()
-    except Exception:
-        session.rollback()
-        raise
     return season
 
 
-def _writable(season: Season, org_id: int | None, is_admin: bool) -> None:
+def _writable(season: Season, principal: Principal) -> None:
     if season.status == "published":
         raise Conflict(
             f"Season {season.label!r} is published: it is kept as it is, forever. "
             "Create a new season for new figures."
         )
-    if not is_admin and season.org_id is not None and org_id != season.org_id:
+    if season.org_id is not None and not may_see(principal, season.org_id):
         raise Forbidden("This draft season belongs to another organisation.")
 
 
@@ -223,10 +186,9 @@ def parse_upload(
 
 def upload(
     session: Session,
+    principal: Principal,
     season_id: int,
     tables: Mapping[str, pd.DataFrame],
-    org_id: int | None,
-    is_admin: bool,
     progress: Progress | None = None,
 ) -> dict[str, int]:
     """Replace the uploaded tables of a draft season, all or nothing. Commits once.
@@ -235,7 +197,7 @@ def upload(
     (and nothing is written).
     """
     season = get_season(session, season_id)
-    _writable(season, org_id, is_admin)
+    _writable(season, principal)
     unknown = [t for t in tables if t not in TABLES]
     if unknown or not tables:
         raise Unprocessable(
@@ -243,21 +205,17 @@ def upload(
             [{"field": "table", "message": f"must be one of {', '.join(TABLES)}"}],
         )
     parsed = parse_upload(session, season, tables)
-    try:
+    with unit_of_work(session):
         for table, frame in parsed.items():
             store_table(session, season.id, table, frame, progress)
-        session.commit()
-    except Exception:
-        session.rollback()
-        raise
-    _forget(season.id)
+    ENGINE_INPUTS.forget(season.id)
     return {table: len(frame) for table, frame in parsed.items()}
 
 
-def publish(session: Session, season_id: int, org_id: int | None, is_admin: bool) -> Season:
+def publish(session: Session, principal: Principal, season_id: int) -> Season:
     """Freeze a draft season that has jobs rows. Commits."""
     season = get_season(session, season_id)
-    _writable(season, org_id, is_admin)
+    _writable(season, principal)
     jobs = session.scalar(
         select(func.count()).select_from(SurveyJob).where(SurveyJob.season_id == season.id)
     )
@@ -266,25 +224,21 @@ def publish(session: Session, season_id: int, org_id: int | None, is_admin: bool
             "A season needs at least one jobs row before it is published.",
             [{"field": "jobs", "message": "no rows uploaded"}],
         )
-    season.status = "published"
-    season.published_at = utcnow()
-    session.commit()
+    with unit_of_work(session):
+        season.status = "published"
+        season.published_at = utcnow()
     return season
 
 
-def delete_season(session: Session, season_id: int, org_id: int | None, is_admin: bool) -> None:
+def delete_season(session: Session, principal: Principal, season_id: int) -> None:
     """Delete a draft and its rows (a published season: 409). Commits."""
     season = get_season(session, season_id)
-    _writable(season, org_id, is_admin)
-    try:
+    _writable(season, principal)
+    with unit_of_work(session):
         for model in (SurveyJob, SurveyLivingCost):
             session.execute(delete(model).where(model.season_id == season.id))
         session.delete(season)
-        session.commit()
-    except Exception:
-        session.rollback()
-        raise
-    _forget(season_id)
+    ENGINE_INPUTS.forget(season_id)
 
 
 # -- bulk store ----------------------------------------------------------------------------
@@ -377,36 +331,6 @@ def store_table(
 # -- reading frames, diff, snapshot ----------------------------------------------------------
 
 
-def jobs_frame(session: Session, season_id: int) -> pd.DataFrame:
-    """A season's jobs as a ``JOB_COLUMNS`` frame."""
-    stmt = (
-        select(*(getattr(SurveyJob, c) for c in JOB_COLUMNS))
-        .where(SurveyJob.season_id == season_id)
-        .order_by(SurveyJob.id)
-    )
-    rows = session.execute(stmt).all()
-    frame = pd.DataFrame(rows, columns=list(JOB_COLUMNS))
-    return frame.astype(
-        {
-            "pay_min_usd_month": "float64",
-            "pay_max_usd_month": "float64",
-            "openings": "int64",
-            "startup_cost_usd": "float64",
-        }
-    )
-
-
-def living_costs_frame(session: Session, season_id: int) -> pd.DataFrame:
-    """A season's living costs as a ``LIVING_COST_COLUMNS`` frame."""
-    stmt = (
-        select(*(getattr(SurveyLivingCost, c) for c in LIVING_COST_COLUMNS))
-        .where(SurveyLivingCost.season_id == season_id)
-        .order_by(SurveyLivingCost.town)
-    )
-    frame = pd.DataFrame(session.execute(stmt).all(), columns=list(LIVING_COST_COLUMNS))
-    return frame.astype(dict.fromkeys(LIVING_COST_COLUMNS[1:], "float64"))
-
-
 def diff(session: Session, season_id: int, against_id: int) -> dict[str, Any]:
     """``{"season", "against", "added", "removed", "changed"}`` (drafts too)."""
     season = get_season(session, season_id)
@@ -419,23 +343,10 @@ def diff(session: Session, season_id: int, against_id: int) -> dict[str, Any]:
     }
 
 
-_SNAPSHOTS: OrderedDict[tuple[str, int, str], MarketSnapshot] = OrderedDict()
-_SNAPSHOTS_LOCK = threading.Lock()
-SNAPSHOT_CACHE_SIZE = 8
-
-
-def _forget(season_id: int) -> None:
-    with _SNAPSHOTS_LOCK:
-        for key in [k for k in _SNAPSHOTS if k[1] == season_id]:
-            del _SNAPSHOTS[key]
-
-
 def get_snapshot(session: Session, season_id: int | None = None) -> MarketSnapshot:
     """The season's market as plain frames (default: the current season).
 
-    Built once per published season and kept in this process (a published season
-    never changes); a draft is built afresh each time. 404 when there is no such
-    season, or no published season for the default.
+    404 when there is no such season, or no published season for the default.
     """
     if season_id is None:
         season = current_season(session)
@@ -443,33 +354,4 @@ def get_snapshot(session: Session, season_id: int | None = None) -> MarketSnapsh
             raise NotFound("No season has been published yet.")
     else:
         season = get_season(session, season_id)
-    if season.status != "published":
-        return _build(session, season)
-    # The database URL is part of the key: one process may serve several (tests do),
-    # and the publication time tells apart seasons that reused an id after a reset.
-    url = session.get_bind().engine.url.render_as_string(hide_password=True)
-    key = (url, season.id, str(season.published_at))
-    with _SNAPSHOTS_LOCK:
-        cached = _SNAPSHOTS.get(key)
-        if cached is not None:
-            _SNAPSHOTS.move_to_end(key)
-            return cached
-    snapshot = _build(session, season)
-    with _SNAPSHOTS_LOCK:
-        _SNAPSHOTS[key] = snapshot
-        while len(_SNAPSHOTS) > SNAPSHOT_CACHE_SIZE:
-            _SNAPSHOTS.popitem(last=False)
-    return snapshot
-
-
-def _build(session: Session, season: Season) -> MarketSnapshot:
-    return build_snapshot(
-        season.id,
-        params_of(season),
-        jobs_frame(session, season.id),
-        living_costs_frame(session, season.id),
-    )
-
-
-def published_labels(session: Session) -> Iterable[str]:
-    return session.scalars(select(Season.label).where(Season.status == "published")).all()
+    return ENGINE_INPUTS.snapshot(session, season)

@@ -10,20 +10,22 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
 from datetime import UTC, date, datetime
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
-from sqlalchemy import Row, Table, bindparam, insert, select
+from sqlalchemy import Row, bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from api.auth import Principal
+from api.audit import audit
+from api.auth import Principal, may_see, own_org
 from api.errors import Conflict, NotFound, Unprocessable
 from api.store.consent import add_consent
 from api.store.db import unit_of_work
-from api.store.models import AuditEvent, Occupation, Province, SkillFamily, Survivor, Town, Track
-from api.store.models.people import LITERACY_CHOICES, RELOCATION_CHOICES, SURVIVOR_FIELDS
+from api.store.models import Occupation, Province, SkillFamily, Survivor, Town, Track
+from api.store.models.people import SURVIVOR_FIELDS
 from api.store.pagination import paginate
-from matcher.types import Profile
+from matcher.types import RELOCATION_CHOICES
+from training_catalog.types import LITERACY_LEVELS
 
 MIN_AGE = 10  # younger children are not placed in training or work at all
 MAX_AGE = 80
@@ -36,7 +38,7 @@ DEFAULTS: dict[str, Any] = {
     "education_grade": 0,
     "aptitudes": {},
     "preferences": [],
-    "relocation": "home_only",
+    "relocation": RELOCATION_CHOICES[0],
     "willing_towns": [],
     "avoid_towns": [],
     "needs_accommodation": False,
@@ -88,8 +90,8 @@ def survivor_problems(
             )
     if "home_province" in data and session.get(Province, data["home_province"]) is None:
         add("home_province", "is not a known province code (ISO 3166-2:KH, e.g. KH-20)")
-    if "literacy" in data and data["literacy"] not in LITERACY_CHOICES:
-        add("literacy", f"must be one of {', '.join(LITERACY_CHOICES)}")
+    if "literacy" in data and data["literacy"] not in LITERACY_LEVELS:
+        add("literacy", f"must be one of {', '.join(LITERACY_LEVELS)}")
     if "relocation" in data and data["relocation"] not in RELOCATION_CHOICES:
         add("relocation", f"must be one of {', '.join(RELOCATION_CHOICES)}")
     if "education_grade" in data and not 0 <= data["education_grade"] <= EDUCATION_MAX_GRADE:
@@ -123,40 +125,6 @@ def survivor_problems(
     return problems
 
 
-# Written on every read or write of a survivor record (every recommendation too): a
-# Core statement built once, executed in the caller's transaction.
-_INSERT_AUDIT = insert(cast(Table, AuditEvent.__table__))
-
-
-def audit(
-    session: Session, principal: Principal, action: str, survivor: Survivor | Row[Any]
-) -> None:
-    """Record who touched which survivor record (the record's NGO, never its content)."""
-    audit_record(session, principal.user_id, survivor.org_id, action, "survivor", survivor.id)
-
-
-def audit_record(
-    session: Session,
-    user_id: int | None,
-    org_id: int | None,
-    action: str,
-    entity: str,
-    entity_id: int | None,
-) -> None:
-    """Record who touched which record of a survivor's case (``org_id``: the case's NGO;
-    ``user_id`` None for the command line)."""
-    session.execute(
-        _INSERT_AUDIT,
-        {
-            "user_id": user_id,
-            "org_id": org_id,
-            "action": action,
-            "entity": entity,
-            "entity_id": entity_id,
-        },
-    )
-
-
 def find_survivor(session: Session, principal: Principal, survivor_id: int) -> Survivor:
     """The survivor, if the principal may see it; otherwise ``NotFound`` (never 403)."""
     return _visible(principal, session.get(Survivor, survivor_id))
@@ -175,7 +143,7 @@ SurvivorLike = TypeVar("SurvivorLike", Survivor, Row[Any])
 
 
 def _visible(principal: Principal, survivor: SurvivorLike | None) -> SurvivorLike:
-    if survivor is None or (principal.role != "admin" and survivor.org_id != principal.org_id):
+    if survivor is None or not may_see(principal, survivor.org_id):
         raise NotFound("There is no survivor with this id in your organisation.")
     return survivor
 
@@ -211,11 +179,12 @@ def create_survivor(session: Session, principal: Principal, data: Mapping[str, A
         )
     _check(session, data)
     values = {**DEFAULTS, **{k: v for k, v in data.items() if k in SURVIVOR_FIELDS}}
+    org_id = own_org(principal)
     with unit_of_work(session):
-        if case_code_taken(session, principal.org_id, values["case_code"], None):
+        if case_code_taken(session, org_id, values["case_code"], None):
             raise _duplicate(values["case_code"])
         given = values.pop("consent_share_with_employers")
-        survivor = Survivor(org_id=principal.org_id, **values)
+        survivor = Survivor(org_id=org_id, **values)
         session.add(survivor)
         try:
             session.flush()
@@ -223,7 +192,7 @@ def create_survivor(session: Session, principal: Principal, data: Mapping[str, A
             raise _duplicate(values["case_code"]) from exc
         if given:
             _consent_from_record(session, principal, survivor, given=True)
-        audit(session, principal, "create", survivor)
+        audit(session, principal, "create", "survivor", survivor.id, survivor.org_id)
     return survivor
 
 
@@ -231,7 +200,7 @@ def read_survivor(session: Session, principal: Principal, survivor_id: int) -> S
     """One survivor record, audited."""
     with unit_of_work(session):
         survivor = find_survivor(session, principal, survivor_id)
-        audit(session, principal, "read", survivor)
+        audit(session, principal, "read", "survivor", survivor.id, survivor.org_id)
     return survivor
 
 
@@ -251,7 +220,7 @@ def update_survivor(
         given = changes.get("consent_share_with_employers")
         if given is not None and given != survivor.consent_share_with_employers:
             _consent_from_record(session, principal, survivor, given=given)
-        audit(session, principal, "update", survivor)
+        audit(session, principal, "update", "survivor", survivor.id, survivor.org_id)
     return survivor
 
 
@@ -281,25 +250,5 @@ def list_survivors(
     with unit_of_work(session):
         items, next_cursor = paginate(session, stmt, Survivor.id, limit, cursor)
         for survivor in items:
-            audit(session, principal, "read", survivor)
+            audit(session, principal, "read", "survivor", survivor.id, survivor.org_id)
     return items, next_cursor
-
-
-def to_profile(survivor: Survivor | Row[Any]) -> Profile:
-    """What the engine may know of a survivor: never the case code or the notes."""
-    return Profile(
-        survivor_id=survivor.id,
-        birth_year=survivor.birth_year,
-        home_province=survivor.home_province,
-        literacy=survivor.literacy,
-        education_grade=survivor.education_grade,
-        aptitudes=dict(survivor.aptitudes or {}),
-        preferences=tuple(survivor.preferences or ()),
-        relocation=survivor.relocation,
-        willing_towns=tuple(survivor.willing_towns or ()),
-        avoid_towns=tuple(survivor.avoid_towns or ()),
-        needs_accommodation=survivor.needs_accommodation,
-        self_employment_interest=survivor.self_employment_interest,
-        completed_tracks=tuple(survivor.completed_tracks or ()),
-        gender=survivor.gender,
-    )

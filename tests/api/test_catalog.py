@@ -175,7 +175,7 @@ def test_seats_available_counts_only_reservations_for_the_next_start(
     listed = client.get("/api/v1/tracks", headers=surveyor).get_json()["items"][0]
     assert listed["seats_available"] == 7
 
-    from api.services.catalog import load_catalog
+    from api.store.catalog import load_catalog
 
     with app.app_context():
         (track,) = load_catalog(session).tracks
@@ -196,7 +196,7 @@ def test_seats_cannot_go_below_the_seats_already_reserved(client, session, surve
 def test_load_catalog_gives_the_engine_towns_occupations_and_tracks(
     app, client, session, surveyor
 ) -> None:
-    from api.services.catalog import load_catalog
+    from api.store.catalog import load_catalog
 
     create(client, surveyor)
     catalog = load_catalog(session)

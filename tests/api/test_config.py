@@ -48,8 +48,7 @@ def test_a_deployment_with_a_bad_matcher_weight_does_not_start(tmp_path: Path) -
     with pytest.raises(SettingsError, match="unknown Weights keys: talent"):
         create_app({"DATABASE_URL": url, "MATCHER_WEIGHTS": {"talent": 2}})
     app = create_app({"DATABASE_URL": url, "MATCHER_WEIGHTS": {"aptitude": 3}})
-    weights, _ = app.extensions["pathways.engine"]
-    assert weights.aptitude == 3
+    assert app.extensions["pathways.services"].weights.aptitude == 3
     app.extensions["pathways.db"].engine.dispose()
 
 

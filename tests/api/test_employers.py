@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -289,7 +291,10 @@ def test_pay_is_normalised_to_usd_a_month_when_written(app, client, vetted_emplo
     )
     weekly = post_vacancy(client, vetted_employer, pay=60, pay_unit="week", currency="USD")
     assert weekly["pay_usd_month"] == pytest.approx(60 * 52 / 12, abs=0.01)
-    app.config["KHR_PER_USD"] = 4000.0
+    # Another deployment's rate (the setting is read once, when the app is created).
+    app.extensions["pathways.services"] = replace(
+        app.extensions["pathways.services"], khr_per_usd=4000.0
+    )
     monthly = post_vacancy(client, vetted_employer, pay=800000, currency="KHR")
     assert monthly["pay_usd_month"] == 200.0
 
@@ -336,6 +341,7 @@ def test_editing_a_vacancy_needs_the_current_version(client, vetted_employer) ->
 def test_a_write_racing_another_is_409_at_the_database(app, client, vetted_employer) -> None:
     """Both writers read version 1; the second's UPDATE finds the row already at 2."""
     from api.auth import authenticate
+    from api.config import current_config
     from api.services.employers import update_vacancy
 
     vacancy = post_vacancy(client, vetted_employer)
@@ -351,7 +357,7 @@ def test_a_write_racing_another_is_409_at_the_database(app, client, vetted_emplo
         from api.errors import Conflict
 
         with pytest.raises(Conflict):
-            update_vacancy(slow, principal, vacancy["id"], 1, {"positions": 9})
+            update_vacancy(slow, principal, current_config(), vacancy["id"], 1, {"positions": 9})
     stored = client.get(f"/api/v1/vacancies/{vacancy['id']}", headers=vetted_employer)
     assert stored.get_json()["positions"] == 5
 
@@ -390,7 +396,7 @@ def test_a_vetted_employer_hiring_from_a_track_is_listed_on_the_track(
 def test_load_vacancies_gives_the_engine_every_vacancy_with_its_employer_status(
     client, session, employer, admin
 ) -> None:
-    from api.services.catalog import load_vacancies
+    from api.store.catalog import load_vacancies
 
     register_employer(client, employer)
     vacancy = post_vacancy(client, employer, positions=3)
@@ -429,7 +435,7 @@ def test_another_employers_vacancy_is_404_even_without_if_match(
 def test_a_withdrawn_risk_approval_hides_the_risk_vacancy_at_once(
     client, session, employer, admin, counsellor
 ) -> None:
-    from api.services.catalog import load_vacancies
+    from api.store.catalog import load_vacancies
 
     employer_id = register_employer(client, employer)
     vet(client, admin, employer_id, approved_for_risk=True)
@@ -540,7 +546,7 @@ def test_counsellors_see_exactly_the_offerable_vacancies_of_every_kind(
     """Every combination of vetting, risk approval, status and room left, at once."""
     from itertools import product
 
-    from api.services.catalog import load_vacancies
+    from api.store.catalog import load_vacancies
     from api.store.models import Organisation
 
     kinds = [(s, False) for s in ("pending", "vetted", "rejected", "suspended")]

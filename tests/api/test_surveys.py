@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -312,7 +313,9 @@ def test_an_old_current_season_is_stale_in_seasons_current_and_health(
     assert (current["age_days"], current["stale"], current["stale_after_months"]) == (400, True, 9)
     health = client.get("/api/v1/health").json["current_season"]
     assert (health["label"], health["stale"]) == ("old", True)
-    app.config["SEASON_STALE_MONTHS"] = 24
+    app.extensions["pathways.services"] = replace(
+        app.extensions["pathways.services"], season_stale_months=24
+    )
     assert client.get("/api/v1/seasons/current", headers=surveyor).json["stale"] is False
 
 

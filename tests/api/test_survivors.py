@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from api.services.survivors import to_profile
+from api.store.engine_inputs import to_profile
 from api.store.models import AuditEvent, Survivor
 from tests.conftest import auth
 

@@ -9,9 +9,9 @@ from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from api.store.models.base import Base, utcnow
+from matcher.types import RELOCATION_CHOICES
 
-LITERACY_CHOICES: tuple[str, ...] = ("none", "basic", "functional")
-RELOCATION_CHOICES: tuple[str, ...] = ("home_only", "named", "anywhere")
+# Recorded for the NGO's own reports; never an input of a score (matcher/README.md).
 GENDER_CHOICES: tuple[str, ...] = ("female", "male", "other")
 
 
@@ -30,7 +30,7 @@ class Survivor(Base):
     education_grade: Mapped[int] = mapped_column(default=0)
     aptitudes: Mapped[dict[str, int]] = mapped_column(JSON, default=dict)
     preferences: Mapped[list[str]] = mapped_column(JSON, default=list)
-    relocation: Mapped[str] = mapped_column(String(16), default="home_only")
+    relocation: Mapped[str] = mapped_column(String(16), default=RELOCATION_CHOICES[0])
     willing_towns: Mapped[list[str]] = mapped_column(JSON, default=list)
     avoid_towns: Mapped[list[str]] = mapped_column(JSON, default=list)
     needs_accommodation: Mapped[bool] = mapped_column(default=False)

@@ -26,7 +26,7 @@ class Recommendation(Base):
     result: Mapped[dict[str, Any]] = mapped_column(JSON)  # the response body, as sent
 
 
-# The recommendation cache's fingerprint (api.store.market) reads the newest change
+# The recommendation cache's fingerprint (api.store.engine_inputs) reads the newest change
 # of these catalog tables on every request: indexed, that is a lookup, not a scan.
 Index("ix_tracks_updated_at", Track.updated_at)
 Index("ix_employers_decided_at", Employer.decided_at)

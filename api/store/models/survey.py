@@ -8,6 +8,7 @@ from sqlalchemy import Float, ForeignKey, Index, Integer, String, Text, UniqueCo
 from sqlalchemy.orm import Mapped, mapped_column
 
 from api.store.models.base import Base, utcnow
+from market_survey.types import WORKING_DAYS_PER_MONTH
 
 SEASON_STATUSES: tuple[str, ...] = ("draft", "published")
 
@@ -22,7 +23,7 @@ class Season(Base):
     starts_on: Mapped[date | None]
     ends_on: Mapped[date | None]
     khr_per_usd: Mapped[float] = mapped_column(Float)
-    working_days_per_month: Mapped[float] = mapped_column(Float, default=26.0)
+    working_days_per_month: Mapped[float] = mapped_column(Float, default=WORKING_DAYS_PER_MONTH)
     minimum_wage_usd_month: Mapped[float] = mapped_column(Float)
     living_wage_usd_month: Mapped[float] = mapped_column(Float)
     org_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))

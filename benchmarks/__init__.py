@@ -1,0 +1,1 @@
+"""Speed and scale scripts; run them from the repository root (see README.md)."""
