@@ -39,6 +39,10 @@ DEFAULTS: dict[str, Any] = {
     # see matcher/weights.py). Read once by create_app: a bad name or value stops it.
     "MATCHER_WEIGHTS": {},
     "MATCHER_SETTINGS": {},
+    # Months after a job or a business starts at which a follow-up is due.
+    "FOLLOW_UP_MONTHS": (1, 3, 6, 12),
+    # Outcome reports show no count of fewer people than this (the CTDC's k).
+    "REPORT_MIN_CELL": 11,
     "LOG_LEVEL": "INFO",
     "RATELIMIT_DEFAULT": "600 per minute",
     # What one token may write per minute on the endpoints that store much (a stored
@@ -56,6 +60,8 @@ ENVIRONMENT: dict[str, tuple[str, type]] = {
     "PATHWAYS_SEASON_STALE_MONTHS": ("SEASON_STALE_MONTHS", int),
     "PATHWAYS_KHR_PER_USD": ("KHR_PER_USD", float),
     "PATHWAYS_NGO_STARTUP_SUPPORT_USD": ("NGO_STARTUP_SUPPORT_USD", float),
+    "PATHWAYS_FOLLOW_UP_MONTHS": ("FOLLOW_UP_MONTHS", str),
+    "PATHWAYS_REPORT_MIN_CELL": ("REPORT_MIN_CELL", int),
     "PATHWAYS_LOG_LEVEL": ("LOG_LEVEL", str),
     "PATHWAYS_RATELIMIT": ("RATELIMIT_DEFAULT", str),
     "PATHWAYS_RATELIMIT_WRITES": ("RATELIMIT_WRITES", str),
@@ -100,13 +106,28 @@ def load_config(
             value = int(value) * 1024 * 1024
         if variable == "PATHWAYS_MAX_BODY_KB":
             value = int(value) * 1024
+        if variable == "PATHWAYS_FOLLOW_UP_MONTHS":
+            value = _months(variable, str(value))
         config[key] = value
     config.update(overrides or {})
     if not config["DATABASE_URL"]:
         folder = Path(instance_path)
         config["DATABASE_URL"] = f"sqlite:///{(folder / 'pathways.sqlite3').resolve()}"
     config["DATABASE_URL"] = normalise_database_url(str(config["DATABASE_URL"]))
+    months = config["FOLLOW_UP_MONTHS"]
+    if not months or any(not isinstance(m, int) or isinstance(m, bool) or m < 1 for m in months):
+        raise ConfigError(f"FOLLOW_UP_MONTHS must be whole months of 1 or more, got {months!r}")
+    config["FOLLOW_UP_MONTHS"] = tuple(sorted(set(months)))
+    if not isinstance(config["REPORT_MIN_CELL"], int) or config["REPORT_MIN_CELL"] < 1:
+        raise ConfigError(f"REPORT_MIN_CELL must be 1 or more, got {config['REPORT_MIN_CELL']!r}")
     return config
+
+
+def _months(variable: str, raw: str) -> tuple[int, ...]:
+    try:
+        return tuple(int(part) for part in raw.split(",") if part.strip())
+    except ValueError as exc:
+        raise ConfigError(f"{variable}={raw!r} must be months separated by commas") from exc
 
 
 def normalise_database_url(url: str) -> str:

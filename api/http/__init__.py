@@ -8,7 +8,19 @@ import swagger_ui_bundle
 from flask import Flask, Response, send_from_directory
 
 from api.extensions import limiter, smorest
-from api.http import accounts, allocations, employers, reference, seasons, survivors, tracks
+from api.http import (
+    accounts,
+    allocations,
+    consents,
+    employers,
+    placements,
+    reference,
+    referrals,
+    reports,
+    seasons,
+    survivors,
+    tracks,
+)
 
 
 def register(app: Flask) -> None:
@@ -20,6 +32,10 @@ def register(app: Flask) -> None:
     smorest.register_blueprint(employers.blp)
     smorest.register_blueprint(survivors.blp)
     smorest.register_blueprint(allocations.blp)
+    smorest.register_blueprint(consents.blp)
+    smorest.register_blueprint(referrals.blp)
+    smorest.register_blueprint(placements.blp)
+    smorest.register_blueprint(reports.blp)
     _register_docs_assets(app)
 
 

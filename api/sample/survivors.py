@@ -11,6 +11,7 @@ from api.audit import audit
 from api.sample.files import read_sample_csv
 from api.sample.organisations import organisation
 from api.services.survivors import case_code_taken, survivor_problems, today_utc
+from api.store.consent import add_consent
 from api.store.models import Survivor
 
 SAMPLE_SHELTER = "Svay Rieng Shelter"
@@ -56,9 +57,20 @@ def load_sample_survivors(session: Session) -> str:
             raise ValueError(f"survivors.csv row {number}: {listed}")
         if case_code_taken(session, org.id, values["case_code"], None):
             continue
+        given = values.pop("consent_share_with_employers")
         survivor = Survivor(org_id=org.id, **values)
         session.add(survivor)
         session.flush()
+        if given:
+            add_consent(
+                session,
+                survivor,
+                given=True,
+                method="written",
+                guardian_consented=True,
+                note="demo survivor of the shipped sample",
+                user_id=None,
+            )
         audit(session, None, "create", "survivor", survivor.id, org.id)
         added += 1
     session.flush()

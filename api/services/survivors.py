@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from api.audit import audit
 from api.auth import Principal, may_see, own_org
 from api.errors import Conflict, NotFound, Unprocessable
+from api.store.consent import add_consent
 from api.store.db import unit_of_work
 from api.store.models import Occupation, Province, SkillFamily, Survivor, Town, Track
 from api.store.models.people import SURVIVOR_FIELDS
@@ -182,12 +183,15 @@ def create_survivor(session: Session, principal: Principal, data: Mapping[str, A
     with unit_of_work(session):
         if case_code_taken(session, org_id, values["case_code"], None):
             raise _duplicate(values["case_code"])
+        given = values.pop("consent_share_with_employers")
         survivor = Survivor(org_id=org_id, **values)
         session.add(survivor)
         try:
             session.flush()
         except IntegrityError as exc:  # a concurrent insert of the same case code
             raise _duplicate(values["case_code"]) from exc
+        if given:
+            _consent_from_record(session, principal, survivor, given=True)
         audit(session, principal, "create", "survivor", survivor.id, survivor.org_id)
     return survivor
 
@@ -211,14 +215,33 @@ def update_survivor(
         if code is not None and case_code_taken(session, survivor.org_id, code, survivor.id):
             raise _duplicate(code)
         for key, value in changes.items():
-            if key in SURVIVOR_FIELDS:
+            if key in SURVIVOR_FIELDS and key != "consent_share_with_employers":
                 setattr(survivor, key, value)
         try:
             session.flush()
         except IntegrityError as exc:  # a concurrent change to the same case code
             raise _duplicate(code or survivor.case_code) from exc
+        given = changes.get("consent_share_with_employers")
+        if given is not None and given != survivor.consent_share_with_employers:
+            _consent_from_record(session, principal, survivor, given=given)
         audit(session, principal, "update", "survivor", survivor.id, survivor.org_id)
     return survivor
+
+
+def _consent_from_record(
+    session: Session, principal: Principal, survivor: Survivor, *, given: bool
+) -> None:
+    # The record's flag is the consent history's newest entry: a change through it is
+    # kept as an entry of unknown method (and, for a minor, no guardian's agreement).
+    add_consent(
+        session,
+        survivor,
+        given=given,
+        method=None,
+        guardian_consented=False,
+        note="changed on the survivor record",
+        user_id=principal.user_id,
+    )
 
 
 def list_survivors(

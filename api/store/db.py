@@ -91,6 +91,23 @@ def unit_of_work(session: Session) -> Iterator[Session]:
         raise
 
 
+def begin_writing(session: Session) -> None:
+    """Start a fresh transaction that, on SQLite, holds the database's write lock.
+
+    pysqlite starts a transaction lazily at the first write, so two requests (or two
+    server processes) could both count a vacancy's free positions before either
+    writes. ``BEGIN IMMEDIATE`` takes the lock before the first read: the second
+    request waits (``busy_timeout``) and counts the first one's rows. On PostgreSQL
+    the caller locks the rows it counts by (``SELECT ... FOR UPDATE``) instead.
+    Whatever the session read before (authentication) is committed first.
+    """
+    if session.in_transaction():
+        session.commit()
+    connection = session.connection()
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
 def alembic_config(engine: Engine) -> AlembicConfig:
     config = AlembicConfig()
     config.set_main_option("script_location", str(MIGRATIONS))

@@ -4,6 +4,7 @@ from api.store.models.accounts import ROLES, ApiToken, Organisation, PageSession
 from api.store.models.allocations import Allocation, AllocationTrack
 from api.store.models.audit import AuditEvent
 from api.store.models.base import Base
+from api.store.models.casework import Closure, Consent, FollowUp, Placement, Referral
 from api.store.models.catalog import Employer, SeatReservation, Track, TrackOccupation, Vacancy
 from api.store.models.people import Survivor
 from api.store.models.recommendations import Recommendation
@@ -17,12 +18,17 @@ __all__ = [
     "ApiToken",
     "AuditEvent",
     "Base",
+    "Closure",
+    "Consent",
     "Employer",
+    "FollowUp",
     "Occupation",
     "Organisation",
     "PageSession",
+    "Placement",
     "Province",
     "Recommendation",
+    "Referral",
     "Season",
     "SeatReservation",
     "SkillFamily",
