@@ -146,6 +146,8 @@ class ServiceConfig:
     engine: Settings
     khr_per_usd: float  # for vacancy pay while no published season gives a rate
     season_stale_months: int
+    follow_up_months: tuple[int, ...]
+    report_min_cell: int
 
 
 def service_config(config: Mapping[str, Any]) -> ServiceConfig:
@@ -161,6 +163,8 @@ def service_config(config: Mapping[str, Any]) -> ServiceConfig:
         engine=Settings.from_mapping(engine),
         khr_per_usd=float(config["KHR_PER_USD"]),
         season_stale_months=int(config["SEASON_STALE_MONTHS"]),
+        follow_up_months=tuple(config["FOLLOW_UP_MONTHS"]),
+        report_min_cell=int(config["REPORT_MIN_CELL"]),
     )
 
 

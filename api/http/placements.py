@@ -9,6 +9,7 @@ from flask import request
 from flask_smorest import Blueprint
 
 from api.auth import current_principal, require_roles
+from api.config import current_config
 from api.errors import BadRequest
 from api.http.casework_fields import no_store
 from api.http.employers import CURRENCIES, PAY_UNITS
@@ -129,7 +130,10 @@ class PlacementSchema(ma.Schema):
     town = ma.fields.String(allow_none=True)
     self_employment = ma.fields.Function(_business)
     follow_ups_due = ma.fields.Function(
-        lambda p: [d.isoformat() for d in placements.follow_ups_due_on(p)],
+        lambda p: [
+            d.isoformat()
+            for d in placements.follow_ups_due_on(p, current_config().follow_up_months)
+        ],
         metadata={"description": "Dates of the follow-ups (job or business)"},
     )
     created_at = UtcDateTime()
@@ -280,7 +284,7 @@ def _idempotency_key() -> str | None:
 def record_follow_up(body: dict[str, Any], placement_id: int) -> Any:
     """Record a follow-up of a job or a business; flags a low income or a safety concern."""
     return follow_ups.record_follow_up(
-        get_session(), current_principal(), placement_id, body, _idempotency_key()
+        get_session(), current_principal(), current_config(), placement_id, body, _idempotency_key()
     )
 
 
@@ -302,7 +306,9 @@ def list_follow_ups(placement_id: int) -> dict[str, Any]:
 def due(args: dict[str, Any]) -> dict[str, Any]:
     """Your NGO's follow-ups due soon or overdue: urgent first, then overdue, then by date."""
     return {
-        "items": follow_ups.due_for(get_session(), current_principal(), args["within_days"]),
+        "items": follow_ups.due_for(
+            get_session(), current_principal(), current_config(), args["within_days"]
+        ),
         "next_cursor": None,
     }
 

@@ -9,6 +9,7 @@ from flask import Response
 from flask_smorest import Blueprint
 
 from api.auth import current_principal, require_roles
+from api.config import current_config
 from api.http.fields import Text
 from api.services import reports as service
 from api.store.db import get_session
@@ -61,7 +62,9 @@ class ReportSchema(ma.Schema):
 def outcomes(args: dict[str, Any]) -> Any:
     """Placements, follow-ups, work at 3/6/12 months and income, by track, town, employer
     or season; no count under the deployment's minimum cell."""
-    report = service.report_for(get_session(), current_principal(), args["by"], args["format"])
+    report = service.report_for(
+        get_session(), current_principal(), current_config(), args["by"], args["format"]
+    )
     if isinstance(report, str):
         return Response(report, mimetype="text/csv")
     return report

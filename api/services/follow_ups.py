@@ -21,10 +21,10 @@ from sqlalchemy.orm import Session
 
 from api.audit import audit
 from api.auth import Principal
-from api.config import current_config
+from api.config import ServiceConfig
 from api.errors import Conflict, Unprocessable
 from api.services.employers import pay_usd_month
-from api.services.placements import find_placement, follow_up_months
+from api.services.placements import find_placement
 from api.services.survivors import today_utc
 from api.store import jsonio
 from api.store.db import unit_of_work
@@ -56,8 +56,14 @@ def living_wage(session: Session, town: str | None) -> float | None:
     return round(row.food_usd_month + row.room_usd_month + row.other_usd_month, 2)
 
 
-def _month(placement: Placement, recorded: set[int], day: date, asked: int | None) -> int | None:
-    schedule = dict(due_dates(placement.started_on, follow_up_months()))
+def _month(
+    placement: Placement,
+    recorded: set[int],
+    day: date,
+    asked: int | None,
+    months: tuple[int, ...],
+) -> int | None:
+    schedule = dict(due_dates(placement.started_on, months))
     if asked is not None:
         if asked not in schedule:
             raise Unprocessable(
@@ -96,6 +102,7 @@ def _replay(session: Session, org_id: int, key: str, fingerprint: str) -> Follow
 def record_follow_up(
     session: Session,
     principal: Principal,
+    config: ServiceConfig,
     placement_id: int,
     data: Mapping[str, Any],
     key: str | None,
@@ -110,7 +117,7 @@ def record_follow_up(
                 if earlier is not None:
                     audit(session, principal, "read", "follow_up", earlier.id, placement.org_id)
                     return earlier
-            return _store(session, principal, placement, data, key, fingerprint)
+            return _store(session, principal, config, placement, data, key, fingerprint)
     except IntegrityError:
         if key is None:
             raise
@@ -126,6 +133,7 @@ def record_follow_up(
 def _store(
     session: Session,
     principal: Principal,
+    config: ServiceConfig,
     placement: Placement,
     data: Mapping[str, Any],
     key: str | None,
@@ -143,7 +151,7 @@ def _store(
         )
     income = data.get("monthly_income", 0.0)
     unit, currency = data.get("income_unit", "month"), data.get("currency", "USD")
-    usd = pay_usd_month(session, current_config(), income, unit, currency) if income > 0 else 0.0
+    usd = pay_usd_month(session, config, income, unit, currency) if income > 0 else 0.0
     wage = living_wage(session, placement.town)
     check = check_income(usd, wage, safety_concern=data.get("safety_concern", False))
     recorded = {
@@ -156,7 +164,7 @@ def _store(
     follow_up = FollowUp(
         placement_id=placement.id,
         org_id=placement.org_id,
-        month=_month(placement, recorded, data["date"], data.get("month")),
+        month=_month(placement, recorded, data["date"], data.get("month"), config.follow_up_months),
         date=data["date"],
         employed=data["employed"],
         same_employer=data.get("same_employer"),
@@ -201,6 +209,7 @@ def follow_ups_due(
     org_id: int | None,
     principal: Principal | None,
     within_days: int,
+    months: tuple[int, ...],
     today: date | None = None,
 ) -> list[dict[str, Any]]:
     """The NGO's follow-ups due within ``within_days`` or overdue (every NGO's: None):
@@ -228,7 +237,7 @@ def follow_ups_due(
             latest = follow_ups[placement.id][-1] if follow_ups[placement.id] else None
             flags = latest.flags if latest is not None else []
             listed = False
-            for month, due in due_dates(placement.started_on, follow_up_months()):
+            for month, due in due_dates(placement.started_on, months):
                 if month in done or due > horizon:
                     continue
                 listed = True
@@ -251,7 +260,9 @@ def follow_ups_due(
     return items
 
 
-def due_for(session: Session, principal: Principal, within_days: int) -> list[dict[str, Any]]:
+def due_for(
+    session: Session, principal: Principal, config: ServiceConfig, within_days: int
+) -> list[dict[str, Any]]:
     """``follow_ups_due`` for the caller: a counsellor's NGO, or every NGO for an admin."""
     org_id = None if principal.role == "admin" else principal.org_id
-    return follow_ups_due(session, org_id, principal, within_days)
+    return follow_ups_due(session, org_id, principal, within_days, config.follow_up_months)

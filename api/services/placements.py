@@ -15,7 +15,6 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
-from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -43,11 +42,6 @@ from api.store.models import (
 )
 from api.store.models.casework import EARNING_KINDS
 from casework import Span, due_dates, reintegration_missing
-
-
-def follow_up_months() -> tuple[int, ...]:
-    months: tuple[int, ...] = current_app.config["FOLLOW_UP_MONTHS"]
-    return months
 
 
 def _problem(field: str, message: str, detail: str | None = None) -> Unprocessable:
@@ -214,11 +208,12 @@ def end_placement(
     return placement
 
 
-def follow_ups_due_on(placement: Placement) -> list[date]:
-    """The dates a job's or business's follow-ups fall on (none for training)."""
+def follow_ups_due_on(placement: Placement, months: Sequence[int]) -> list[date]:
+    """The dates a job's or business's follow-ups fall on (none for training), at the
+    deployment's ``months`` after the start."""
     if placement.kind not in EARNING_KINDS:
         return []
-    return [day for _, day in due_dates(placement.started_on, follow_up_months())]
+    return [day for _, day in due_dates(placement.started_on, tuple(months))]
 
 
 # --- closure ------------------------------------------------------------------------

@@ -17,11 +17,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
-from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from api.auth import Principal
+from api.auth import Principal, scope
+from api.config import ServiceConfig
 from api.services.employers import own_employer
 from api.store.models import FollowUp, Placement, Season, Survivor, Track
 from api.store.models.casework import EARNING_KINDS
@@ -35,14 +35,6 @@ NO_TRACK = "(no training track)"
 FORMATS = ("json", "csv")
 
 
-@dataclass(frozen=True)
-class Scope:
-    """Whose placements a report counts: an NGO's, an employer's, or everyone's."""
-
-    org_id: int | None = None
-    employer_id: int | None = None
-
-
 @dataclass
 class _Person:
     placed: bool = True
@@ -51,16 +43,6 @@ class _Person:
     income: float | None = None
     livable: bool | None = None
     latest: date | None = None
-
-
-def scope_of(session: Session, principal: Principal) -> Scope:
-    """An admin counts everyone; a counsellor its NGO; an employer its own business."""
-    if principal.role == "admin":
-        return Scope()
-    if principal.role == "employer":
-        employer = own_employer(session, principal)
-        return Scope(employer_id=employer.id if employer is not None else -1)
-    return Scope(org_id=principal.org_id)
 
 
 def _season_label(seasons: Sequence[Season], day: date) -> str:
@@ -162,16 +144,16 @@ def _income(people: Sequence[_Person], min_cell: int) -> tuple[float | None, flo
     return median, round(livable / len(known), 2), False
 
 
-def outcomes(
-    session: Session, scope: Scope, by: str, min_cell: int | None = None
-) -> dict[str, Any]:
-    """The outcome report of ``scope``'s placements in a job or an own business."""
-    k = int(min_cell or current_app.config["REPORT_MIN_CELL"])
+def outcomes(session: Session, principal: Principal, by: str, min_cell: int) -> dict[str, Any]:
+    """The outcome report of the placements (in a job or an own business) the principal
+    may count: an admin everyone's, a counsellor its NGO's, an employer its own."""
+    k = int(min_cell)
     stmt = select(Placement).where(Placement.kind.in_(EARNING_KINDS))
-    if scope.org_id is not None:
-        stmt = stmt.where(Placement.org_id == scope.org_id)
-    if scope.employer_id is not None:
-        stmt = stmt.where(Placement.employer_id == scope.employer_id)
+    if principal.role == "employer":
+        employer = own_employer(session, principal)
+        stmt = stmt.where(Placement.employer_id == (employer.id if employer else -1))
+    elif scope(principal) is not None:
+        stmt = stmt.where(Placement.org_id == scope(principal))
     placements = list(session.scalars(stmt.order_by(Placement.id)))
     follow_ups = (
         list(
@@ -233,9 +215,9 @@ def as_csv(report: Mapping[str, Any]) -> str:
 
 
 def report_for(
-    session: Session, principal: Principal, by: str, output: str
+    session: Session, principal: Principal, config: ServiceConfig, by: str, output: str
 ) -> dict[str, Any] | str:
     """The caller's outcome report, as a JSON body or CSV text."""
-    report = outcomes(session, scope_of(session, principal), by)
+    report = outcomes(session, principal, by, config.report_min_cell)
     session.commit()
     return as_csv(report) if output == "csv" else report
