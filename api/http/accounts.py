@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 import marshmallow as ma
-from flask import Response
 from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from api.auth import current_principal, issue_token, require_roles, revoke_token
 from api.errors import NotFound, Unprocessable
+from api.http.caching import no_store
 from api.store.db import get_session, unit_of_work
 from api.store.models import ROLES, Organisation
 from api.store.pagination import PageArgs, page_schema, paginate
@@ -18,11 +18,7 @@ from api.store.pagination import PageArgs, page_schema, paginate
 blp = Blueprint("accounts", __name__, url_prefix="/api/v1", description="Accounts and tokens")
 
 
-@blp.after_request
-def _no_store(response: Response) -> Response:
-    # A new bearer token, who the caller is: for the caller only, never kept by a cache.
-    response.headers["Cache-Control"] = "no-store"
-    return response
+blp.after_request(no_store)
 
 
 class MeSchema(ma.Schema):

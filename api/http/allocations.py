@@ -10,11 +10,11 @@ from __future__ import annotations
 from typing import Any
 
 import marshmallow as ma
-from flask import Response
 from flask_smorest import Blueprint
 
 from api.auth import current_principal, require_roles
 from api.config import current_config
+from api.http.caching import no_store
 from api.services import allocations as service
 from api.store.db import get_session
 
@@ -28,11 +28,7 @@ blp = Blueprint(
 MAX_COHORT = 5000  # larger cohorts: `pathways allocate` on the command line
 
 
-@blp.after_request
-def _no_store(response: Response) -> Response:
-    response.headers["Cache-Control"] = "no-store"
-    response.headers["Pragma"] = "no-cache"
-    return response
+blp.after_request(no_store)
 
 
 class AllocationRequest(ma.Schema):

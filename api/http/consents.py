@@ -8,7 +8,7 @@ import marshmallow as ma
 from flask_smorest import Blueprint
 
 from api.auth import current_principal, require_roles
-from api.http.casework_fields import no_store
+from api.http.caching import no_store
 from api.http.fields import Text
 from api.http.survivors import UtcDateTime
 from api.services import consents as service

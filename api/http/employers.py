@@ -6,12 +6,13 @@ import re
 from typing import Any
 
 import marshmallow as ma
-from flask import Response, request
+from flask import request
 from flask_smorest import Blueprint
 
 from api.auth import current_principal, require_roles
 from api.config import current_config
 from api.errors import BadRequest, PreconditionRequired
+from api.http.caching import no_store
 from api.http.fields import Text
 from api.services import employers as service
 from api.store.db import get_session
@@ -22,11 +23,7 @@ from api.store.pagination import PageArgs, page_schema
 blp = Blueprint("employers", __name__, url_prefix="/api/v1", description="Employers and vacancies")
 
 
-@blp.after_request
-def _no_store(response: Response) -> Response:
-    # What one role may see of an employer differs from another's: never cached.
-    response.headers["Cache-Control"] = "no-store"
-    return response
+blp.after_request(no_store)
 
 
 PAY_UNITS = ("day", "week", "month")

@@ -11,7 +11,7 @@ from flask_smorest import Blueprint
 from api.auth import current_principal, require_roles
 from api.config import current_config
 from api.errors import BadRequest
-from api.http.casework_fields import no_store
+from api.http.caching import no_store
 from api.http.employers import CURRENCIES, PAY_UNITS
 from api.http.fields import Text
 from api.http.survivors import UtcDateTime

@@ -15,6 +15,7 @@ from flask_smorest import Blueprint
 
 from api.auth import current_principal, require_roles
 from api.config import current_config
+from api.http.caching import no_store
 from api.http.fields import WholeMatch
 from api.services import recommendations
 from api.services import survivors as service
@@ -33,11 +34,7 @@ blp = Blueprint(
 )
 
 
-@blp.after_request
-def _no_store(response: Response) -> Response:
-    response.headers["Cache-Control"] = "no-store"
-    response.headers["Pragma"] = "no-cache"
-    return response
+blp.after_request(no_store)
 
 
 class UtcDateTime(ma.fields.DateTime):

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from api.auth import Principal, scope
 from api.config import ServiceConfig
 from api.services.employers import own_employer
+from api.store.db import unit_of_work
 from api.store.models import FollowUp, Placement, Season, Survivor, Track
 from api.store.models.casework import EARNING_KINDS
 from casework import protect
@@ -218,6 +219,6 @@ def report_for(
     session: Session, principal: Principal, config: ServiceConfig, by: str, output: str
 ) -> dict[str, Any] | str:
     """The caller's outcome report, as a JSON body or CSV text."""
-    report = outcomes(session, principal, by, config.report_min_cell)
-    session.commit()
+    with unit_of_work(session):
+        report = outcomes(session, principal, by, config.report_min_cell)
     return as_csv(report) if output == "csv" else report

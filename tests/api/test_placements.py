@@ -14,6 +14,7 @@ from api.auth import issue_token
 from api.services.survivors import today_utc
 from api.store.models import AuditEvent, FollowUp
 from tests.api.casework_factories import SVR_LIVING_WAGE, Case
+from tests.api.catalog_factories import track_body
 from tests.conftest import database_url
 
 FOUND_JOB = {"occupation": "7231", "town": "SVR", "employer_name": "Uncle's garage"}
@@ -34,19 +35,7 @@ def test_a_job_lists_its_follow_ups_at_1_3_6_and_12_months_and_training_none(cas
     assert job["follow_ups_due"] == ["2026-02-28", "2026-04-30", "2026-07-31", "2027-01-31"]
     case.post(
         "/tracks",
-        {
-            "code": "motorcycle-repair-svr",
-            "name": "Motorcycle repair",
-            "town": "SVR",
-            "skill_family": "mechanical",
-            "occupations": ["7231"],
-            "duration_months": 8,
-            "seats": 10,
-            "next_start": "2027-01-11",
-            "cost_usd": 260,
-            "min_age": 15,
-            "min_literacy": "none",
-        },
+        track_body(),
         case.surveyor,
     )
     training = case.place(survivor, kind="training", track_code="motorcycle-repair-svr")

@@ -1,4 +1,4 @@
-"""Schema fields shared by the case-work blueprints (consents, referrals, placements)."""
+"""What no cache may keep: answers about a survivor, a caller or a bearer token."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from flask import Response
 
 
 def no_store(response: Response) -> Response:
-    """Every answer about a survivor's case is kept out of caches."""
+    """An after-request hook: the answer is for this caller only, never stored."""
     response.headers["Cache-Control"] = "no-store"
     response.headers["Pragma"] = "no-cache"
     return response
