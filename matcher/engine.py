@@ -38,14 +38,22 @@ from matcher.results import (
 )
 from matcher.rules import NO_RULE, NOT_A_CANDIDATE, RULE_NAMES
 from matcher.safeguards import SurvivorContext, first_rule, survivor_context
-from matcher.scoring import SCORE_DECIMALS, Tables, components_at, fused_score, tables, top_k
+from matcher.scoring import (
+    SCORE_DECIMALS,
+    Tables,
+    _preference,
+    components_at,
+    fused_score,
+    tables,
+    top_k,
+)
 from matcher.types import Profile, Vacancy
 from matcher.weights import COMPONENTS, VENUES, Settings, Weights
 from training_catalog.types import Catalog
 
 #: Stored with every recommendation, so that it can be explained later. Bump it
 #: whenever a rule, a component or a default weight changes.
-MODEL_VERSION = "matcher-1.0+rules-weighted-v1"
+MODEL_VERSION = "matcher-1.1+banded-talent-wish-v2"
 
 NO_JOB_DATA = "No vacancy or survey row for the occupations this track leads to this season"
 
@@ -70,7 +78,61 @@ def _evaluate(
     rule = first_rule(prepared, ctx)
     tabs = tables(profile, prepared, ctx)
     scores = fused_score(profile, prepared, ctx, weights or Weights(), tabs)
-    return _Evaluation(prepared, ctx, tabs, rule, rule == NO_RULE, scores)
+    allowed = rule == NO_RULE
+    _undominated_top(scores, allowed, prepared, tabs)
+    return _Evaluation(prepared, ctx, tabs, rule, allowed, scores)
+
+
+def _top(scores: FloatArray, mask: BoolArray, p: PreparedMarket) -> int:
+    # The engine's own first pick (the tie-break of recommend_prepared).
+    top = top_k(scores, mask, 1, prefer=p.candidates.track < 0)
+    return int(top[0]) if top.size else -1
+
+
+def _undominated_top(
+    scores: FloatArray, allowed: BoolArray, p: PreparedMarket, tabs: Tables
+) -> None:
+    """Lift a pathway that dominates the top pick to the top, in place.
+
+    A pathway dominates the top pick when it is at least as good on aptitude and on
+    the wish, pays a higher net income, and is in the same band (a livable pathway
+    outside flagged towns is never displaced by one below the living wage or in a
+    casino town). The best-scoring dominating pathway takes the top score, and the
+    check repeats from it until no allowed pathway dominates the top: net income
+    grows at every step, so it ends. The old top is left one step below, so the
+    shown (rounded) scores still read in rank order.
+    """
+    top = _top(scores, allowed, p)
+    if top < 0:
+        return
+    first = top
+    c, money = p.candidates, p.money
+    while True:
+        rows = np.flatnonzero(
+            allowed & (money.net > money.net[top]) & (money.band == money.band[top])
+        )
+        if rows.size == 0:
+            break
+        fam, track, occ = c.family[rows], c.track[rows], c.occ[rows]
+        apt = np.take(tabs.aptitude, fam)
+        pref = _preference(tabs, track, occ, fam)
+        i = np.array([top])
+        top_apt = float(tabs.aptitude[c.family[top]])
+        top_pref = float(_preference(tabs, c.track[i], c.occ[i], c.family[i])[0])
+        better = rows[(apt >= top_apt) & (pref >= top_pref)]
+        if better.size == 0:
+            break
+        mask = np.zeros_like(allowed)
+        mask[better] = True
+        top = _top(scores, mask, p)
+    if top != first:
+        best = float(scores[first])
+        scores[top] = best
+        scores[first] = np.nextafter(best, -np.inf)
+        # Equal scores go to the lower index: keep the lifted one first among them.
+        ties = np.flatnonzero(allowed & (scores == best))
+        ties = ties[ties != top]
+        scores[ties] = np.nextafter(best, -np.inf)
 
 
 def recommend(
@@ -223,8 +285,13 @@ def track_scores_prepared(
     row_scores = ev.scores[:n_rows]
     best = np.full(n_tracks, -1.0)
     first_blocked = np.full(n_tracks, -1, np.int64)
+    best_row = np.full(n_tracks, -1, np.int64)
     if starts.size:
         best[has] = np.maximum.reduceat(np.where(ev.allowed[:n_rows], row_scores, -1.0), starts)
+        rows = np.arange(n_rows, dtype=np.int64)
+        track_best = np.append(best, -1.0)[p.candidates.track[:n_rows]]
+        at_best = np.where(ev.allowed[:n_rows] & (row_scores == track_best), rows, n_rows)
+        best_row[has] = np.minimum.reduceat(at_best, starts)
         if (has & (best < 0)).any():
             # The best-scoring row of a track with no allowed row is an excluded one;
             # the first such row (lowest index) gives the reason, reproducibly.
@@ -236,15 +303,20 @@ def track_scores_prepared(
 
     scores: dict[str, float] = {}
     excluded: dict[str, str] = {}
+    net: dict[str, float] = {}
+    livable: dict[str, bool] = {}
     for ti, track in enumerate(p.catalog.tracks):
         if best[ti] >= 0:
             scores[track.code] = round(float(best[ti]), SCORE_DECIMALS)
+            row = int(best_row[ti])
+            net[track.code] = round(float(p.money.net[row]), 2)
+            livable[track.code] = bool(p.money.meets[row])
         elif first_blocked[ti] >= 0:
             i = int(first_blocked[ti])
             excluded[track.code] = explain.excluded_reason(profile, p, ev.ctx, i, int(ev.rule[i]))
         else:
             excluded[track.code] = NO_JOB_DATA
-    return TrackScores(scores=scores, excluded=excluded)
+    return TrackScores(scores=scores, excluded=excluded, net_income=net, livable=livable)
 
 
 def _refs(

@@ -14,7 +14,7 @@ from matcher.results import StartUp
 from matcher.safeguards import SurvivorContext
 from matcher.types import Profile
 from matcher.weights import VENUES, Settings
-from training_catalog.types import LITERACY_LEVELS, SKILL_FAMILIES
+from training_catalog.types import LITERACY_LEVELS, SKILL_FAMILIES, Town
 
 _ORDINALS = ("First", "Second", "Third", "Fourth", "Fifth")
 
@@ -208,13 +208,33 @@ def reasons(
     # Protection.
     if occ.exploitation_risk:
         warn.append(f"{occ.name}: work with a known risk of exploitation; check the employer")
-    if town.casino_town:
-        warn.append(
-            f"{town.name} is a casino town with reported scam compounds; check the employer"
-        )
     if ctx.minor and not own:
         warn.append("Under 18: a parent or guardian must consent to the contract")
+    flag = flagged_warning(p, i)
+    if flag is not None:
+        # Safety before pay: the flag is what a counsellor must read first.
+        out.insert(0, flag)
+        warn.insert(0, flag)
     return tuple(out), tuple(warn)
+
+
+def flagged_warning(p: PreparedMarket, i: int) -> str | None:
+    """The warning of a pathway that works or trains in a flagged (casino) town."""
+    if not bool(p.rules.flagged[i]):
+        return None
+    town = _flagged_town(p, i)
+    return (
+        f"{town.name} is a casino town with reported scam compounds: ranked after every "
+        "pathway outside such towns; check the employer"
+    )
+
+
+def _flagged_town(p: PreparedMarket, i: int) -> Town:
+    town = p.catalog.towns[int(p.candidates.town[i])]
+    ti = int(p.candidates.track[i])
+    if not town.casino_town and ti >= 0:
+        town = p.catalog.towns[int(p.catalog.track_town[ti])]
+    return town
 
 
 def _wish_rank(profile: Profile, p: PreparedMarket, ti: int, oi: int) -> int | None:
@@ -271,6 +291,12 @@ def excluded_reason(
         return f"{occ.name} means {what}, not allowed under 18: {age}"
     if rule == R.MINOR_EXPLOITATION:
         return f"{occ.name} carries a risk of exploitation, never offered under 18: {age}"
+    if rule == R.MINOR_CASINO_TOWN:
+        flagged = _flagged_town(p, i)
+        return (
+            f"{flagged.name} is a casino town with reported scam compounds, never offered "
+            f"under 18: {age}"
+        )
     if rule == R.UNDER_15_LIGHT:
         return f"Only light work under 15 and {occ.name.lower()} is not light work: {age}"
     if rule == R.TRACK_MIN_AGE and track is not None:

@@ -86,14 +86,15 @@ def prepare_market(
     costs = _town_costs(market, cat.town_index)
     table = _concat(_vacancy_outlets(vacancies, cat), *_survey_outlets(market, cat))
     candidates, n_untrained = _candidates(table, cat)
+    rules = _rule_codes(candidates, table, cat)
     prepared = PreparedMarket(
         settings=settings,
         catalog=cat,
         town_costs=costs,
         outlets=Outlets(table.kind, table.venue, table.startup, table.vacancy),
         candidates=candidates,
-        rules=_rule_codes(candidates, table, cat),
-        money=_money(candidates, table, costs, settings),
+        rules=rules,
+        money=_money(candidates, table, costs, rules.flagged),
         hiring=_hiring(candidates, table, cat, settings),
         location=_location(candidates, table, cat, settings),
         groups=_row_groups(candidates, cat),
@@ -396,16 +397,21 @@ def _rule_codes(c: Candidates, table: _OutletTable, cat: CatalogArrays) -> RuleC
     minor[exploitation] = R.MINOR_EXPLOITATION
     minor[night] = R.MINOR_NIGHT
     minor[hazardous] = R.MINOR_HAZARDOUS
+    # A casino or border town with reported scam compounds, to work or to train in.
+    casino = _bool_col([t.casino_town for t in cat.towns] + [False])
+    flagged = casino[c.town] | casino[c.train_town]
+    np.minimum(minor, np.where(flagged, R.MINOR_CASINO_TOWN, R.NO_RULE).astype(np.int8), out=minor)
     light = _bool_col([o.light_work for o in occupations])[c.occ]
     return RuleCodes(
         static=static,
         minor=minor,
+        flagged=flagged,
         light=np.where(light, R.NO_RULE, R.UNDER_15_LIGHT).astype(np.int8),
         vacancy_min_age=table.min_age[c.outlet],
     )
 
 
-def _money(c: Candidates, table: _OutletTable, costs: TownCosts, settings: Settings) -> Money:
+def _money(c: Candidates, table: _OutletTable, costs: TownCosts, flagged: BoolArray) -> Money:
     # Vacancy pay or survey midpoint; the town's costs less what the employer provides.
     gross = table.gross[c.outlet]
     town = table.town
@@ -426,7 +432,7 @@ def _money(c: Candidates, table: _OutletTable, costs: TownCosts, settings: Setti
         living_wage=living_wage,
         meets=meets,
         income=np.clip(net / safe_wage, 0.0, 1.0),
-        living_wage_factor=np.where(meets, 1.0, settings.below_living_wage_factor),
+        band=np.where(flagged, 0.0, 2.0) + meets,
     )
 
 

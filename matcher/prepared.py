@@ -109,7 +109,8 @@ class RuleCodes:
     """Per candidate row, the rules that depend on the market only (``matcher.rules``)."""
 
     static: Int8Array  # seats and vacancy rules, NO_RULE when none
-    minor: Int8Array  # the first rule a minor breaks here (hazardous, night...)
+    minor: Int8Array  # the first rule a minor breaks here (hazardous, night, casino town...)
+    flagged: BoolArray  # the work or training town is flagged (casino_town in the catalog)
     light: Int8Array  # UNDER_15_LIGHT where not light work, else NO_RULE
     vacancy_min_age: IntArray  # the employer's own minimum age, 0 without a vacancy
 
@@ -124,7 +125,9 @@ class Money:
     living_wage: FloatArray
     meets: BoolArray  # gross >= living wage
     income: FloatArray  # the income component
-    living_wage_factor: FloatArray  # 1, or below_living_wage_factor under the living wage
+    # The score's band (README, "The score's shape"): 3 livable outside flagged towns,
+    # 2 below the living wage outside them, 1 and 0 the same in a flagged town.
+    band: FloatArray
 
 
 @dataclass(frozen=True, eq=False)

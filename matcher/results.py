@@ -8,7 +8,7 @@ to 2 decimals; ``score`` and ``components`` are rounded to 4.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,8 +134,12 @@ class TrackScores:
     through that track (exactly the score ``recommend`` shows for that pathway).
     ``excluded``: track code -> why no pathway through it is allowed (the reason of
     its best-scoring excluded pathway, or that no job data reaches it). Every track
-    of the catalog is in exactly one of the two.
+    of the catalog is in exactly one of the two. ``net_income`` (US$ a month) and
+    ``livable`` (gross >= the living wage) are those of the best pathway through each
+    track of ``scores``, the one the recommendations would show first for it.
     """
 
     scores: dict[str, float]
     excluded: dict[str, str]
+    net_income: dict[str, float] = field(default_factory=dict)
+    livable: dict[str, bool] = field(default_factory=dict)

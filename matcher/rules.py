@@ -17,10 +17,11 @@ UNDER_12 = 6
 MINOR_HAZARDOUS = 7
 MINOR_NIGHT = 8
 MINOR_EXPLOITATION = 9
-UNDER_15_LIGHT = 10
-TRACK_MIN_AGE = 11
-TRACK_LITERACY = 12
-VACANCY_MIN_AGE = 13
+MINOR_CASINO_TOWN = 10
+UNDER_15_LIGHT = 11
+TRACK_MIN_AGE = 12
+TRACK_LITERACY = 13
+VACANCY_MIN_AGE = 14
 NO_SEATS = 20
 EMPLOYER_PENDING = 21
 EMPLOYER_REJECTED = 22
@@ -40,6 +41,7 @@ RULE_NAMES: dict[int, str] = {
     MINOR_HAZARDOUS: "minor_hazardous",
     MINOR_NIGHT: "minor_night_work",
     MINOR_EXPLOITATION: "minor_exploitation_risk",
+    MINOR_CASINO_TOWN: "minor_casino_town",
     UNDER_15_LIGHT: "under_15_light_work_only",
     TRACK_MIN_AGE: "track_min_age",
     TRACK_LITERACY: "track_min_literacy",

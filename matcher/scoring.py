@@ -1,4 +1,4 @@
-"""Score components, each in [0, 1], and their weighted mean, vectorised.
+"""Score components, each in [0, 1], their weighted mean (the *fit*), and the score.
 
 A survivor's components are built from small per-survivor *tables* (aptitude per
 skill family, wish value per track, occupation and family, location factor per
@@ -10,9 +10,10 @@ town) gathered into candidate-length arrays. Three ways to use them, one formula
   weights folded into the tables (the engine's hot path; ``score(components(...))``
   gives the same numbers up to floating-point rounding, a tested property).
 
-The final score is the weighted mean times ``Settings.below_living_wage_factor``
-where the gross income is below the town's living wage (README, "The living-wage
-rule"). Gender is not an input of anything here.
+The score is ``(band + fit) / BANDS``: the fit decides the order inside a band, and
+the band puts every livable pathway above every one below the living wage, and every
+pathway outside a flagged (casino) town above every one inside (README, "The score's
+shape"). Gender is not an input of anything here.
 """
 
 from __future__ import annotations
@@ -28,6 +29,9 @@ from matcher.weights import COMPONENTS, Settings, Weights
 from training_catalog.types import SKILL_FAMILIES
 
 SCORE_DECIMALS = 4
+
+#: Score bands (``Money.band``): livable or not, times flagged town or not.
+BANDS = 4.0
 
 
 def preference_value(rank: int, settings: Settings) -> float:
@@ -91,6 +95,22 @@ def _preference(t: Tables, track: Int64Array, occ: Int64Array, family: Int64Arra
     return out
 
 
+def _wished(
+    t: Tables, track: Int64Array, occ: Int64Array, family: Int64Array, part: float
+) -> FloatArray:
+    # The wish side of the talent-wish interaction: 1 for a stated wish (track or
+    # occupation), ``part`` for a pathway only in the skill family of one, 0 otherwise.
+    # Not the wish's rank: every wished pathway of a family gains the same from more
+    # aptitude, so raising it never lifts another wish over this one.
+    direct = np.take(t.occupation_wish, occ) > 0.0
+    if t.track_wish.any():
+        direct |= np.take(t.track_wish, track) > 0.0
+    out = direct.astype(np.float64)
+    if t.family_wish.any():
+        np.copyto(out, part, where=~direct & (np.take(t.family_wish, family) > 0.0))
+    return out
+
+
 def _location(
     t: Tables,
     town: Int64Array,
@@ -145,11 +165,13 @@ def components_at(
     family = at(p.candidates.family)
     n = family.shape[0]
     out = np.empty((len(COMPONENTS), n), np.float64)
+    track, occ = at(p.candidates.track), at(p.candidates.occ)
     np.take(t.aptitude, family, out=out[0])
-    out[1] = _preference(t, at(p.candidates.track), at(p.candidates.occ), family)
-    out[2] = at(p.money.income)
-    out[3] = at(p.hiring.demand)
-    out[4] = _location(
+    out[1] = _preference(t, track, occ, family)
+    out[2] = out[0] * _wished(t, track, occ, family, p.settings.same_family_preference)
+    out[3] = at(p.money.income)
+    out[4] = at(p.hiring.demand)
+    out[5] = _location(
         t,
         at(p.candidates.town),
         at(p.candidates.train_town),
@@ -157,7 +179,7 @@ def components_at(
         at(p.location.train_share),
         at(p.location.venue_part),
     )
-    out[5] = at(p.hiring.commitment)
+    out[6] = at(p.hiring.commitment)
     return out
 
 
@@ -178,13 +200,18 @@ def weighted_sum(comps: FloatArray, weights: Weights) -> FloatArray:
     return out
 
 
+def banded(fit: FloatArray, band: FloatArray) -> FloatArray:
+    """The score ``(band + fit) / BANDS`` in [0, 1], from a fit in [0, 1] (in place)."""
+    # Guard against 1 + 1e-16 from floating-point sums.
+    np.clip(fit, 0.0, 1.0, out=fit)
+    fit += band
+    fit /= BANDS
+    return fit
+
+
 def score(comps: FloatArray, p: PreparedMarket, weights: Weights) -> FloatArray:
     """Final score in [0, 1] from a full component matrix (see :func:`fused_score`)."""
-    out = weighted_sum(comps, weights)
-    out *= p.money.living_wage_factor
-    # Guard against 1 + 1e-16 from floating-point sums.
-    np.minimum(out, 1.0, out=out)
-    return out
+    return banded(weighted_sum(comps, weights), p.money.band)
 
 
 def fused_score(
@@ -212,8 +239,12 @@ def fused_score(
     t = tabs or tables(profile, p, ctx)
     out = np.take(t.aptitude * w["aptitude"], p.candidates.family)
     out += _market_part(p, w["income"], w["demand"], w["commitment"], w["location"])
-    if w["preference"] > 0.0 and profile.preferences:
-        out += _preference_by_groups(t, p) * w["preference"]
+    if (w["preference"] > 0.0 or w["talent_wish"] > 0.0) and profile.preferences:
+        pref, wished = _preference_by_groups(t, p, s.same_family_preference)
+        out += pref * w["preference"]
+        if w["talent_wish"] > 0.0:
+            wished *= np.take(t.aptitude * w["talent_wish"], p.candidates.family)
+            out += wished
     if w["location"] > 0.0:
         # Towns whose factor differs from "elsewhere" (home province, named towns).
         delta = (t.town_factor[:-1] - s.location_elsewhere) * w["location"]
@@ -223,26 +254,31 @@ def fused_score(
             out[rows] += delta[town] * loc.work_share[rows]
             rows = g.train_rows[g.train_start[town] : g.train_start[town + 1]]
             out[rows] += delta[town] * loc.train_share[rows]
-    out *= p.money.living_wage_factor
-    np.clip(out, 0.0, 1.0, out=out)
-    return out
+    return banded(out, p.money.band)
 
 
-def _preference_by_groups(t: Tables, p: PreparedMarket) -> FloatArray:
-    # Same values as _preference, touching only the rows of the survivor's wishes.
+def _preference_by_groups(
+    t: Tables, p: PreparedMarket, part: float
+) -> tuple[FloatArray, FloatArray]:
+    # Same values as _preference and _wished, touching only the rows of the wishes.
     out = np.zeros(p.n_candidates, np.float64)
+    wished = np.zeros(p.n_candidates, np.float64)
     g = p.groups
     for ti in np.flatnonzero(t.track_wish[:-1]):
         block = slice(int(g.track_start[ti]), int(g.track_start[ti] + g.track_count[ti]))
         np.maximum(out[block], t.track_wish[ti], out=out[block])
+        wished[block] = 1.0
     for oi in np.flatnonzero(t.occupation_wish):
         rows = g.occ_rows[g.occ_start[oi] : g.occ_start[oi + 1]]
         out[rows] = np.maximum(out[rows], t.occupation_wish[oi])
+        wished[rows] = 1.0
     for fi in np.flatnonzero(t.family_wish):
         rows = g.family_rows[g.family_start[fi] : g.family_start[fi + 1]]
         current = out[rows]
-        out[rows] = np.where(current == 0.0, t.family_wish[fi], current)
-    return out
+        unwished = current == 0.0
+        out[rows] = np.where(unwished, t.family_wish[fi], current)
+        wished[rows] = np.where(unwished, part, wished[rows])
+    return out, wished
 
 
 def _market_part(

@@ -17,6 +17,7 @@ from matcher.errors import SettingsError
 COMPONENTS: tuple[str, ...] = (
     "aptitude",
     "preference",
+    "talent_wish",
     "income",
     "demand",
     "location",
@@ -58,19 +59,21 @@ def _from_mapping(cls: type[_T], base: _T, values: Mapping[str, Any]) -> _T:
 
 @dataclass(frozen=True, slots=True)
 class Weights:
-    """Weights of the score components; the score is their weighted mean.
+    """Weights of the score components; the fit is their weighted mean.
 
-    Only the ratios matter: the engine divides by the sum, so every score stays in
-    [0, 1] whatever the deployment sets. ``retention`` joins once an outcome model
-    exists; until then its weight is ignored and the component is absent.
+    Only the ratios matter: the engine divides by the sum, so every fit (and score)
+    stays in [0, 1] whatever the deployment sets. ``talent_wish`` is the interaction
+    of aptitude and wish (README, "The score's shape"). ``retention`` joins once an
+    outcome model exists; until then its weight is ignored and the component is absent.
     """
 
-    aptitude: float = 0.25
-    preference: float = 0.25
+    aptitude: float = 0.10
+    preference: float = 0.15
+    talent_wish: float = 0.30
     income: float = 0.25
-    demand: float = 0.10
-    location: float = 0.10
-    commitment: float = 0.05
+    demand: float = 0.08
+    location: float = 0.08
+    commitment: float = 0.04
     retention: float = 0.0
 
     def __post_init__(self) -> None:
@@ -138,9 +141,6 @@ class Settings:
         Share of the monthly net income that goes to repaying the loan.
     max_loan_months
         A loan that takes longer than this to repay gets a warning.
-    below_living_wage_factor
-        A pathway whose gross is below the living wage has its score multiplied by
-        this (see README.md, "The living-wage rule").
     unassessed_aptitude
         Aptitude component for a skill family the counsellor has not assessed.
     preference_step, preference_floor
@@ -169,7 +169,6 @@ class Settings:
     loan_interest_month: float = 0.015
     loan_repayment_share: float = 0.5
     max_loan_months: int = 24
-    below_living_wage_factor: float = 0.5
     unassessed_aptitude: float = 0.4
     preference_step: float = 0.2
     preference_floor: float = 0.2
@@ -186,7 +185,6 @@ class Settings:
     def __post_init__(self) -> None:
         unit = (
             "loan_repayment_share",
-            "below_living_wage_factor",
             "unassessed_aptitude",
             "preference_step",
             "preference_floor",
@@ -202,8 +200,6 @@ class Settings:
             value = getattr(self, name)
             if not 0.0 <= value <= 1.0:
                 raise SettingsError(f"{name} must be between 0 and 1")
-        if self.below_living_wage_factor >= 1.0:
-            raise SettingsError("below_living_wage_factor must be below 1")
         if self.ngo_startup_support_usd < 0 or self.loan_interest_month < 0:
             raise SettingsError("support and interest must be >= 0")
         if self.demand_saturation <= 0 or self.max_loan_months <= 0:

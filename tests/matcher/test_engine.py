@@ -66,8 +66,8 @@ def test_settings_from_mapping_merges_venues_and_rejects_unknown_ones() -> None:
         Settings.from_mapping({"venue_factor": {"beach": 1.0}})
     with pytest.raises(SettingsError, match="unknown Settings keys"):
         Settings.from_mapping({"ngo_support": 1})
-    with pytest.raises(SettingsError, match="below_living_wage_factor"):
-        Settings.from_mapping({"below_living_wage_factor": 1.0})
+    with pytest.raises(SettingsError, match="unassessed_aptitude must be between 0 and 1"):
+        Settings.from_mapping({"unassessed_aptitude": 1.5})
 
 
 def test_prepared_market_gives_the_same_answer_as_one_off_calls() -> None:

@@ -12,7 +12,6 @@ from hypothesis import strategies as st
 from matcher import (
     COMPONENTS,
     Profile,
-    Settings,
     Weights,
     prepare_market,
     recommend_prepared,
@@ -135,6 +134,8 @@ def _breaks_a_rule(p: Profile, item: RecommendationItem, today: date) -> str | N
         return "minor"
     if age < 18 and vac is not None and vac.night_shift:
         return "minor night shift"
+    if age < 18 and any(TOWN[t].casino_town for t in towns):
+        return "minor in a casino town"
     if age < 15 and not occ.light_work:
         return "under 15"
     if item.track is not None:
@@ -240,27 +241,6 @@ def test_track_scores_equal_the_best_recommended_score_per_track(p: Profile) -> 
     assert set(ts.scores) | set(ts.excluded) == set(TRACKS)
     assert not set(ts.scores) & set(ts.excluded)
     assert all(reason for reason in ts.excluded.values())
-
-
-@FAST
-@given(profiles)
-def test_below_living_wage_never_outranks_a_livable_pathway_with_similar_fit(p: Profile) -> None:
-    weights = Weights()
-    factor = Settings().below_living_wage_factor
-    norm = dict(zip(COMPONENTS, weights.normalised(), strict=True))
-    rec = recommend_prepared(p, PREPARED, today=TODAY, limit=500)
-
-    def fit(item: RecommendationItem) -> float:
-        return sum(norm[k] * v for k, v in item.components.items())
-
-    livable = [i for i in rec.items if i.meets_living_wage]
-    below = [i for i in rec.items if not i.meets_living_wage]
-    for b in below:
-        assert any("below the living wage" in r for r in b.reasons)
-        for good in livable:
-            if b.rank < good.rank:
-                # Only a pathway whose fit is over 1/factor times better may do that.
-                assert factor * fit(b) >= fit(good) - 1e-3
 
 
 weight_maps = st.fixed_dictionaries(

@@ -338,13 +338,17 @@ def test_employer_commitment_lifts_the_track_it_hires_from() -> None:
     cat = catalog(
         [
             track("cooking-svr", "SVR", "cooking", ["5120"]),
-            track("cooking-bvt", "BVT", "cooking", ["5120"]),
+            # Not in Bavet as it once was: a casino town now ranks after every other
+            # pathway (issue 11), whatever an employer commits to.
+            track("cooking-hotel-svr", "SVR", "cooking", ["5120"]),
         ]
     )
     mkt = market([], COSTS_2008)
-    vac = vacancy(9, "5120", "SVR", 150, employer_name="Hotel", hires_from_track="cooking-bvt")
+    vac = vacancy(
+        9, "5120", "SVR", 150, employer_name="Hotel", hires_from_track="cooking-hotel-svr"
+    )
     rec = recommend(profile(), mkt, cat, [vac], today=TODAY)
-    assert rec.items[0].track is not None and rec.items[0].track.code == "cooking-bvt"
+    assert rec.items[0].track is not None and rec.items[0].track.code == "cooking-hotel-svr"
     assert rec.items[0].components["commitment"] == 1.0
     assert "Hotel has committed to hire graduates of this track" in rec.items[0].reasons
 
@@ -362,3 +366,68 @@ def test_weights_change_the_order() -> None:
     )
     assert wish_first.items[0].occupation.code in {"7421", "7422"}
     assert talent_first.items[0].occupation.code in {"8153", "7531"}
+
+
+def _bavet_electronics() -> tuple[MarketSnapshot, Catalog]:
+    cat = catalog(
+        [
+            track("electronics-svr", "SVR", "electronics", ["7421"]),
+            track("sewing-svr", "SVR", "textile", ["7531"]),
+        ]
+    )
+    mkt = market(
+        [
+            job("BVT", "7421", 250, 300, openings=30),
+            job("SVR", "7421", 95, 110, openings=3),
+            job("SVR", "7531", 90, 100, openings=5),
+        ],
+        COSTS_2008,
+    )
+    return mkt, cat
+
+
+def test_bavet_electronics_job_is_never_the_top_pick_for_an_adult_from_svay_rieng() -> None:
+    mkt, cat = _bavet_electronics()
+    adult = profile(aptitudes={"electronics": 4}, preferences=("7421",))
+    rec = recommend(adult, mkt, cat, [], today=TODAY, limit=20)
+    towns = [i.town.code for i in rec.items]
+    assert towns[0] == "SVR"
+    assert "BVT" in towns  # still listed, below every pathway outside a casino town
+    first_bavet = towns.index("BVT")
+    assert all(t != "BVT" for t in towns[:first_bavet])
+    assert all(t == "BVT" for t in towns[first_bavet:])
+    bavet = rec.items[first_bavet]
+    assert bavet.reasons[0].startswith("Bavet is a casino town with reported scam compounds")
+    assert bavet.warnings[0] == bavet.reasons[0]
+
+
+def test_bavet_is_never_offered_to_a_minor() -> None:
+    mkt, cat = _bavet_electronics()
+    minor = profile(birth_year=birth_year_for_lowest_age(16), preferences=("7421",))
+    rec = recommend(minor, mkt, cat, [], today=TODAY, limit=50, include_excluded=True)
+    assert rec.items and all(i.town.code != "BVT" for i in rec.items)
+    bavet = [e for e in rec.excluded if e.town.code == "BVT"]
+    assert bavet and all(e.rule == "minor_casino_town" for e in bavet)
+    assert "never offered under 18" in bavet[0].reason
+
+
+def test_a_wish_they_are_good_at_beats_a_wish_alone_and_a_talent_alone() -> None:
+    cat = catalog(
+        [
+            track("sewing-svr", "SVR", "textile", ["7531"]),
+            track("electronics-svr", "SVR", "electronics", ["7421"]),
+            track("hair-svr", "SVR", "hair", ["5141"]),
+        ]
+    )
+    mkt = market(
+        [job("SVR", o, 100, 120, openings=10) for o in ("7531", "7421", "5141")], COSTS_2008
+    )
+    # Sewing: a wish they are bad at; hair: a talent they did not ask for; electronics:
+    # the second wish, and they are good at it.
+    man = profile(
+        aptitudes={"textile": 1, "electronics": 4, "hair": 5},
+        preferences=("sewing-svr", "electronics-svr"),
+    )
+    ts = track_scores(man, mkt, cat, [], today=TODAY)
+    assert ts.scores["electronics-svr"] > ts.scores["sewing-svr"]
+    assert ts.scores["electronics-svr"] > ts.scores["hair-svr"]
