@@ -88,8 +88,42 @@ def _report(body: dict[str, Any]) -> None:
     ):
         click.echo(f"{label:14}{stats[key]:>12}{sq[key]:>12}")
     click.echo(f"{'total score':14}{body['total_score']:>12.4f}{sq['total_score']:>12.4f}")
+    if "figures" in body:
+        _report_figures(body["figures"])
     for a in body["assignments"]:
         click.echo(f"survivor {a['survivor_id']}: {a['explanation']}")
+
+
+FIGURES = (
+    ("assigned", "assigned"),
+    ("first_choice", "first choice"),
+    ("top_two", "top two"),
+    ("top_two_good", "top two, good at"),
+    ("talent_fit", "talent fit"),
+    ("livable", "livable"),
+    ("median_net_income_usd_month", "median net US$"),
+)
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return "-"
+    return f"{value:.2f}" if isinstance(value, float) else str(value)
+
+
+def _report_figures(figures: dict[str, dict[str, Any]]) -> None:
+    """The cohort's figures: the proposal, arrival order and what the seats allow."""
+    columns = (
+        ("pathways", "pathways"),
+        ("status_quo", "status quo"),
+        ("seats_allow", "seats allow"),
+    )
+    survivors = figures["pathways"]["survivors"]
+    click.echo(f"Cohort figures ({survivors} survivors; seats allow = each figure's maximum)")
+    click.echo(f"{'':18}" + "".join(f"{label:>13}" for _, label in columns))
+    for key, label in FIGURES:
+        cells = "".join(f"{_cell(figures[c][key]):>13}" for c, _ in columns)
+        click.echo(f"{label:18}{cells}")
 
 
 @click.command("allocate")

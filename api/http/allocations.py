@@ -80,6 +80,35 @@ class AllocationTrackSchema(ma.Schema):
     assigned = ma.fields.Integer()
 
 
+class CohortFiguresSchema(ma.Schema):
+    survivors = ma.fields.Integer()
+    assigned = ma.fields.Integer()
+    first_choice = ma.fields.Integer()
+    top_two = ma.fields.Integer()
+    top_two_good = ma.fields.Integer(
+        metadata={"description": "On a first or second wish they are good at (aptitude >= 3)"}
+    )
+    talent_fit = ma.fields.Integer(metadata={"description": "On a track they are good at"})
+    livable = ma.fields.Integer(
+        metadata={"description": "On a track whose best pathway meets the living wage"}
+    )
+    median_net_income_usd_month = ma.fields.Float(
+        allow_none=True,
+        metadata={
+            "description": "Of the best pathway through each seat given; null for seats_allow"
+        },
+    )
+
+
+class FiguresSchema(ma.Schema):
+    pathways = ma.fields.Nested(CohortFiguresSchema, metadata={"description": "This proposal"})
+    status_quo = ma.fields.Nested(CohortFiguresSchema, metadata={"description": "Arrival order"})
+    seats_allow = ma.fields.Nested(
+        CohortFiguresSchema,
+        metadata={"description": "Each figure's maximum within the seats (maximum b-matchings)"},
+    )
+
+
 class AllocationSeasonSchema(ma.Schema):
     id = ma.fields.Integer()
     label = ma.fields.String()
@@ -99,6 +128,7 @@ class AllocationSchema(ma.Schema):
         metadata={"description": "Seats filled in arrival order, each taking their best wish"},
     )
     tracks = ma.fields.List(ma.fields.Nested(AllocationTrackSchema))
+    figures = ma.fields.Nested(FiguresSchema)
 
 
 @blp.post("/allocations")

@@ -15,6 +15,7 @@ counts the first one's reservations and gets a 409, never an over-booked track.
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -43,8 +44,19 @@ from api.store.models import (
     Track,
 )
 from matcher import PreparedMarket, Weights, track_scores_prepared
+from matcher.allocate import (
+    GOOD_APTITUDE,
+    AllocationStats,
+    CohortArrays,
+    CohortFigures,
+    Wording,
+    allocate,
+    cohort_figures,
+    explain,
+    seats_allow,
+    status_quo,
+)
 from matcher.allocate import Allocation as Solved
-from matcher.allocate import AllocationStats, Wording, allocate, explain
 
 Progress = Callable[[str, float], None]
 
@@ -170,6 +182,7 @@ class _Problem:
     seats: NDArray[np.int64]
     ranks: NDArray[np.int64]
     excluded: dict[tuple[int, int], str]  # (row, column) -> the hard rule's reason
+    cohort: CohortArrays  # what the cohort's figures read
 
 
 def _score_matrix(
@@ -184,6 +197,9 @@ def _score_matrix(
     scores = np.full((n, m), np.nan)
     ranks = np.zeros((n, m), dtype=np.int64)
     excluded: dict[tuple[int, int], str] = {}
+    net = np.full((n, m), np.nan)
+    livable = np.zeros((n, m), dtype=np.bool_)
+    good = np.zeros((n, m), dtype=np.bool_)
     # Survivors often state the same wishes: rank each list of wishes once.
     ranks_of: dict[tuple[str, ...], NDArray[np.int64]] = {}
     for i, survivor in enumerate(survivors):
@@ -195,15 +211,32 @@ def _score_matrix(
         ranks[i] = ranks_of[wishes]
         for j, track in enumerate(tracks):
             value = answer.scores.get(track.code)
+            good[i, j] = profile.aptitudes.get(track.skill_family, 0) >= GOOD_APTITUDE
             if value is not None:
                 scores[i, j] = value
+                net[i, j] = answer.net_income[track.code]
+                livable[i, j] = answer.livable[track.code]
             elif ranks[i, j] > 0:
                 # Only a wished track is ever explained: keep just those reasons.
                 excluded[(i, j)] = answer.excluded.get(track.code, "not allowed by a hard rule")
         if progress is not None:
             progress("scores", (i + 1) / n)
     seats = np.array([t.seats_available for t in tracks], dtype=np.int64)
-    return _Problem(survivors, tracks, scores, seats, ranks, excluded)
+    cohort = CohortArrays(ranks, good, ~np.isnan(scores), livable, net)
+    return _Problem(survivors, tracks, scores, seats, ranks, excluded, cohort)
+
+
+def _figures(figures: CohortFigures) -> dict[str, Any]:
+    return dataclasses.asdict(figures)
+
+
+def _cohort_figures(p: _Problem, solved: Solved, arrival: Solved) -> dict[str, Any]:
+    """The cohort's figures: the proposal, the status quo and what the seats allow."""
+    return {
+        "pathways": _figures(cohort_figures(solved.track_of, p.cohort)),
+        "status_quo": _figures(cohort_figures(arrival.track_of, p.cohort)),
+        "seats_allow": _figures(seats_allow(p.cohort, p.seats)),
+    }
 
 
 def _stats(stats: AllocationStats) -> dict[str, Any]:
@@ -289,14 +322,16 @@ def propose(
     problem = _score_matrix(
         cohort, [catalog[t.code] for t in rows], prepared, today, weights, progress
     )
+    order = np.arange(len(cohort), dtype=np.int64)
     solved = allocate(
         problem.scores,
         problem.seats,
-        arrival_order=np.arange(len(cohort), dtype=np.int64),
+        arrival_order=order,
         preference_ranks=problem.ranks,
         progress=progress,
     )
     assert solved.status_quo is not None
+    arrival = status_quo(problem.scores, problem.seats, order, preference_ranks=problem.ranks)
     assignments = _assignments(problem, solved, catalog)
     given = Counter(a["track_code"] for a in assignments if a["track_code"] is not None)
     result = {
@@ -305,6 +340,7 @@ def propose(
         "total_score": round(solved.total_score, 6),
         "stats": {k: v for k, v in _stats(solved.stats).items() if k != "total_score"},
         "status_quo": _stats(solved.status_quo),
+        "figures": _cohort_figures(problem, solved, arrival),
         "tracks": [
             {
                 "code": t.code,

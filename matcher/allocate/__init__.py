@@ -17,6 +17,9 @@ prune=True)``
 ``Wording(track_codes, ...)``
     The counsellor's sentences of an :class:`Explanation` (the one place they are
     worded; more to name with the cohort's aptitudes, wishes and exclusion reasons).
+``cohort_figures(track_of, arrays)``, ``seats_allow(arrays, seats)``
+    A cohort's figures (:class:`CohortFigures`): wishes, talent, livable, median net
+    income; and the most the seats allow for each (maximum b-matchings).
 ``AllocationInputError``
     Bad arrays (shape, infinities, negative seats, bad arrival order).
 
@@ -30,6 +33,14 @@ caller maps them to survivor ids and track codes, e.g.::
         text = words.explanation(e)
 """
 
+from matcher.allocate.figures import (
+    GOOD_APTITUDE,
+    CohortArrays,
+    CohortFigures,
+    cohort_figures,
+    max_seated,
+    seats_allow,
+)
 from matcher.allocate.greedy import status_quo
 from matcher.allocate.ranks import wish_ranks
 from matcher.allocate.reasons import explain
@@ -39,16 +50,22 @@ from matcher.allocate.words import Wording
 from matcher.errors import AllocationInputError
 
 __all__ = [
+    "GOOD_APTITUDE",
     "SCORE_SCALE",
     "Allocation",
     "AllocationInputError",
     "AllocationStats",
+    "CohortArrays",
+    "CohortFigures",
     "Explanation",
     "Missed",
     "Progress",
     "Wording",
     "allocate",
+    "cohort_figures",
     "explain",
+    "max_seated",
+    "seats_allow",
     "status_quo",
     "wish_ranks",
 ]

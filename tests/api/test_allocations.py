@@ -123,6 +123,46 @@ def test_the_allocation_beats_arrival_order_and_shows_the_gain(world) -> None:
     assert reverse["status_quo"]["total_score"] == pytest.approx(reverse["total_score"])
 
 
+def test_the_cohort_figures_compare_the_proposal_arrival_order_and_the_seats(world) -> None:
+    low, high, middle, high_too = four_women(world)
+    body = propose(world, {"survivor_ids": [low, high, middle, high_too]})
+    figures = body["figures"]
+    assert set(figures) == {"pathways", "status_quo", "seats_allow"}
+    names = {
+        "survivors",
+        "assigned",
+        "first_choice",
+        "top_two",
+        "top_two_good",
+        "talent_fit",
+        "livable",
+        "median_net_income_usd_month",
+    }
+    assert all(set(f) == names for f in figures.values())
+    ours, quo, allow = figures["pathways"], figures["status_quo"], figures["seats_allow"]
+    # Aptitude 3 or more in beauty: high, middle and high_too; two beauty seats.
+    assert allow["top_two_good"] == allow["talent_fit"] == 2
+    assert ours["top_two_good"] == ours["talent_fit"] == 2
+    # Arrival order: low (aptitude 2) and high take the beauty seats.
+    assert quo["top_two_good"] == quo["talent_fit"] == 1
+    assert ours["assigned"] == quo["assigned"] == body["stats"]["assigned"] == 4
+    assert ours["first_choice"] == body["stats"]["first_choice"]
+    assert allow["median_net_income_usd_month"] is None
+    # The median net income is that of the best pathway through each seat given.
+    nets, livable = [], 0
+    for a in body["assignments"]:
+        shown = world.items(a["survivor_id"], limit=50)["items"]
+        best = max(
+            (i for i in shown if i["track"] and i["track"]["code"] == a["track_code"]),
+            key=lambda i: i["score"],
+        )
+        nets.append(best["net_income_usd_month"])
+        livable += best["meets_living_wage"]
+    nets.sort()
+    assert ours["median_net_income_usd_month"] == pytest.approx((nets[1] + nets[2]) / 2)
+    assert ours["livable"] == livable
+
+
 def test_a_survivor_a_hard_rule_keeps_out_is_told_the_rule(world) -> None:
     world.track("beauty-salon-srp", "SRP", "beauty", ["5142"], seats=2)
     stays_home = world.survivor(
@@ -369,6 +409,7 @@ def test_cli_allocate_proposes_then_confirms(world, runner, session) -> None:
     proposal = runner.invoke(args=["allocate", "--org", "Shelter A", "--survivors", ids])
     assert proposal.exit_code == 0, proposal.output
     assert "first choice" in proposal.output and "status quo" in proposal.output
+    assert "top two, good at" in proposal.output and "seats allow" in proposal.output
     assert proposal.output.count(f"Given {BEAUTY}") == 2
     assert reservations(session) == 0
 
