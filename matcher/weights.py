@@ -67,13 +67,13 @@ class Weights:
     outcome model exists; until then its weight is ignored and the component is absent.
     """
 
-    aptitude: float = 0.10
-    preference: float = 0.15
-    talent_wish: float = 0.30
-    income: float = 0.25
-    demand: float = 0.08
-    location: float = 0.08
-    commitment: float = 0.04
+    aptitude: float = 0.29
+    preference: float = 0.08
+    talent_wish: float = 0.25
+    income: float = 0.33
+    demand: float = 0.02
+    location: float = 0.02
+    commitment: float = 0.01
     retention: float = 0.0
 
     def __post_init__(self) -> None:

@@ -34,13 +34,20 @@ from matcher import Profile, Vacancy
 from training_catalog.types import Catalog
 
 
-def build_database(syn: Synthetic, profiles: Sequence[Profile], url: str) -> tuple[str, list[int]]:
-    """Migrate the database at ``url`` and fill it; a counsellor's token and the survivors' ids."""
+def build_database(
+    syn: Synthetic, profiles: Sequence[Profile], url: str, *, places: bool = True
+) -> tuple[str, list[int]]:
+    """Migrate the database at ``url`` and fill it; a counsellor's token and the survivors' ids.
+
+    ``places=False`` when the catalog's towns and occupations are the reference ones
+    (loaded anyway), not synthetic ones to add beside them.
+    """
     engine = make_engine(url)
     upgrade(engine)
     with Session(engine) as session:
         load_reference(session)
-        _insert_places(session, syn.catalog)
+        if places:
+            _insert_places(session, syn.catalog)
         _insert_season(session, syn.market)
         provider = Organisation(name="Synthetic provider NGO")
         shelter = Organisation(name="Synthetic shelter")
