@@ -41,9 +41,9 @@ from matcher.safeguards import SurvivorContext, first_rule, survivor_context
 from matcher.scoring import (
     SCORE_DECIMALS,
     Tables,
-    _preference,
     components_at,
     fused_score,
+    preference_of,
     tables,
     top_k,
 )
@@ -115,10 +115,10 @@ def _undominated_top(
             break
         fam, track, occ = c.family[rows], c.track[rows], c.occ[rows]
         apt = np.take(tabs.aptitude, fam)
-        pref = _preference(tabs, track, occ, fam)
+        pref = preference_of(tabs, track, occ, fam)
         i = np.array([top])
         top_apt = float(tabs.aptitude[c.family[top]])
-        top_pref = float(_preference(tabs, c.track[i], c.occ[i], c.family[i])[0])
+        top_pref = float(preference_of(tabs, c.track[i], c.occ[i], c.family[i])[0])
         better = rows[(apt >= top_apt) & (pref >= top_pref)]
         if better.size == 0:
             break

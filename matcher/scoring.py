@@ -84,9 +84,12 @@ def tables(profile: Profile, p: PreparedMarket, ctx: SurvivorContext) -> Tables:
     return Tables(aptitude, track_wish, occupation_wish, family_wish, town_factor)
 
 
-def _preference(t: Tables, track: Int64Array, occ: Int64Array, family: Int64Array) -> FloatArray:
-    # A wish met directly (track or occupation) counts as itself; otherwise part credit
-    # for a wish in the same skill family.
+def preference_of(t: Tables, track: Int64Array, occ: Int64Array, family: Int64Array) -> FloatArray:
+    """The preference component of the rows given by their track, occupation and family.
+
+    A wish met directly (track or occupation) counts as itself; otherwise part credit
+    for a wish in the same skill family.
+    """
     out: FloatArray = np.take(t.occupation_wish, occ)
     if t.track_wish.any():
         np.maximum(out, np.take(t.track_wish, track), out=out)
@@ -167,7 +170,7 @@ def components_at(
     out = np.empty((len(COMPONENTS), n), np.float64)
     track, occ = at(p.candidates.track), at(p.candidates.occ)
     np.take(t.aptitude, family, out=out[0])
-    out[1] = _preference(t, track, occ, family)
+    out[1] = preference_of(t, track, occ, family)
     out[2] = out[0] * _wished(t, track, occ, family, p.settings.same_family_preference)
     out[3] = at(p.money.income)
     out[4] = at(p.hiring.demand)
