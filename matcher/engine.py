@@ -25,7 +25,15 @@ import numpy as np
 from market_survey.types import MarketSnapshot
 from matcher import explain
 from matcher.pathways import prepare_market
-from matcher.prepared import OWN_BUSINESS, VACANCY, BoolArray, FloatArray, Int8Array, PreparedMarket
+from matcher.prepared import (
+    OWN_BUSINESS,
+    VACANCY,
+    BoolArray,
+    FloatArray,
+    Int8Array,
+    Int64Array,
+    PreparedMarket,
+)
 from matcher.results import (
     EmployerRef,
     ExcludedItem,
@@ -89,6 +97,14 @@ def _top(scores: FloatArray, mask: BoolArray, p: PreparedMarket) -> int:
     return int(top[0]) if top.size else -1
 
 
+def _top_of(scores: FloatArray, rows: Int64Array, p: PreparedMarket) -> int:
+    # The first pick among ``rows`` (sorted), with recommend_prepared's tie-break.
+    vals = scores[rows]
+    best = rows[vals == vals.max()]
+    trackless = best[p.candidates.track[best] < 0]
+    return int((trackless if trackless.size else best)[0])
+
+
 def _undominated_top(
     scores: FloatArray, allowed: BoolArray, p: PreparedMarket, tabs: Tables
 ) -> None:
@@ -107,24 +123,25 @@ def _undominated_top(
         return
     first = top
     c, money = p.candidates, p.money
-    while True:
-        rows = np.flatnonzero(
-            allowed & (money.net > money.net[top]) & (money.band == money.band[top])
-        )
-        if rows.size == 0:
-            break
-        fam, track, occ = c.family[rows], c.track[rows], c.occ[rows]
-        apt = np.take(tabs.aptitude, fam)
-        pref = preference_of(tabs, track, occ, fam)
-        i = np.array([top])
-        top_apt = float(tabs.aptitude[c.family[top]])
-        top_pref = float(preference_of(tabs, c.track[i], c.occ[i], c.family[i])[0])
-        better = rows[(apt >= top_apt) & (pref >= top_pref)]
-        if better.size == 0:
-            break
-        mask = np.zeros_like(allowed)
-        mask[better] = True
-        top = _top(scores, mask, p)
+    i = np.array([top])
+    top_apt = float(tabs.aptitude[c.family[top]])
+    top_pref = float(preference_of(tabs, c.track[i], c.occ[i], c.family[i])[0])
+    rows = np.flatnonzero(allowed & (money.net > money.net[top]) & (money.band == money.band[top]))
+    fam = c.family[rows]
+    apt = np.take(tabs.aptitude, fam)
+    keep = apt >= top_apt
+    rows, apt, fam = rows[keep], apt[keep], fam[keep]
+    pref = preference_of(tabs, c.track[rows], c.occ[rows], fam)
+    keep = pref >= top_pref
+    # Whatever dominates a dominating pathway dominates the top too: every later
+    # round looks only among these rows.
+    rows, apt, pref = rows[keep], apt[keep], pref[keep]
+    net = money.net[rows]
+    while rows.size:
+        top = _top_of(scores, rows, p)
+        j = int(np.searchsorted(rows, top))
+        keep = (apt >= apt[j]) & (pref >= pref[j]) & (net > net[j])
+        rows, apt, pref, net = rows[keep], apt[keep], pref[keep], net[keep]
     if top != first:
         best = float(scores[first])
         scores[top] = best

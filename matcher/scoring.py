@@ -243,11 +243,15 @@ def fused_score(
     out = np.take(t.aptitude * w["aptitude"], p.candidates.family)
     out += _market_part(p, w["income"], w["demand"], w["commitment"], w["location"])
     if (w["preference"] > 0.0 or w["talent_wish"] > 0.0) and profile.preferences:
-        pref, wished = _preference_by_groups(t, p, s.same_family_preference)
-        out += pref * w["preference"]
+        pref, direct, part = _preference_by_groups(t, p)
+        pref *= w["preference"]
+        out += pref
         if w["talent_wish"] > 0.0:
-            wished *= np.take(t.aptitude * w["talent_wish"], p.candidates.family)
-            out += wished
+            # Only the wished rows (and those of a wished family) have the interaction.
+            talent = t.aptitude * w["talent_wish"]
+            family = p.candidates.family
+            out[direct] += np.take(talent, family[direct])
+            out[part] += np.take(talent * s.same_family_preference, family[part])
     if w["location"] > 0.0:
         # Towns whose factor differs from "elsewhere" (home province, named towns).
         delta = (t.town_factor[:-1] - s.location_elsewhere) * w["location"]
@@ -261,27 +265,33 @@ def fused_score(
 
 
 def _preference_by_groups(
-    t: Tables, p: PreparedMarket, part: float
-) -> tuple[FloatArray, FloatArray]:
-    # Same values as _preference and _wished, touching only the rows of the wishes.
+    t: Tables, p: PreparedMarket
+) -> tuple[FloatArray, Int64Array, Int64Array]:
+    # Same values as preference_of, touching only the rows of the survivor's wishes;
+    # also the rows _wished gives 1 (a stated wish) and those it gives the part credit.
+    # Small index arrays, not full-length ones: fresh large arrays cost page faults.
     out = np.zeros(p.n_candidates, np.float64)
-    wished = np.zeros(p.n_candidates, np.float64)
     g = p.groups
+    direct: list[Int64Array] = []
+    part: list[Int64Array] = []
     for ti in np.flatnonzero(t.track_wish[:-1]):
-        block = slice(int(g.track_start[ti]), int(g.track_start[ti] + g.track_count[ti]))
+        start = int(g.track_start[ti])
+        block = slice(start, start + int(g.track_count[ti]))
         np.maximum(out[block], t.track_wish[ti], out=out[block])
-        wished[block] = 1.0
+        direct.append(np.arange(block.start, block.stop, dtype=np.int64))
     for oi in np.flatnonzero(t.occupation_wish):
         rows = g.occ_rows[g.occ_start[oi] : g.occ_start[oi + 1]]
         out[rows] = np.maximum(out[rows], t.occupation_wish[oi])
-        wished[rows] = 1.0
+        direct.append(rows)
     for fi in np.flatnonzero(t.family_wish):
         rows = g.family_rows[g.family_start[fi] : g.family_start[fi + 1]]
         current = out[rows]
         unwished = current == 0.0
         out[rows] = np.where(unwished, t.family_wish[fi], current)
-        wished[rows] = np.where(unwished, part, wished[rows])
-    return out, wished
+        part.append(rows[unwished])
+    none = np.zeros(0, np.int64)
+    wished = np.unique(np.concatenate(direct)) if direct else none
+    return out, wished, (np.concatenate(part) if part else none)
 
 
 def _market_part(
