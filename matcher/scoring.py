@@ -238,7 +238,9 @@ def fused_score(
     track equals the rounded best score (``track_scores`` relies on it).
     """
     s = p.settings
-    w = dict(zip(COMPONENTS, weights.normalised(), strict=True))
+    # Weights divided by BANDS: the fit arrives already scaled into its band, and the
+    # band's offset is part of the cached market part (no extra pass per survivor).
+    w = {k: v / BANDS for k, v in zip(COMPONENTS, weights.normalised(), strict=True)}
     t = tabs or tables(profile, p, ctx)
     out = np.take(t.aptitude * w["aptitude"], p.candidates.family)
     out += _market_part(p, w["income"], w["demand"], w["commitment"], w["location"])
@@ -261,7 +263,9 @@ def fused_score(
             out[rows] += delta[town] * loc.work_share[rows]
             rows = g.train_rows[g.train_start[town] : g.train_start[town + 1]]
             out[rows] += delta[town] * loc.train_share[rows]
-    return banded(out, p.money.band)
+    # Guard against 1 + 1e-16 from floating-point sums.
+    np.clip(out, 0.0, 1.0, out=out)
+    return out
 
 
 def _preference_by_groups(
@@ -282,7 +286,9 @@ def _preference_by_groups(
     for oi in np.flatnonzero(t.occupation_wish):
         rows = g.occ_rows[g.occ_start[oi] : g.occ_start[oi + 1]]
         out[rows] = np.maximum(out[rows], t.occupation_wish[oi])
-        direct.append(rows)
+        # Rows of a wished track are in ``direct`` already (a row has one occupation,
+        # so the occupations' rows never overlap each other).
+        direct.append(rows[np.take(t.track_wish, p.candidates.track[rows]) == 0.0])
     for fi in np.flatnonzero(t.family_wish):
         rows = g.family_rows[g.family_start[fi] : g.family_start[fi + 1]]
         current = out[rows]
@@ -290,7 +296,7 @@ def _preference_by_groups(
         out[rows] = np.where(unwished, t.family_wish[fi], current)
         part.append(rows[unwished])
     none = np.zeros(0, np.int64)
-    wished = np.unique(np.concatenate(direct)) if direct else none
+    wished = np.concatenate(direct) if direct else none
     return out, wished, (np.concatenate(part) if part else none)
 
 
@@ -298,8 +304,9 @@ def _market_part(
     p: PreparedMarket, income: float, demand: float, commitment: float, location: float
 ) -> FloatArray:
     # Everything of the score that depends on the market only: income, demand,
-    # commitment, the venue's share of location, and location as if every town were
-    # "elsewhere" (fused_score adds the difference for the survivor's own towns).
+    # commitment, the venue's share of location, location as if every town were
+    # "elsewhere" (fused_score adds the difference for the survivor's own towns), and
+    # the band's offset (the weights come divided by BANDS).
     key = (income, demand, commitment, location)
     cached = p.cache.get(key)
     if cached is None:
@@ -310,6 +317,7 @@ def _market_part(
             + demand * p.hiring.demand
             + commitment * p.hiring.commitment
             + location * (loc.venue_part + elsewhere * (loc.work_share + loc.train_share))
+            + p.money.band / BANDS
         )
         cached.setflags(write=False)
         # A plain dict: at worst two threads compute the same array once each.
@@ -332,10 +340,20 @@ def top_k(
     if idx.size > k:
         part = np.argpartition(-vals, k - 1)[:k]
         cutoff = vals[part].min()
-        # Keep every tie at the cut-off so the tie-break below is by index, not by
-        # argpartition's arbitrary choice.
-        keep = vals >= cutoff
-        idx, vals = idx[keep], vals[keep]
+        # The tie-break is by preference then index, not argpartition's arbitrary
+        # choice. Scores often tie (saturated components), so the ties at the cut-off
+        # are taken in index order (``idx`` is sorted) rather than sorted.
+        above = vals > cutoff
+        tied = idx[vals == cutoff]
+        if prefer is not None:
+            tied = np.concatenate((tied[prefer[tied]], tied[~prefer[tied]]))
+        head = _ordered(idx[above], vals[above], prefer)
+        return np.concatenate((head, tied[: k - head.size])).astype(np.int64)
+    return _ordered(idx, vals, prefer)
+
+
+def _ordered(idx: Int64Array, vals: FloatArray, prefer: BoolArray | None) -> Int64Array:
+    # Best score first; ties to the preferred rows, then to the lower index.
     second = np.zeros(idx.size, np.int8) if prefer is None else (~prefer[idx]).astype(np.int8)
-    order = np.lexsort((idx, second, -vals))[:k]
+    order = np.lexsort((idx, second, -vals))
     return np.asarray(idx[order], np.int64)
