@@ -234,6 +234,9 @@ def test_the_counsellor_scene_motorbikes_for_a_16_year_old(client, runner, token
     assert "Motorcycle repair" in first and "Golden Wheel Garage" in first
     assert "committed to hire graduates" in first
     assert "<svg" in first and "living wage" in first  # earnings against costs, drawn
-    sewing = next(i for i, card in enumerate(cards) if "Sewing in SVR" in card)
-    assert sewing > 0
-    assert "Aptitude for textile: 1 of 5" in cards[sewing]
+    # Sewing at aptitude 1, not a wish, is never above the wish she is good at; with
+    # talent and wish together (issue 11) it may fall out of the first ten altogether.
+    sewing = [i for i, card in enumerate(cards) if "Sewing in SVR" in card]
+    assert all(i > 0 for i in sewing)
+    if sewing:
+        assert "Aptitude for textile: 1 of 5" in cards[sewing[0]]
