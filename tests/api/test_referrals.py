@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from api.store.models import AuditEvent
+from tests.api.builders import assert_problem
 from tests.api.casework_factories import THIS_YEAR, Case
 
 EMPLOYER_KEYS = {"id", "vacancy_id", "status", "skills", "training", "available_from"}
@@ -92,6 +93,29 @@ def test_no_more_open_referrals_than_positions_and_a_decline_frees_one(case) -> 
     assert "No position" in problem["detail"]
     case.decide(first["id"], "decline", reason="needs more experience")
     case.refer(vacancy, c)
+
+
+def test_positions_cannot_be_lowered_below_those_taken(case) -> None:
+    vacancy = case.vacancy(positions=3)
+    first = case.refer(vacancy, case.survivor())
+    accepted = case.refer(vacancy, case.survivor())
+    case.decide(accepted["id"], "accept")
+
+    def patch(changes, status):
+        version = case.get(f"/vacancies/{vacancy}", case.employer)["version"]
+        headers = {**case.employer, "If-Match": str(version)}
+        return case.call("PATCH", f"/vacancies/{vacancy}", headers, changes, status)
+
+    problem = assert_problem(patch({"positions": 1}, 409), 409)
+    assert "2 are taken" in problem["detail"]
+    assert problem["errors"] == [{"field": "positions", "message": "at least 2 are taken"}]
+    assert case.get(f"/vacancies/{vacancy}", case.employer)["positions"] == 3  # unchanged
+    problem = assert_problem(patch({"positions": 2, "positions_filled": 1}, 409), 409)
+    assert "at least 3" in problem["detail"]
+    assert patch({"positions": 2}, 200).get_json()["positions"] == 2
+    case.refer(vacancy, case.survivor(), status=409)  # both left are taken
+    case.decide(first["id"], "decline")
+    assert patch({"positions": 1}, 200).get_json()["positions"] == 1
 
 
 def test_a_withdrawn_referral_frees_its_position(case) -> None:
