@@ -88,8 +88,9 @@ def _income_bar(row: Mapping[str, Any], y: float, scale: float, min_cell: int) -
 
 
 def _scale(rows: Sequence[Mapping[str, Any]]) -> float:
+    """Pixels per dollar, the same for every group so that their bars compare."""
     values = [
-        v
+        float(v)
         for r in rows
         for v in (r["median_income_usd_month"], r["living_wage_usd_month"])
         if v is not None
