@@ -11,6 +11,7 @@ import urllib.error
 import urllib.request
 from typing import Any
 
+import pytest
 from sqlalchemy import text
 
 from benchmarks.common.servers import gunicorn
@@ -55,6 +56,9 @@ def all_at_once(url: str, headers: dict[str, str], bodies: list[Any]) -> list[An
     return answers
 
 
+# Starting gunicorn (importing the app once, then forking two workers) is most of its
+# time; every wait is bounded (start 120 s, each request 30 s).
+@pytest.mark.slow
 def test_twenty_concurrent_referrals_for_three_positions_make_exactly_three(
     app, client, token, session
 ) -> None:
