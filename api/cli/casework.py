@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.auth import Principal
+from api.cli.common import database_errors
 from api.config import current_config
 from api.errors import ApiError
 from api.services import follow_ups, reports
@@ -77,7 +78,7 @@ def follow_ups_due_command(org_name: str, within_days: str) -> None:
             f"--within-days must be a whole number of days from 0 to {MAX_WITHIN_DAYS} "
             f"(got {within_days!r})"
         )
-    with get_database().sessions() as session:
+    with database_errors("list the follow-ups due"), get_database().sessions() as session:
         org = _organisation(session, org_name)
         principal = Principal.operator(org.id, org.name, role="counsellor")
         items = follow_ups.due_for(session, principal, current_config(), days)
@@ -95,14 +96,16 @@ def follow_ups_due_command(org_name: str, within_days: str) -> None:
 @click.option(
     "--by", default="track", show_default=True, help="Group by track, town, employer or season."
 )
-@click.option("--format", "output", default="json", show_default=True, help="json or csv.")
+@click.option(
+    "--format", "output", default="json", show_default=True, help="json, csv or svg (a chart)."
+)
 @click.option("--org", "org_name", default=None, help="One NGO's placements (default: all).")
 @with_appcontext
 def report_command(by: str, output: str, org_name: str | None) -> None:
-    """The outcome report (small groups protected) as JSON or CSV on standard output."""
+    """The outcome report (small groups protected) as JSON, CSV or SVG on standard output."""
     _one_of("--by", by, reports.GROUPINGS)
     _one_of("--format", output, reports.FORMATS)
-    with get_database().sessions() as session:
+    with database_errors("make the report"), get_database().sessions() as session:
         if org_name is None:
             principal = Principal.operator()
         else:
