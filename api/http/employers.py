@@ -13,7 +13,7 @@ from api.auth import current_principal, require_roles
 from api.config import current_config
 from api.errors import BadRequest, PreconditionRequired
 from api.http.caching import no_store
-from api.http.fields import Text
+from api.http.fields import Text, UtcDateTime
 from api.services import employers as service
 from api.store.db import get_session
 from api.store.models import Employer, Vacancy
@@ -57,9 +57,9 @@ class EmployerSchema(ma.Schema):
     vetting = Text()
     vetting_note = Text(metadata={"description": "Admins only"})
     decided_by = ma.fields.Integer(allow_none=True, metadata={"description": "Admins only"})
-    decided_at = ma.fields.DateTime(allow_none=True)
+    decided_at = UtcDateTime(allow_none=True)
     approved_for_risk = ma.fields.Boolean()
-    created_at = ma.fields.DateTime()
+    created_at = UtcDateTime()
 
     @ma.post_dump
     def _internal_to_admins(self, data: dict[str, Any], **_kwargs: Any) -> dict[str, Any]:
@@ -155,8 +155,8 @@ class VacancySchema(ma.Schema):
     )
     description = Text()
     version = ma.fields.Integer()
-    created_at = ma.fields.DateTime()
-    updated_at = ma.fields.DateTime()
+    created_at = UtcDateTime()
+    updated_at = UtcDateTime()
 
 
 class VacancyQuery(PageArgs):

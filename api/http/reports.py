@@ -57,7 +57,12 @@ class ReportSchema(ma.Schema):
 @blp.get("/reports/outcomes")
 @blp.arguments(ReportArgs, location="query")
 @blp.response(200, ReportSchema)
-@blp.alt_response(200, description="format=csv: the same rows as CSV", content_type="text/csv")
+@blp.alt_response(
+    200,
+    description="format=csv: the same rows as CSV",
+    content_type="text/csv",
+    schema={"type": "string"},
+)
 @require_roles("counsellor", "admin", "employer")
 def outcomes(args: dict[str, Any]) -> Any:
     """Placements, follow-ups, work at 3/6/12 months and income, by track, town, employer
