@@ -262,6 +262,7 @@ def get_vacancy(vacancy_id: int) -> tuple[Vacancy, dict[str, str]]:
 @blp.patch("/vacancies/<int:vacancy_id>")
 @blp.arguments(VacancyPatch)
 @blp.response(200, VacancySchema, headers={"ETag": {"schema": {"type": "string"}}})
+@blp.alt_response(428, description="No If-Match header")
 @blp.doc(
     parameters=[
         {

@@ -14,8 +14,9 @@ from sqlalchemy.orm.exc import StaleDataError
 from api.auth import Principal
 from api.config import ServiceConfig
 from api.errors import Conflict, NotFound, Unprocessable
+from api.services.referrals import lock_vacancy, positions_held
 from api.store.catalog import offerable, plain_occupation
-from api.store.db import unit_of_work
+from api.store.db import begin_writing, unit_of_work
 from api.store.models import Employer, Occupation, Town, Track, Vacancy
 from api.store.models.base import utcnow
 from api.store.pagination import paginate
@@ -284,6 +285,17 @@ def _current_values(vacancy: Vacancy) -> dict[str, Any]:
     return values
 
 
+def _check_positions_held(session: Session, vacancy: Vacancy, values: Mapping[str, Any]) -> None:
+    others = positions_held(session, vacancy.id) - vacancy.positions_filled
+    if others + values["positions_filled"] > values["positions"]:
+        raise Conflict(
+            f"Vacancy {vacancy.id} has {others} open referral(s) and placement(s): "
+            f"{values['positions']} position(s), {values['positions_filled']} of them filled "
+            "by you, would not leave a place for each.",
+            [{"field": "positions", "message": f"fewer than the {others} held"}],
+        )
+
+
 def update_vacancy(
     session: Session,
     principal: Principal,
@@ -292,10 +304,20 @@ def update_vacancy(
     expected_version: int,
     changes: Mapping[str, Any],
 ) -> Vacancy:
-    """Edit a vacancy if ``expected_version`` is still its version (else 409)."""
+    """Edit a vacancy if ``expected_version`` is still its version (else 409).
+
+    A change of its positions is counted against the positions held (open referrals
+    and placements) under the lock referrals take (see ``api.services.referrals``):
+    fewer positions than are held would overbook it, and is a 409.
+    """
+    recount = "positions" in changes or "positions_filled" in changes
     try:
+        if recount:
+            begin_writing(session)
         with unit_of_work(session):
             vacancy = get_vacancy(session, principal, vacancy_id)
+            if recount:
+                lock_vacancy(session, vacancy_id)
             if vacancy.version != expected_version:
                 raise Conflict(
                     f"The vacancy changed since you read it (version {expected_version}; now "
@@ -306,6 +328,8 @@ def update_vacancy(
             errors, track = vacancy_problems(session, vacancy.employer, values)
             if errors:
                 raise Unprocessable("The vacancy cannot be changed that way.", errors)
+            if recount:
+                _check_positions_held(session, vacancy, values)
             pay_changed = any(
                 values[f] != getattr(vacancy, f) for f in ("pay", "pay_unit", "currency")
             )

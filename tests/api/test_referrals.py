@@ -94,6 +94,27 @@ def test_no_more_open_referrals_than_positions_and_a_decline_frees_one(case) -> 
     case.refer(vacancy, c)
 
 
+def test_the_employer_cannot_cut_positions_below_those_held(case) -> None:
+    """Found while writing the load benchmark: an edit to fewer positions than open
+    referrals and placements hold was stored, and the vacancy was overbooked."""
+    vacancy = case.vacancy(positions=3)
+    a, b = case.survivor(), case.survivor()
+    case.refer(vacancy, a)
+    case.place(b, vacancy_id=vacancy)
+
+    def edit(status: int, **change: int) -> dict:
+        read = case.call("GET", f"/vacancies/{vacancy}", case.employer, status=200)
+        headers = {**case.employer, "If-Match": read.headers["ETag"]}
+        return case.call("PATCH", f"/vacancies/{vacancy}", headers, change, status).get_json()
+
+    problem = edit(409, positions=1)
+    assert "2 open referral(s) and placement(s)" in problem["detail"]
+    edit(409, positions_filled=2)  # the employer's own hire would leave no place either
+    assert case.get(f"/vacancies/{vacancy}", case.employer)["positions"] == 3
+    assert edit(200, positions=2)["positions"] == 2  # exactly those held: allowed
+    case.refer(vacancy, case.survivor(), status=409)
+
+
 def test_a_withdrawn_referral_frees_its_position(case) -> None:
     vacancy = case.vacancy(positions=1)
     a, b = case.survivor(), case.survivor()
