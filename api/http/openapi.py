@@ -65,7 +65,7 @@ def problem_response(status: int, description: str | None = None) -> dict[str, A
     }
 
 
-class ProblemResponses(BasePlugin):  # type: ignore[misc]
+class ProblemResponses(BasePlugin):
     """Documents each operation's error statuses as problem+json (see the module)."""
 
     def __init__(self, app: Flask) -> None:

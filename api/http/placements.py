@@ -13,8 +13,7 @@ from api.config import current_config
 from api.errors import BadRequest
 from api.http.caching import no_store
 from api.http.employers import CURRENCIES, PAY_UNITS
-from api.http.fields import Text
-from api.http.survivors import UtcDateTime
+from api.http.fields import Text, UtcDateTime
 from api.services import follow_ups, placements
 from api.store.db import get_session
 from api.store.models.casework import CLOSURE_REASONS, END_REASONS, PLACEMENT_KINDS

@@ -9,8 +9,7 @@ from flask_smorest import Blueprint
 
 from api.auth import current_principal, require_roles
 from api.http.caching import no_store
-from api.http.fields import Text
-from api.http.survivors import UtcDateTime
+from api.http.fields import Text, UtcDateTime
 from api.services import referrals as service
 from api.store.db import get_session
 from api.store.pagination import PageArgs, page_schema
