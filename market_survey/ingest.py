@@ -73,7 +73,7 @@ class ReadLimits:
 
     @property
     def max_line_chars(self) -> int:
-        """The longest CSV line a table within the caps can have (quotes and delimiters)."""
+        """The longest CSV line a table within the caps can have (every quote doubled)."""
         return self.max_columns * (2 * self.max_cell_chars + 3) + 2
 
 
@@ -145,8 +145,9 @@ def check_cells(frame: pd.DataFrame, limits: ReadLimits = DEFAULT_LIMITS) -> Non
             continue
         text = column[is_text].astype(str)
         long = text.str.len() > limits.max_cell_chars
-        bad = text.str.contains(_UNSTORABLE, regex=True)
-        for index in text.index[(long | bad).to_numpy()]:
+        bad = long.copy()
+        bad[~long] = text[~long].str.contains(_UNSTORABLE, regex=True)  # long: named anyway
+        for index in text.index[bad.to_numpy()]:
             value = text[index]
             if "\x00" in value:
                 message = "holds a NUL character"
@@ -191,16 +192,19 @@ def read_csv_bytes(
     text = decode_text(data, field)
     if not text.strip():
         raise EmptyFile(field, "the file is empty")
+    delimiter = sniff_delimiter(text)
     reader = csv.reader(
-        _bounded_lines(text, limits, field),
-        delimiter=sniff_delimiter(text),
+        _bounded_lines(text, delimiter, limits, field),
+        delimiter=delimiter,
         skipinitialspace=True,
     )
+    # The module's field cap is global to the process: only ever raised, to what this
+    # file can hold, so that a long cell is read and then named by check_cells.
+    if csv.field_size_limit() <= len(text):
+        csv.field_size_limit(len(text) + 1)
     header: list[str] | None = None
     rows: list[list[Any]] = []
-    old_limit = csv.field_size_limit()
     try:
-        csv.field_size_limit(limits.max_line_chars)
         for row in reader:
             if not row or (len(row) == 1 and not row[0].strip()):
                 continue  # a blank line
@@ -223,20 +227,21 @@ def read_csv_bytes(
         raise Undecodable(
             f"not a readable CSV table (line {reader.line_num}: {exc})", field
         ) from None
-    finally:
-        csv.field_size_limit(old_limit)
     if header is None:
         raise EmptyFile(field, "the file is empty")
     return _frame(header, rows, limits)
 
 
-def _bounded_lines(text: str, limits: ReadLimits, field: str) -> Iterator[str]:
+def _bounded_lines(text: str, delimiter: str, limits: ReadLimits, field: str) -> Iterator[str]:
+    # A line with more delimiters than a table within the caps can hold (every cell
+    # full of quoted delimiters) is refused before the csv module makes a field of
+    # each; a long cell is let through, to be named with its row and column.
     for number, line in enumerate(io.StringIO(text, newline=""), start=1):
-        if len(line) > limits.max_line_chars:
+        if len(line) > limits.max_line_chars and line.count(delimiter) > limits.max_line_chars:
             raise TooLarge(
                 field,
-                f"line {number} is longer than a table of {limits.max_columns} columns of "
-                f"{limits.max_cell_chars} characters can be ({len(line)} characters)",
+                f"line {number} has more than {limits.max_line_chars} delimiters: "
+                f"a table has at most {limits.max_columns} columns",
             )
         yield line
 
@@ -319,6 +324,8 @@ def _read_sheet(sheet: Any, limits: ReadLimits) -> pd.DataFrame:
     for number, row in enumerate(sheet.iter_rows(max_col=limits.max_columns + 1, values_only=True)):
         if number > XLSX_LAST_ROW:
             break
+        if row.count(None) == len(row):
+            continue  # a row the file skips (openpyxl fills the gap) or an empty one
         if header is None:
             if all(v is None or not str(v).strip() for v in row):
                 continue  # blank rows above the header
