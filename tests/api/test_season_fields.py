@@ -171,3 +171,18 @@ def test_a_draft_nobody_owns_is_for_admins_only(client, token, auth, session) ->
     )
     assert accepted.status_code == 200, accepted.json
     assert client.post(f"{path}/publish", json={}, headers=admin).status_code == 200
+
+
+@pytest.mark.parametrize("value", ["NaN", "Infinity", "-Infinity", "1e999"])
+def test_any_json_body_with_a_non_finite_number_is_422_naming_it(
+    client, token, auth, value
+) -> None:
+    headers = auth(token("counsellor"))
+    response = client.post(
+        "/api/v1/survivors",
+        data='{"case_code": "SRS-2026-001", "age": 19, "aptitudes": {"x": ' + value + "}}",
+        headers=headers,
+        content_type="application/json",
+    )
+    assert response.status_code == 422, response.json
+    assert {"field": "aptitudes.x", "message": "must be a finite number"} in response.json["errors"]
