@@ -45,7 +45,14 @@ def stored_bytes(app: Any) -> list[int]:
         size = "length(CAST({} AS BLOB))"
     query = f"SELECT {size.format('inputs')} + {size.format('result')} FROM recommendations"
     with engine.connect() as conn:
-        return [int(n) for (n,) in conn.execute(text(query))]
+        return [int(n) for (n,) in conn.execute(text(f"{query} ORDER BY id"))]
+
+
+def on_disk(app: Any) -> list[int]:
+    """PostgreSQL only: the same columns as kept on disk (TOAST compresses large values)."""
+    query = "SELECT pg_column_size(inputs) + pg_column_size(result) FROM recommendations"
+    with app.extensions["pathways.db"].engine.connect() as conn:
+        return [int(n) for (n,) in conn.execute(text(f"{query} ORDER BY id"))]
 
 
 def recommend_all(client: FlaskClient, headers: dict[str, str], body: dict[str, Any]) -> list[int]:
@@ -74,15 +81,20 @@ def main() -> None:
     headers = {"Authorization": f"Bearer {token}"}
     client = app.test_client()
     print(f"database: {app.extensions['pathways.db'].engine.dialect.name}")
-    print("| request | answers | answer bytes (median) | stored bytes (median) | stored / answer |")
-    print("|---|---|---|---|---|")
+    postgres = app.extensions["pathways.db"].engine.dialect.name == "postgresql"
+    disk = " on disk (median) |" if postgres else ""
+    print(f"| request | answers | answer bytes (median) | stored bytes (median) |{disk}")
+    print("|---|---|---|---|" + ("---|" if postgres else ""))
     before = 0
     for body in ({"limit": 10}, {"limit": 100, "include_excluded": True}):
         answers = recommend_all(client, headers, body)
         stored = stored_bytes(app)[before:]
+        row = f"| {body} | {len(answers)} | {statistics.median(answers):,.0f} | "
+        row += f"{statistics.median(stored):,.0f} |"
+        if postgres:
+            row += f" {statistics.median(on_disk(app)[before:]):,.0f} |"
         before += len(stored)
-        answer, kept = statistics.median(answers), statistics.median(stored)
-        print(f"| {body} | {len(answers)} | {answer:,.0f} | {kept:,.0f} | {kept / answer:.2f} |")
+        print(row)
     app.extensions["pathways.db"].engine.dispose()
 
 

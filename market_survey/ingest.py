@@ -11,12 +11,14 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import zipfile
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from market_survey.errors import EmptyFile, SurveyError, TooLarge, Undecodable
@@ -128,9 +130,6 @@ def check_header(header: Iterable[str]) -> None:
         raise SurveyError(problems, "a column is given twice")
 
 
-_UNSTORABLE = "[\x00\ud800-\udfff]"
-
-
 def check_cells(frame: pd.DataFrame, limits: ReadLimits = DEFAULT_LIMITS) -> None:
     """Refuse cells no database should store: a NUL, a lone surrogate, or too long a text.
 
@@ -139,29 +138,39 @@ def check_cells(frame: pd.DataFrame, limits: ReadLimits = DEFAULT_LIMITS) -> Non
     """
     problems: list[dict[str, Any]] = []
     for position, name in enumerate(frame.columns):
-        column = frame.iloc[:, position]
-        is_text = column.map(type).eq(str).to_numpy()
-        if not is_text.any():
+        # A survey column repeats a few values over its rows: each distinct one is
+        # looked at once.
+        codes, uniques = pd.factorize(frame.iloc[:, position], use_na_sentinel=True)
+        reasons = {
+            i: reason
+            for i, value in enumerate(uniques)
+            if isinstance(value, str) and (reason := _cell_problem(value, limits)) is not None
+        }
+        if not reasons:
             continue
-        text = column[is_text].astype(str)
-        long = text.str.len() > limits.max_cell_chars
-        bad = long.copy()
-        bad[~long] = text[~long].str.contains(_UNSTORABLE, regex=True)  # long: named anyway
-        for index in text.index[bad.to_numpy()]:
-            value = text[index]
-            if "\x00" in value:
-                message = "holds a NUL character"
-            elif len(value) > limits.max_cell_chars:
-                message = f"is longer than {limits.max_cell_chars} characters ({len(value)})"
-            else:
-                message = "holds a lone surrogate (\\ud800-\\udfff): it is not Unicode text"
-            problems.append({"row": int(index) + 1, "field": str(name), "message": message})
-            if len(problems) == MAX_CELL_PROBLEMS:
-                break
+        rows = np.flatnonzero(np.isin(codes, list(reasons)))
+        for row in rows[: MAX_CELL_PROBLEMS - len(problems)]:
+            problems.append(
+                {"row": int(row) + 1, "field": str(name), "message": reasons[int(codes[row])]}
+            )
         if len(problems) == MAX_CELL_PROBLEMS:
             break
     if problems:
         raise SurveyError(problems, "cells that cannot be stored")
+
+
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def _cell_problem(value: str, limits: ReadLimits) -> str | None:
+    if len(value) > limits.max_cell_chars:
+        return f"is longer than {limits.max_cell_chars} characters ({len(value)})"
+    found = _UNSTORABLE.search(value)
+    if found is None:
+        return None
+    if found.group() == "\x00":
+        return "holds a NUL character"
+    return "holds a lone surrogate (\\ud800-\\udfff): it is not Unicode text"
 
 
 MAX_CELL_PROBLEMS = 10
