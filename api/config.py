@@ -52,8 +52,8 @@ DEFAULTS: dict[str, Any] = {
     "REPORT_MIN_CELL": 11,
     "LOG_LEVEL": "INFO",
     "RATELIMIT_DEFAULT": "600 per minute",
-    # What one token may write per minute on the endpoints that store much (a stored
-    # recommendation is up to ~100 kB): flask-limiter syntax.
+    # What one token may store per minute, recommendations and allocations together
+    # (each is kept, to be explained later): flask-limiter syntax.
     "RATELIMIT_WRITES": "30 per minute",
     "RATELIMIT_STORAGE_URI": "memory://",
 }

@@ -139,7 +139,7 @@ def check_cells(frame: pd.DataFrame, limits: ReadLimits = DEFAULT_LIMITS) -> Non
     problems: list[dict[str, Any]] = []
     for position, name in enumerate(frame.columns):
         column = frame.iloc[:, position]
-        cells = column.to_numpy(dtype=object)
+        cells: Any = column.to_numpy(dtype=object)
         if not isinstance(column.dtype, pd.StringDtype) or column.hasnans:
             cells = [v for v in cells if isinstance(v, str)]  # a workbook's numbers, say
         # Nearly always all is well: one search over the column's text says so.

@@ -102,13 +102,13 @@ def parse_amounts(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     """
     n = len(values)
     if pd.api.types.is_numeric_dtype(values.dtype) and not pd.api.types.is_bool_dtype(values.dtype):
-        numbers = values.astype("float64")
-        problems = pd.Series(None, index=values.index, dtype=object)
-        infinite = np.isinf(numbers.to_numpy())
+        as_float = values.astype("float64")
+        reasons = pd.Series(None, index=values.index, dtype=object)
+        infinite = np.isinf(as_float.to_numpy())
         if infinite.any():
-            problems[infinite] = [f"{v!r} is not a finite number" for v in numbers[infinite]]
-            numbers[infinite] = np.nan
-        return numbers, problems
+            reasons[infinite] = [f"{v!r} is not a finite number" for v in as_float[infinite]]
+            as_float[infinite] = np.nan
+        return as_float, reasons
 
     # A survey column repeats a few hundred figures over a million rows: read each
     # distinct value once, in Python, and spread the results with numpy.

@@ -6,7 +6,7 @@ Create Date: 2026-12-02 14:40:00.000000
 """
 
 import zlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import sqlalchemy as sa
 from alembic import op
@@ -22,17 +22,17 @@ BATCH = 500
 
 # The format of api.store.jsonio.PackedJSON, written out here so that this revision
 # keeps working whatever that module becomes.
-def _plain(raw) -> bytes:
+def _plain(raw: bytes | str) -> bytes:
     """The JSON's bytes of a value as stored, packed or not (text on SQLite)."""
     data = raw.encode() if isinstance(raw, str) else bytes(raw)
     return data if data[:1] in (b"{", b"[") else zlib.decompress(data)
 
 
-def _packed(raw) -> bytes:
+def _packed(raw: bytes | str) -> bytes:
     return zlib.compress(_plain(raw))
 
 
-def _rewrite(convert) -> None:
+def _rewrite(convert: Callable[[bytes | str], bytes]) -> None:
     """Every row's two columns through ``convert``, a batch at a time."""
     bind = op.get_bind()
     table = sa.table(
