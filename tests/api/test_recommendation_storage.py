@@ -26,6 +26,8 @@ def app(template_database: str, tmp_path) -> Iterator[Flask]:
         {
             "DATABASE_URL": database_url(template_database, tmp_path),
             "TESTING": True,
+            # The limiter is one object: another test's app may have switched it off.
+            "RATELIMIT_ENABLED": True,
             "RATELIMIT_WRITES": f"{WRITES} per minute",
         }
     )
