@@ -10,6 +10,7 @@ from typing import Any
 
 from flask import current_app
 
+from market_survey.ingest import ReadLimits
 from matcher import Settings, Weights
 
 DEFAULTS: dict[str, Any] = {
@@ -29,6 +30,12 @@ DEFAULTS: dict[str, Any] = {
     "MAX_CONTENT_LENGTH": 32 * 1024 * 1024,
     # Every other body (a JSON request, a form) is refused with 413 above this.
     "MAX_BODY_BYTES": 256 * 1024,
+    # A survey sent over HTTP (or the surveyor's page) is read only this far: past a
+    # cap the reading stops with 413. The command line has no row cap (see README).
+    "SURVEY_MAX_ROWS": 20_000,
+    "SURVEY_MAX_COLUMNS": 60,
+    "SURVEY_MAX_CELL_CHARS": 1_000,
+    "SURVEY_MAX_UNPACKED_MB": 256,
     # A current season older than this many months is reported as stale.
     "SEASON_STALE_MONTHS": 9,
     # Exchange rate used for vacancy pay when no published season gives one.
@@ -45,8 +52,8 @@ DEFAULTS: dict[str, Any] = {
     "REPORT_MIN_CELL": 11,
     "LOG_LEVEL": "INFO",
     "RATELIMIT_DEFAULT": "600 per minute",
-    # What one token may write per minute on the endpoints that store much (a stored
-    # recommendation is up to ~100 kB): flask-limiter syntax.
+    # What one token may store per minute, recommendations and allocations together
+    # (each is kept, to be explained later): flask-limiter syntax.
     "RATELIMIT_WRITES": "30 per minute",
     "RATELIMIT_STORAGE_URI": "memory://",
 }
@@ -57,6 +64,10 @@ ENVIRONMENT: dict[str, tuple[str, type]] = {
     "PATHWAYS_SECRET_KEY": ("SECRET_KEY", str),
     "PATHWAYS_MAX_UPLOAD_MB": ("MAX_CONTENT_LENGTH", int),
     "PATHWAYS_MAX_BODY_KB": ("MAX_BODY_BYTES", int),
+    "PATHWAYS_SURVEY_MAX_ROWS": ("SURVEY_MAX_ROWS", int),
+    "PATHWAYS_SURVEY_MAX_COLUMNS": ("SURVEY_MAX_COLUMNS", int),
+    "PATHWAYS_SURVEY_MAX_CELL_CHARS": ("SURVEY_MAX_CELL_CHARS", int),
+    "PATHWAYS_SURVEY_MAX_UNPACKED_MB": ("SURVEY_MAX_UNPACKED_MB", int),
     "PATHWAYS_SEASON_STALE_MONTHS": ("SEASON_STALE_MONTHS", int),
     "PATHWAYS_KHR_PER_USD": ("KHR_PER_USD", float),
     "PATHWAYS_NGO_STARTUP_SUPPORT_USD": ("NGO_STARTUP_SUPPORT_USD", float),
@@ -69,6 +80,13 @@ ENVIRONMENT: dict[str, tuple[str, type]] = {
     "PATHWAYS_PAGE_SESSION_HOURS": ("PAGE_SESSION_HOURS", int),
     "PATHWAYS_SECURE_COOKIES": ("SESSION_COOKIE_SECURE", bool),
 }
+
+SURVEY_CAPS = (
+    "SURVEY_MAX_ROWS",
+    "SURVEY_MAX_COLUMNS",
+    "SURVEY_MAX_CELL_CHARS",
+    "SURVEY_MAX_UNPACKED_MB",
+)
 
 FLAGS = {"1": True, "true": True, "yes": True, "on": True}
 FLAGS |= {"0": False, "false": False, "no": False, "off": False}
@@ -120,6 +138,9 @@ def load_config(
     config["FOLLOW_UP_MONTHS"] = tuple(sorted(set(months)))
     if not isinstance(config["REPORT_MIN_CELL"], int) or config["REPORT_MIN_CELL"] < 1:
         raise ConfigError(f"REPORT_MIN_CELL must be 1 or more, got {config['REPORT_MIN_CELL']!r}")
+    for key in SURVEY_CAPS:
+        if not isinstance(config[key], int) or isinstance(config[key], bool) or config[key] < 1:
+            raise ConfigError(f"{key} must be a whole number of 1 or more, got {config[key]!r}")
     return config
 
 
@@ -148,6 +169,7 @@ class ServiceConfig:
     season_stale_months: int
     follow_up_months: tuple[int, ...]
     report_min_cell: int
+    survey_limits: ReadLimits  # how far an uploaded survey is read (HTTP and pages)
 
 
 def service_config(config: Mapping[str, Any]) -> ServiceConfig:
@@ -165,6 +187,12 @@ def service_config(config: Mapping[str, Any]) -> ServiceConfig:
         season_stale_months=int(config["SEASON_STALE_MONTHS"]),
         follow_up_months=tuple(config["FOLLOW_UP_MONTHS"]),
         report_min_cell=int(config["REPORT_MIN_CELL"]),
+        survey_limits=ReadLimits(
+            max_rows=int(config["SURVEY_MAX_ROWS"]),
+            max_columns=int(config["SURVEY_MAX_COLUMNS"]),
+            max_cell_chars=int(config["SURVEY_MAX_CELL_CHARS"]),
+            max_unpacked_bytes=int(config["SURVEY_MAX_UNPACKED_MB"]) * 1024 * 1024,
+        ),
     )
 
 

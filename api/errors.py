@@ -17,7 +17,7 @@ from flask import Flask, Response, json
 from sqlalchemy.exc import DataError, IntegrityError, SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
-from market_survey.errors import SurveyError
+from market_survey.errors import SurveyError, TooLarge
 from matcher.errors import AllocationInputError
 from training_catalog.errors import CatalogError
 
@@ -103,6 +103,7 @@ def domain_errors() -> dict[type[Exception], int]:
 
     return {
         SurveyError: 422,  # a survey file with rows a person can fix
+        TooLarge: 413,  # a survey file past a reading cap: stopped before it was read
         AllocationInputError: 422,  # score arrays the solver cannot take
         CatalogError: 422,  # a track or level a person can correct
     }
@@ -128,25 +129,25 @@ def problem(
     return response
 
 
-def _flatten_messages(messages: Any, prefix: str = "") -> list[dict[str, Any]]:
+def flatten_messages(messages: Any, prefix: str = "") -> list[dict[str, Any]]:
     """marshmallow/webargs messages ({"json": {"field": ["msg"]}}) -> error rows."""
     rows: list[dict[str, Any]] = []
     if isinstance(messages, Mapping):
         for key, value in messages.items():
             if key in ("json", "form", "query", "files", "headers", "view_args") and not prefix:
-                rows.extend(_flatten_messages(value, ""))
+                rows.extend(flatten_messages(value, ""))
                 continue
             if key == "_schema":
                 name = prefix or "body"
             else:
                 name = f"{prefix}.{key}" if prefix else str(key)
-            rows.extend(_flatten_messages(value, name))
+            rows.extend(flatten_messages(value, name))
     elif isinstance(messages, list | tuple):
         if all(isinstance(m, str) for m in messages):
             rows.extend({"field": prefix or "body", "message": m} for m in messages)
         else:
             for m in messages:
-                rows.extend(_flatten_messages(m, prefix))
+                rows.extend(flatten_messages(m, prefix))
     else:
         rows.append({"field": prefix or "body", "message": str(messages)})
     return rows
@@ -155,7 +156,7 @@ def _flatten_messages(messages: Any, prefix: str = "") -> list[dict[str, Any]]:
 def _http_exception(error: HTTPException) -> Response:
     status = error.code or 500
     data = getattr(error, "data", None) or {}
-    errors = _flatten_messages(data.get("messages", {})) if data else []
+    errors = flatten_messages(data.get("messages", {})) if data else []
     headers = data.get("headers") if data else None
     if status == 422:
         detail = (

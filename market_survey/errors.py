@@ -53,3 +53,14 @@ class Undecodable(SurveyError):
 
 class SchemaProblems(SurveyError):
     """Rows or columns that break the survey schema."""
+
+
+class TooLarge(SurveyError):
+    """A file beyond one of the reading caps (rows, columns, a line, unpacked size).
+
+    Raised as soon as the cap is passed, before the rest of the file is read; the
+    message names the cap and how to import a bigger survey.
+    """
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__([{"field": field, "message": message}], "the survey file is too large")

@@ -26,6 +26,7 @@ week) / (``khr_per_usd`` if the currency is KHR), as API.md says.
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Any
 
@@ -101,7 +102,13 @@ def parse_amounts(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     """
     n = len(values)
     if pd.api.types.is_numeric_dtype(values.dtype) and not pd.api.types.is_bool_dtype(values.dtype):
-        return values.astype("float64"), pd.Series(None, index=values.index, dtype=object)
+        as_float = values.astype("float64")
+        reasons = pd.Series(None, index=values.index, dtype=object)
+        infinite = np.isinf(as_float.to_numpy())
+        if infinite.any():
+            reasons[infinite] = [f"{v!r} is not a finite number" for v in as_float[infinite]]
+            as_float[infinite] = np.nan
+        return as_float, reasons
 
     # A survey column repeats a few hundred figures over a million rows: read each
     # distinct value once, in Python, and spread the results with numpy.
@@ -131,8 +138,15 @@ def _read_value(v: Any) -> tuple[float, str | None]:
             return np.nan, None
         return _read_one(v)
     if isinstance(v, (int, float, np.integer, np.floating)):
-        return float(v), None
+        return _finite(float(v), v)
     return np.nan, f"{v!r} is not a number"
+
+
+def _finite(number: float, raw: Any) -> tuple[float, str | None]:
+    # JSON's NaN and Infinity, and a figure like 1e999, are floats but no amount.
+    if math.isfinite(number):
+        return number, None
+    return np.nan, f"{raw!r} is not a finite number"
 
 
 _AMBIGUOUS_RE = re.compile(r"[+-]?\d{1,3}\.\d{3}")
@@ -152,11 +166,11 @@ def _read_one(raw: str) -> tuple[float, str | None]:
     if _PLAIN_RE.fullmatch(v):
         if _AMBIGUOUS_RE.fullmatch(v):
             return np.nan, _why_unreadable(v)
-        return float(v), None
+        return _finite(float(v), raw)
     if _GROUPED_RE.fullmatch(v):
-        return float(v.translate(_NO_SEPARATORS)), None
+        return _finite(float(v.translate(_NO_SEPARATORS)), raw)
     if _DOT_GROUPED_RE.fullmatch(v):
-        return float(v.replace(".", "")), None
+        return _finite(float(v.replace(".", "")), raw)
     return np.nan, _why_unreadable(v)
 
 

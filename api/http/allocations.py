@@ -14,6 +14,7 @@ from flask_smorest import Blueprint
 
 from api.auth import current_principal, require_roles
 from api.config import current_config
+from api.extensions import stored_writes
 from api.http.caching import no_store
 from api.services import allocations as service
 from api.store.db import get_session
@@ -132,6 +133,7 @@ class AllocationSchema(ma.Schema):
 
 
 @blp.post("/allocations")
+@stored_writes
 @blp.arguments(AllocationRequest)
 @blp.response(201, AllocationSchema)
 @require_roles("counsellor", "admin")

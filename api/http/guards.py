@@ -8,6 +8,7 @@ that an answer is never larger than a small multiple of the limit it enforces.
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -43,7 +44,8 @@ def text_problem(text: str) -> str | None:
 
 def check_text() -> None:
     """No query value, and no string of an authenticated JSON body, holds a NUL or a
-    lone surrogate; no JSON body is nested deeper than ``MAX_JSON_DEPTH``.
+    lone surrogate; no number of one is NaN or infinite; no JSON body is nested
+    deeper than ``MAX_JSON_DEPTH``.
 
     PostgreSQL refuses both characters and Python's parser recurses on nesting: each
     would be a 500 further in, so they are 400/422 here, naming the first few fields.
@@ -56,7 +58,9 @@ def check_text() -> None:
     if "principal" in g and request.is_json and request.endpoint not in UPLOAD_ENDPOINTS:
         problems += _json_problems(request.get_data(cache=True))[: MAX_PROBLEMS - len(problems)]
     if problems:
-        raise Unprocessable("Text must be Unicode without NUL characters.", problems)
+        raise Unprocessable(
+            "Text must be Unicode without NUL characters, and numbers finite.", problems
+        )
 
 
 def _json_problems(data: bytes) -> list[dict[str, str]]:
@@ -69,8 +73,8 @@ def _json_problems(data: bytes) -> list[dict[str, str]]:
     except ValueError:
         return []  # not JSON: the view's parser says so, as for any other body
     problems: list[dict[str, str]] = []
-    for path, text in _strings(body):
-        message = text_problem(text)
+    for path, value in _leaves(body):
+        message = text_problem(value) if isinstance(value, str) else _number_problem(value)
         if message:
             problems.append({"field": path or "body", "message": message})
             if len(problems) == MAX_PROBLEMS:
@@ -85,12 +89,18 @@ def _too_deep() -> BadRequest:
     )
 
 
-def _strings(body: Any) -> Iterator[tuple[str, str]]:
-    """(dotted path, text) of every string and key, without recursion."""
+def _number_problem(number: float) -> str | None:
+    # Python's parser reads NaN, Infinity and 1e999 as floats; no figure we store is one,
+    # and a stored one would come back out as invalid JSON.
+    return None if math.isfinite(number) else "must be a finite number"
+
+
+def _leaves(body: Any) -> Iterator[tuple[str, str | float]]:
+    """(dotted path, value) of every string, key and float, without recursion."""
     stack: list[tuple[str, Any, int]] = [("", body, 0)]
     while stack:
         path, value, depth = stack.pop()
-        if isinstance(value, str):
+        if isinstance(value, str | float):
             yield path, value
             continue
         if depth >= MAX_JSON_DEPTH and isinstance(value, dict | list):

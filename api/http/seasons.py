@@ -16,13 +16,13 @@ from api.errors import BadRequest, NotFound, Unprocessable
 from api.extensions import smorest
 from api.http.fields import UtcDateTime
 from api.services import surveys as service
+from api.services.surveys import SeasonCreate
 from api.store.db import get_session
 from api.store.models import ROLES, Season, SurveyJob, SurveyLivingCost
 from api.store.pagination import PageArgs, page_schema, paginate
 from api.store.seasons import current_season
 from market_survey.diff import diff_csv
 from market_survey.ingest import TABLES, read_csv_bytes, read_json_bytes, read_workbook
-from market_survey.types import WORKING_DAYS_PER_MONTH
 
 blp = Blueprint("surveys", __name__, url_prefix="/api/v1", description="Seasons and surveys")
 
@@ -42,22 +42,6 @@ class Money(ma.fields.Float):
 
     def _serialize(self, value: Any, attr: Any, obj: Any, **kwargs: Any) -> Any:
         return super()._serialize(_money(value), attr, obj, **kwargs)
-
-
-class SeasonCreate(ma.Schema):
-    label = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=40))
-    khr_per_usd = ma.fields.Float(required=True, validate=ma.validate.Range(min=1, max=100_000))
-    working_days_per_month = ma.fields.Float(
-        load_default=WORKING_DAYS_PER_MONTH, validate=ma.validate.Range(min=1, max=31)
-    )
-    minimum_wage_usd_month = ma.fields.Float(
-        required=True, validate=ma.validate.Range(min=0, min_inclusive=False, max=100_000)
-    )
-    living_wage_usd_month = ma.fields.Float(
-        required=True, validate=ma.validate.Range(min=0, min_inclusive=False, max=100_000)
-    )
-    starts_on = ma.fields.Date(load_default=None)
-    ends_on = ma.fields.Date(load_default=None)
 
 
 class SeasonSchema(ma.Schema):
@@ -262,9 +246,11 @@ def upload_survey(season_id: int) -> dict[str, Any]:
 
 
 def _read_upload() -> dict[str, Any]:
-    """The raw tables of the request (413 when over the size limit, via werkzeug)."""
+    """The raw tables of the request (413 when over the size limit, via werkzeug, or
+    past a reading cap: rows, columns, unpacked size)."""
+    limits = current_config().survey_limits
     if request.mimetype == "application/json":
-        table, frame = read_json_bytes(request.get_data(cache=False))
+        table, frame = read_json_bytes(request.get_data(cache=False), limits)
         return {table: frame}
     if request.mimetype == "multipart/form-data":
         upload = request.files.get("file")
@@ -276,16 +262,16 @@ def _read_upload() -> dict[str, Any]:
         data = upload.read()
         name = (upload.filename or "").casefold()
         if name.endswith(".xlsx") or upload.mimetype in XLSX_TYPES - {"application/octet-stream"}:
-            return read_workbook(data)
+            return read_workbook(data, limits=limits)
         table = (request.form.get("table") or "").strip()
         if table not in TABLES:
             raise Unprocessable(
                 "Say which table the CSV file is: form field 'table' = jobs or living_costs.",
                 [{"field": "table", "message": f"must be one of {', '.join(TABLES)}"}],
             )
-        return {table: read_csv_bytes(data, "file")}
+        return {table: read_csv_bytes(data, "file", limits)}
     if request.mimetype in XLSX_TYPES:
-        return read_workbook(request.get_data(cache=False))
+        return read_workbook(request.get_data(cache=False), limits=limits)
     raise BadRequest(
         'Send multipart/form-data (a CSV or XLSX file), an XLSX body, or JSON {"table", "rows"}.',
         [{"field": "body", "message": f"unsupported content type {request.mimetype!r}"}],

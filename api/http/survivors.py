@@ -14,6 +14,7 @@ from flask_smorest import Blueprint
 
 from api.auth import current_principal, require_roles
 from api.config import current_config
+from api.extensions import stored_writes
 from api.http.caching import no_store
 from api.http.fields import UtcDateTime, WholeMatch
 from api.services import recommendations
@@ -268,6 +269,7 @@ def _json(body: dict[str, Any], status: int) -> Response:
 
 
 @blp.post("/survivors/<int:survivor_id>/recommendations")
+@stored_writes
 @blp.arguments(RecommendationRequest)
 @blp.response(201, RecommendationSchema)
 @require_roles("counsellor")

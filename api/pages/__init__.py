@@ -36,7 +36,15 @@ from api.errors import ApiError, Unauthorized
 from api.pages.charts import component_bars, income_chart
 from api.services.page_sessions import end_page_session, resume_page_session, start_page_session
 from api.services.recommendations import recommend
-from api.services.surveys import create_season, publish, row_counts, upload
+from api.services.surveys import (
+    NUMBER_FIELDS,
+    SeasonCreate,
+    create_season,
+    publish,
+    row_counts,
+    season_fields,
+    upload,
+)
 from api.services.survivors import list_survivors, read_survivor, today_utc
 from api.store.db import get_session
 from api.store.models import Season
@@ -209,22 +217,15 @@ def seasons() -> Any:
 @bp.post("/seasons")
 @page_for("surveyor", "admin")
 def new_season() -> Any:
-    form = request.form
-    problems = []
-    values: dict[str, Any] = {"label": form.get("label", "").strip()}
-    if not values["label"]:
-        problems.append({"field": "label", "message": "is required"})
-    for name in ("khr_per_usd", "minimum_wage_usd_month", "living_wage_usd_month"):
-        try:
-            values[name] = float(form.get(name, "").replace(",", ""))
-            if values[name] <= 0:
-                raise ValueError
-        except ValueError:
-            problems.append({"field": name, "message": "must be a number above 0"})
-    if problems:
-        return _seasons_with_errors("The season was not created.", problems)
+    # The API's schema reads the form: a number typed with thousands commas is fine,
+    # anything it refuses there (inf, nan, 1e999, out of range) is refused here.
+    raw = {
+        name: value.strip().replace(",", "") if name in NUMBER_FIELDS else value.strip()
+        for name, value in request.form.items()
+        if name in SeasonCreate().fields and value.strip()
+    }
     try:
-        season = create_season(get_session(), g.principal, values)
+        season = create_season(get_session(), g.principal, season_fields(raw))
     except ApiError as exc:
         return _seasons_with_errors(exc.detail, exc.errors)
     flash(f"Draft season {season.label} created: now add its survey.")
@@ -241,10 +242,11 @@ def upload_survey(season_id: int) -> Any:
     data = file.read()
     principal = g.principal
     try:
+        limits = current_config().survey_limits
         if file.filename.lower().endswith(".xlsx"):
-            tables = read_workbook(data)
+            tables = read_workbook(data, limits=limits)
         else:
-            tables = {request.form.get("table", "jobs"): read_csv_bytes(data, "file")}
+            tables = {request.form.get("table", "jobs"): read_csv_bytes(data, "file", limits)}
         accepted = upload(get_session(), principal, season_id, tables)
         if request.form.get("publish"):
             season = publish(get_session(), principal, season_id)

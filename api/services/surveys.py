@@ -6,20 +6,30 @@ it. The HTTP upload, the CLI import and the sample loader share these functions.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
+import marshmallow as ma
 import numpy as np
 import pandas as pd
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from api.auth import Principal, may_see
-from api.errors import Conflict, Forbidden, NotFound, Unprocessable
+from api.errors import Conflict, Forbidden, NotFound, Unprocessable, flatten_messages
 from api.store.db import unit_of_work
 from api.store.engine_inputs import ENGINE_INPUTS
-from api.store.models import Occupation, Season, SurveyJob, SurveyLivingCost, Town
+from api.store.models import (
+    Occupation,
+    Organisation,
+    Season,
+    SurveyJob,
+    SurveyLivingCost,
+    Town,
+    User,
+)
 from api.store.models.base import utcnow
 from api.store.seasons import current_season, jobs_frame, params_of, reference_day
 from market_survey.diff import diff_jobs
@@ -116,6 +126,55 @@ def current_season_summary(session: Session, stale_months: int) -> dict[str, Any
 
 # -- writing -------------------------------------------------------------------------------
 
+_AMOUNT = ma.validate.Range(min=0, min_inclusive=False, max=100_000)
+
+
+class SeasonCreate(ma.Schema):
+    """A new season's fields: the API's body, the page's form and the CLI's options."""
+
+    label = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=40))
+    khr_per_usd = ma.fields.Float(
+        required=True, allow_nan=False, validate=ma.validate.Range(min=1, max=100_000)
+    )
+    working_days_per_month = ma.fields.Float(
+        load_default=WORKING_DAYS_PER_MONTH,
+        allow_nan=False,
+        validate=ma.validate.Range(min=1, max=31),
+    )
+    minimum_wage_usd_month = ma.fields.Float(required=True, allow_nan=False, validate=_AMOUNT)
+    living_wage_usd_month = ma.fields.Float(required=True, allow_nan=False, validate=_AMOUNT)
+    starts_on = ma.fields.Date(load_default=None)
+    ends_on = ma.fields.Date(load_default=None)
+
+
+def season_fields(raw: Mapping[str, Any]) -> dict[str, Any]:
+    """A new season's fields as typed by a person (a form, options), loaded by the API's
+    schema; 422 naming every bad field."""
+    try:
+        loaded: dict[str, Any] = SeasonCreate().load(raw)
+    except ma.ValidationError as exc:
+        raise Unprocessable("The season was not created.", flatten_messages(exc.messages)) from None
+    return loaded
+
+
+def _finite_amounts(data: Mapping[str, Any]) -> None:
+    # The schema refuses them already; this keeps any other caller from storing one.
+    bad = [
+        {"field": name, "message": "must be a finite number"}
+        for name in NUMBER_FIELDS
+        if data.get(name) is not None and not math.isfinite(float(data[name]))
+    ]
+    if bad:
+        raise Unprocessable("The season was not created.", bad)
+
+
+NUMBER_FIELDS = (
+    "khr_per_usd",
+    "working_days_per_month",
+    "minimum_wage_usd_month",
+    "living_wage_usd_month",
+)
+
 
 def create_season(session: Session, principal: Principal, data: Mapping[str, Any]) -> Season:
     """A new draft season; 409 when the label is taken. Commits."""
@@ -125,6 +184,7 @@ def create_season(session: Session, principal: Principal, data: Mapping[str, Any
             f"A season labelled {label!r} already exists.",
             [{"field": "label", "message": "already used by another season"}],
         )
+    _finite_amounts(data)
     starts_on, ends_on = data.get("starts_on"), data.get("ends_on")
     if starts_on and ends_on and ends_on < starts_on:
         raise Unprocessable(
@@ -147,13 +207,36 @@ def create_season(session: Session, principal: Principal, data: Mapping[str, Any
     return season
 
 
+def surveying_org(session: Session, name: str) -> Principal:
+    """The command line's principal for a surveying organisation (one with a surveyor).
+
+    404 for an unknown name, 422 for an organisation nobody surveys for: the drafts
+    a command creates belong to it, as a surveyor's would.
+    """
+    org = session.scalar(select(Organisation).where(Organisation.name == name))
+    if org is None:
+        raise NotFound(f"there is no organisation {name!r}")
+    surveyors = select(User.id).where(User.org_id == org.id, User.role == "surveyor")
+    if session.scalar(surveyors.limit(1)) is None:
+        raise Unprocessable(
+            f"organisation {name!r} has no surveyor: give the survey's own organisation",
+            [{"field": "org", "message": "has no surveyor account"}],
+        )
+    return Principal.operator(org.id, org.name, role="surveyor")
+
+
 def _writable(season: Season, principal: Principal) -> None:
     if season.status == "published":
         raise Conflict(
             f"Season {season.label!r} is published: it is kept as it is, forever. "
             "Create a new season for new figures."
         )
-    if season.org_id is not None and not may_see(principal, season.org_id):
+    # A draft nobody owns (made before drafts had owners) is an admin's to change.
+    if not may_see(principal, season.org_id):
+        if season.org_id is None:
+            raise Forbidden(
+                "This draft season belongs to no organisation: only an admin may change it."
+            )
         raise Forbidden("This draft season belongs to another organisation.")
 
 

@@ -26,6 +26,9 @@ SEASON = {
 }
 
 
+ORG = ("--org", "Market Survey Network")
+
+
 @pytest.fixture
 def surveyor(token, auth) -> dict[str, str]:
     return auth(token("surveyor", org="Market Survey Network"))
@@ -399,10 +402,10 @@ def test_the_snapshot_of_a_published_season_is_built_once(
     assert len(draft.jobs) == 2
 
 
-def test_cli_import_needs_a_draft_or_create(runner, session, tmp_path) -> None:
+def test_cli_import_needs_a_draft_or_create(runner, session, surveyor, tmp_path) -> None:
     jobs = tmp_path / "jobs.csv"
     jobs.write_bytes(GOOD_JOBS)
-    result = runner.invoke(args=["import-survey", "--season", "new", str(jobs)])
+    result = runner.invoke(args=["import-survey", "--season", "new", *ORG, str(jobs)])
     assert result.exit_code != 0
     assert "--create" in result.output
     assert session.scalar(select(func.count()).select_from(Season)) == 0
@@ -411,6 +414,7 @@ def test_cli_import_needs_a_draft_or_create(runner, session, tmp_path) -> None:
             "import-survey",
             "--season",
             "new",
+            *ORG,
             "--create",
             "--khr-per-usd",
             "4000",
@@ -428,7 +432,7 @@ def test_cli_import_needs_a_draft_or_create(runner, session, tmp_path) -> None:
 
 
 def test_cli_import_of_a_bad_file_fails_in_one_line_and_writes_nothing(
-    runner, session, tmp_path
+    runner, session, surveyor, tmp_path
 ) -> None:
     bad = tmp_path / "jobs.csv"
     bad.write_bytes(csv_bytes([job(), job(town="Kampott")]))
@@ -437,6 +441,7 @@ def test_cli_import_of_a_bad_file_fails_in_one_line_and_writes_nothing(
             "import-survey",
             "--season",
             "bad",
+            *ORG,
             "--create",
             "--khr-per-usd",
             "4000",

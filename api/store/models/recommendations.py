@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String
+from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from api.store.jsonio import PackedJSON
 from api.store.models.base import Base, utcnow
 from api.store.models.catalog import Employer, Track, Vacancy
 
@@ -22,8 +23,9 @@ class Recommendation(Base):
     model_version: Mapped[str] = mapped_column(String(64))
     generated_at: Mapped[datetime] = mapped_column(default=utcnow)
     requested_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    inputs: Mapped[dict[str, Any]] = mapped_column(JSON)  # the profile as the engine saw it
-    result: Mapped[dict[str, Any]] = mapped_column(JSON)  # the response body, as sent
+    # Packed: a body with its excluded pathways is tens of kilobytes of repeated names.
+    inputs: Mapped[dict[str, Any]] = mapped_column(PackedJSON)  # the profile as the engine saw it
+    result: Mapped[dict[str, Any]] = mapped_column(PackedJSON)  # the response body, as sent
 
 
 # The recommendation cache's fingerprint (api.store.engine_inputs) reads the newest change
