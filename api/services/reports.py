@@ -176,7 +176,9 @@ def outcomes(session: Session, principal: Principal, by: str, min_cell: int) -> 
         )
     everyone = [p for g in names for p in people[g].values()]
     median, share, income_hidden = _income(everyone, k)
-    total = _row("all", table.totals, median, share, any(table.hidden_totals) or income_hidden)
+    # With no group at all the table has no columns to total: nobody placed is zeros.
+    totals = table.totals if names else [0] * len(COUNTS)
+    total = _row("all", totals, median, share, any(table.hidden_totals) or income_hidden)
     return {
         "by": by,
         "min_cell": k,
