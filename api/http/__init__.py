@@ -11,6 +11,7 @@ from api.extensions import limiter, smorest
 from api.http import (
     accounts,
     allocations,
+    audit,
     consents,
     employers,
     placements,
@@ -36,6 +37,7 @@ def register(app: Flask) -> None:
     smorest.register_blueprint(referrals.blp)
     smorest.register_blueprint(placements.blp)
     smorest.register_blueprint(reports.blp)
+    smorest.register_blueprint(audit.blp)
     _register_docs_assets(app)
 
 

@@ -97,6 +97,7 @@ POST   /placements/<placement_id>/end                      401  200  404  403  4
 POST   /survivors/<survivor_id>/closure                    401  201  404  403  403  403  403   403
 GET    /reports/outcomes                                   401  200  200  200  200  200  403   200
 DELETE /tokens/<prefix>                                    401  403  403  403  403  403  403   204
+GET    /audit                                              401  403  403  403  403  403  403   200
 """
 
 COLUMNS = dict(
