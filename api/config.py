@@ -48,7 +48,13 @@ DEFAULTS: dict[str, Any] = {
     # What one token may write per minute on the endpoints that store much (a stored
     # recommendation is up to ~100 kB): flask-limiter syntax.
     "RATELIMIT_WRITES": "30 per minute",
+    # Where the rate limits are counted: memory:// is per process; when several
+    # processes serve (gunicorn -w 2), name a shared store, e.g. redis://host:6379.
     "RATELIMIT_STORAGE_URI": "memory://",
+    # Failed authentications allowed per address and per token prefix (then 429).
+    "RATELIMIT_AUTH_FAILURES": "10 per minute",
+    # Days a new token lasts; an admin issues a new one when it expires.
+    "TOKEN_DAYS": 90,
 }
 
 # Environment variable -> setting. Documented in .env.example.
@@ -65,6 +71,9 @@ ENVIRONMENT: dict[str, tuple[str, type]] = {
     "PATHWAYS_LOG_LEVEL": ("LOG_LEVEL", str),
     "PATHWAYS_RATELIMIT": ("RATELIMIT_DEFAULT", str),
     "PATHWAYS_RATELIMIT_WRITES": ("RATELIMIT_WRITES", str),
+    "PATHWAYS_RATELIMIT_AUTH_FAILURES": ("RATELIMIT_AUTH_FAILURES", str),
+    "PATHWAYS_RATELIMIT_STORAGE_URI": ("RATELIMIT_STORAGE_URI", str),
+    "PATHWAYS_TOKEN_DAYS": ("TOKEN_DAYS", int),
     "PATHWAYS_PAGE_SESSION_IDLE_MINUTES": ("PAGE_SESSION_IDLE_MINUTES", int),
     "PATHWAYS_PAGE_SESSION_HOURS": ("PAGE_SESSION_HOURS", int),
     "PATHWAYS_SECURE_COOKIES": ("SESSION_COOKIE_SECURE", bool),
@@ -118,6 +127,8 @@ def load_config(
     if not months or any(not isinstance(m, int) or isinstance(m, bool) or m < 1 for m in months):
         raise ConfigError(f"FOLLOW_UP_MONTHS must be whole months of 1 or more, got {months!r}")
     config["FOLLOW_UP_MONTHS"] = tuple(sorted(set(months)))
+    if not isinstance(config["TOKEN_DAYS"], int) or config["TOKEN_DAYS"] < 1:
+        raise ConfigError(f"TOKEN_DAYS must be 1 or more, got {config['TOKEN_DAYS']!r}")
     if not isinstance(config["REPORT_MIN_CELL"], int) or config["REPORT_MIN_CELL"] < 1:
         raise ConfigError(f"REPORT_MIN_CELL must be 1 or more, got {config['REPORT_MIN_CELL']!r}")
     return config
