@@ -53,6 +53,9 @@ DEFAULTS: dict[str, Any] = {
     "RATELIMIT_STORAGE_URI": "memory://",
     # Failed authentications allowed per address and per token prefix (then 429).
     "RATELIMIT_AUTH_FAILURES": "10 per minute",
+    # Vacancies paying above this multiple of the season's pay for work learned on the
+    # job are held for an admin's review (matcher/README.md).
+    "LURE_PAY_FACTOR": 2.0,
     # Days a new token lasts; an admin issues a new one when it expires.
     "TOKEN_DAYS": 90,
 }
@@ -74,6 +77,7 @@ ENVIRONMENT: dict[str, tuple[str, type]] = {
     "PATHWAYS_RATELIMIT_AUTH_FAILURES": ("RATELIMIT_AUTH_FAILURES", str),
     "PATHWAYS_RATELIMIT_STORAGE_URI": ("RATELIMIT_STORAGE_URI", str),
     "PATHWAYS_TOKEN_DAYS": ("TOKEN_DAYS", int),
+    "PATHWAYS_LURE_PAY_FACTOR": ("LURE_PAY_FACTOR", float),
     "PATHWAYS_PAGE_SESSION_IDLE_MINUTES": ("PAGE_SESSION_IDLE_MINUTES", int),
     "PATHWAYS_PAGE_SESSION_HOURS": ("PAGE_SESSION_HOURS", int),
     "PATHWAYS_SECURE_COOKIES": ("SESSION_COOKIE_SECURE", bool),
@@ -159,6 +163,9 @@ class ServiceConfig:
     season_stale_months: int
     follow_up_months: tuple[int, ...]
     report_min_cell: int
+    # A vacancy paying more than this many times the season's pay for work learned on
+    # the job is held as a possible lure (matcher/README.md).
+    lure_pay_factor: float = 2.0
 
 
 def service_config(config: Mapping[str, Any]) -> ServiceConfig:
@@ -176,6 +183,7 @@ def service_config(config: Mapping[str, Any]) -> ServiceConfig:
         season_stale_months=int(config["SEASON_STALE_MONTHS"]),
         follow_up_months=tuple(config["FOLLOW_UP_MONTHS"]),
         report_min_cell=int(config["REPORT_MIN_CELL"]),
+        lure_pay_factor=float(config["LURE_PAY_FACTOR"]),
     )
 
 

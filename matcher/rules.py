@@ -21,6 +21,9 @@ UNDER_15_LIGHT = 10
 TRACK_MIN_AGE = 11
 TRACK_LITERACY = 12
 VACANCY_MIN_AGE = 13
+LISTED_TOWN = 14  # on the admin's list of towns no one is sent to (work or training)
+LISTED_EMPLOYER = 15  # on the admin's list of employers no one is sent to
+VACANCY_HELD = 16  # held for an admin's review as a possible lure
 NO_SEATS = 20
 EMPLOYER_PENDING = 21
 EMPLOYER_REJECTED = 22
@@ -44,6 +47,9 @@ RULE_NAMES: dict[int, str] = {
     TRACK_MIN_AGE: "track_min_age",
     TRACK_LITERACY: "track_min_literacy",
     VACANCY_MIN_AGE: "vacancy_min_age",
+    LISTED_TOWN: "listed_town",
+    LISTED_EMPLOYER: "listed_employer",
+    VACANCY_HELD: "vacancy_held_for_review",
     NO_SEATS: "track_no_seats",
     EMPLOYER_PENDING: "employer_not_vetted",
     EMPLOYER_REJECTED: "employer_rejected",

@@ -14,6 +14,7 @@ from api.http import (
     audit,
     consents,
     employers,
+    lures,
     placements,
     reference,
     referrals,
@@ -31,6 +32,7 @@ def register(app: Flask) -> None:
     seasons.register(app)
     smorest.register_blueprint(tracks.blp)
     smorest.register_blueprint(employers.blp)
+    smorest.register_blueprint(lures.blp)
     smorest.register_blueprint(survivors.blp)
     smorest.register_blueprint(allocations.blp)
     smorest.register_blueprint(consents.blp)

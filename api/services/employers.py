@@ -14,7 +14,8 @@ from sqlalchemy.orm.exc import StaleDataError
 from api.auth import Principal
 from api.config import ServiceConfig
 from api.errors import Conflict, NotFound, Unprocessable
-from api.store.catalog import offerable, plain_occupation
+from api.services.lures import screen
+from api.store.catalog import not_held, offerable, plain_occupation
 from api.store.db import unit_of_work
 from api.store.models import Employer, Occupation, Town, Track, Vacancy
 from api.store.models.base import utcnow
@@ -176,7 +177,7 @@ def _vacancies_visible_to(principal: Principal) -> Select[Vacancy]:
             Employer.org_id == principal.org_id
         )
     if principal.role == "counsellor":
-        return offerable(stmt.join(Employer, Employer.id == Vacancy.employer_id)).where(
+        return not_held(offerable(stmt.join(Employer, Employer.id == Vacancy.employer_id))).where(
             Employer.vetting == "vetted",
             Vacancy.status == "open",
             Vacancy.positions_filled < Vacancy.positions,
@@ -273,6 +274,7 @@ def create_vacancy(
         )
         session.add(vacancy)
         session.flush()
+        screen(session, config, vacancy)
     return vacancy
 
 
@@ -324,6 +326,10 @@ def update_vacancy(
             if "hires_from_track" in changes:
                 vacancy.hires_from_track = track
             vacancy.pay_usd_month = usd
+            if any(f in changes for f in ("pay", "pay_unit", "currency", "occupation", "town")) or (
+                "provides_room" in changes
+            ):
+                screen(session, config, vacancy)
             session.flush()
     except StaleDataError as exc:  # another writer updated the row between read and write
         raise Conflict("The vacancy changed meanwhile: read it again.") from exc

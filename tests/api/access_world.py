@@ -134,6 +134,10 @@ class AccessWorld:
                 f"/placements/{placement}/follow-ups",
                 {"date": "2026-02-05", "employed": True, "monthly_income": 150},
             )
+        # The avoid list: one town, where no one is sent (not a town the world works in).
+        self.ids["avoid_entry"] = self._ok(
+            "admin", "POST", "/avoid-list", {"kind": "town", "town": "SHV", "reason": "test"}
+        )["id"]
         # A second survivor of A, never referred: the one new referrals and closures use.
         spare = self._ok("counsellor_a", "POST", "/survivors", survivor_body("MX-A-2"))["id"]
         consent = {"given": True, "method": "written", "guardian_consented": False}

@@ -98,6 +98,11 @@ POST   /survivors/<survivor_id>/closure                    401  201  404  403  4
 GET    /reports/outcomes                                   401  200  200  200  200  200  403   200
 DELETE /tokens/<prefix>                                    401  403  403  403  403  403  403   204
 GET    /audit                                              401  403  403  403  403  403  403   200
+GET    /avoid-list                                         401  403  403  403  403  403  403   200
+POST   /avoid-list                                         401  403  403  403  403  403  403   201
+DELETE /avoid-list/<entry_id>                              401  403  403  403  403  403  403   204
+GET    /vacancies/held                                     401  403  403  403  403  403  403   200
+POST   /vacancies/<vacancy_id>/review                      401  403  403  403  403  403  403   200
 """
 
 COLUMNS = dict(
@@ -199,6 +204,7 @@ PARAMS = {
     "referral_id": "referral_a",
     "placement_id": "placement_a",
     "prefix": "token_prefix",
+    "entry_id": "avoid_entry",
 }
 
 _serial = itertools.count(1)
@@ -272,6 +278,12 @@ BODIES: dict[tuple[str, str], Callable[[AccessWorld], Any]] = {
         "ended_on": "2026-06-01",
         "reason": "completed",
     },
+    ("POST", "/avoid-list"): lambda w: {
+        "kind": "employer",
+        "employer_id": w.ids["employer_unvetted"],
+        "reason": "known to recruit for a scam compound",
+    },
+    ("POST", "/vacancies/<vacancy_id>/review"): lambda w: {"decision": "clear", "note": "ok"},
     ("POST", "/survivors/<survivor_id>/closure"): lambda w: {
         "reason": "untraceable",
         "note": "moved away",
@@ -339,6 +351,19 @@ def _fresh_token(world: AccessWorld, actor: str) -> dict[str, Any]:
 
 SHELTER_SPARE = "Spare shelter (matrix)"
 
+
+def _fresh_avoid_entry(world: AccessWorld, actor: str) -> dict[str, Any]:
+    body = {"kind": "town", "town": "TKM", "reason": "made to be removed"}
+    return {"entry_id": world.call("admin", "POST", "/avoid-list", body).get_json()["id"]}
+
+
+def _held_vacancy(world: AccessWorld, actor: str) -> dict[str, Any]:
+    """A vacancy that asks its worker to live on site in a listed town: held."""
+    body = vacancy_body(town="SHV", provides_room=True)
+    made = world.call("employer_a", "POST", "/vacancies", body).get_json()
+    assert made["review"] == "held", made
+    return {"vacancy_id": made["id"]}
+
 # Writes that use their record up (a season published or deleted, a referral decided, a
 # case closed...): an actor allowed to make one makes it on a record made for it.
 PREPARE: dict[tuple[str, str], Callable[[AccessWorld, str], dict[str, Any]]] = {
@@ -350,6 +375,8 @@ PREPARE: dict[tuple[str, str], Callable[[AccessWorld, str], dict[str, Any]]] = {
     ("POST", "/placements/<placement_id>/end"): _fresh_placement,
     ("POST", "/survivors/<survivor_id>/closure"): _fresh_survivor,
     ("DELETE", "/tokens/<prefix>"): _fresh_token,
+    ("DELETE", "/avoid-list/<entry_id>"): _fresh_avoid_entry,
+    ("POST", "/vacancies/<vacancy_id>/review"): _held_vacancy,
 }
 
 
