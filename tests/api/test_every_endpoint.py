@@ -364,6 +364,7 @@ def _held_vacancy(world: AccessWorld, actor: str) -> dict[str, Any]:
     assert made["review"] == "held", made
     return {"vacancy_id": made["id"]}
 
+
 # Writes that use their record up (a season published or deleted, a referral decided, a
 # case closed...): an actor allowed to make one makes it on a record made for it.
 PREPARE: dict[tuple[str, str], Callable[[AccessWorld, str], dict[str, Any]]] = {
