@@ -12,6 +12,7 @@ on a record made for it (``PREPARE``) when the write would use its record up.
 from __future__ import annotations
 
 import itertools
+import logging
 import re
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -526,3 +527,79 @@ def test_a_malformed_or_unknown_token_is_401_everywhere(client) -> None:
         for header in ("Bearer pw_unknown-token-value", "Basic abc", "Bearer"):
             response = client.open(url, method=method, json={}, headers={"Authorization": header})
             assert response.status_code == 401, (method, rule, header)
+
+
+# Fields no body may set: who the caller is, whose record it is, its vetting, its id.
+FORGED = {
+    "id": 999,
+    "role": "admin",
+    "org_id": 1,
+    "organisation": "Operator",
+    "user_id": 1,
+    "vetting": "vetted",
+    "survivor_org_id": 1,
+}
+WRITES = [
+    key
+    for key in MATRIX
+    if key[0] in ("POST", "PATCH")
+    and key in BODIES
+    and any(200 <= status < 300 for status in MATRIX[key].values())
+]
+
+
+@pytest.mark.parametrize(("method", "rule"), WRITES, ids=[f"{m} {r}" for m, r in WRITES])
+def test_no_write_accepts_a_role_organisation_vetting_or_id_it_was_not_asked_for(
+    world, method: str, rule: str
+) -> None:
+    access, application = world
+    actor = next(a for a in ACTORS if 200 <= MATRIX[method, rule][a] < 300)
+    values = {name: access.ids[record] for name, record in PARAMS.items()}
+    if (method, rule) in PREPARE:
+        values.update(PREPARE[method, rule](access, actor))
+    headers = dict(access.headers[actor])
+    if method == "PATCH" and "vacancy_id" in rule:
+        headers["If-Match"] = _vacancy_version(access, values["vacancy_id"])
+    body = BODIES[method, rule](access)
+    before = _counts(application)
+    for name, value in FORGED.items():
+        if name in body:
+            continue
+        response = access.client.open(
+            _url(rule, values), method=method, json={**body, name: value}, headers=headers
+        )
+        assert response.status_code == 422, (name, response.status_code, response.get_json())
+        assert name in {e["field"] for e in response.get_json()["errors"]}
+    assert _counts(application) == before
+
+
+CANARY = "CANARY-7f3a"
+
+
+def test_no_survivor_data_reaches_the_logs_or_a_url_on_any_endpoint(world, caplog) -> None:
+    """A survivor whose case code and notes are a canary, then every endpoint by every
+    actor, bad input and refusals included: the canary is never logged nor in a URL."""
+    access, _ = world
+    caplog.set_level(logging.DEBUG)
+    body = survivor_body(f"{CANARY}-1", notes=f"{CANARY} note", avoid_towns=["PNH"])
+    made = access.call("counsellor_a", "POST", "/survivors", body)
+    assert made.status_code == 201
+    canary = made.get_json()["id"]
+    # A duplicate case code and a bad value: their errors must not quote the row either.
+    access.call("counsellor_a", "POST", "/survivors", body)
+    access.call("counsellor_a", "PATCH", f"/survivors/{canary}", {"birth_year": CANARY})
+    values = {name: access.ids[record] for name, record in PARAMS.items()}
+    values["survivor_id"] = canary
+    for (method, rule), statuses in MATRIX.items():
+        if method != "GET":
+            continue
+        url = _url(rule, values) + (
+            QUERIES[method, rule](access) if (method, rule) in QUERIES else ""
+        )
+        for actor in statuses:
+            response = access.client.open(url, method=method, headers=access.headers[actor])
+            assert CANARY not in response.headers.get("Location", "")
+            text = response.get_data(as_text=True)
+            for link in re.findall(r"https?://[^\s\"']+|/api/v1/[^\s\"']+", text):
+                assert CANARY not in link
+    assert CANARY not in caplog.text
