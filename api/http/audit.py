@@ -19,7 +19,13 @@ from api.store.pagination import PageArgs, page_schema
 blp = Blueprint("audit", __name__, url_prefix="/api/v1", description="The audit trail (admin)")
 blp.after_request(no_store)
 
-ID = {"validate": ma.validate.Range(min=1, max=2**63 - 1)}
+
+def _id(description: str) -> ma.fields.Integer:
+    return ma.fields.Integer(
+        load_default=None,
+        validate=ma.validate.Range(min=1, max=2**63 - 1),
+        metadata={"description": description},
+    )
 
 
 class UtcFilter(ma.fields.AwareDateTime):
@@ -34,15 +40,11 @@ class UtcFilter(ma.fields.AwareDateTime):
 
 
 class AuditArgs(PageArgs):
-    actor = ma.fields.Integer(load_default=None, metadata={"description": "A user's id"}, **ID)
-    organisation = ma.fields.Integer(
-        load_default=None,
-        metadata={"description": "An organisation's id: the caller's or the record's"},
-        **ID,
-    )
+    actor = _id("A user's id")
+    organisation = _id("An organisation's id: the caller's or the record's")
     entity = Text(load_default=None, validate=ma.validate.Length(min=1, max=32))
-    entity_id = ma.fields.Integer(load_default=None, **ID)
-    survivor_id = ma.fields.Integer(load_default=None, **ID)
+    entity_id = _id("The record's id (with entity)")
+    survivor_id = _id("A survivor's id: the rows about that survivor's record")
     action = Text(load_default=None, validate=ma.validate.Length(min=1, max=32))
     since = UtcFilter(load_default=None, data_key="from", metadata={"description": "At or after"})
     until = UtcFilter(load_default=None, data_key="to", metadata={"description": "Before"})

@@ -22,7 +22,7 @@ from api.store.pagination import PageArgs, page_schema, paginate
 blp = Blueprint("lures", __name__, url_prefix="/api/v1", description="Lure detection (admin)")
 
 
-class AvoidIn(ma.Schema):
+class AvoidEntryIn(ma.Schema):
     kind = Text(required=True, validate=ma.validate.OneOf(AVOID_KINDS))
     town = Text(load_default=None, validate=ma.validate.Length(min=1, max=8))
     employer_id = ma.fields.Integer(
@@ -45,7 +45,7 @@ class HeldVacancySchema(VacancySchema):
     review_reason = ma.fields.String(allow_none=True)
 
 
-class ReviewIn(ma.Schema):
+class ReviewRequest(ma.Schema):
     decision = Text(required=True, validate=ma.validate.OneOf(tuple(service.REVIEW_DECISIONS)))
     note = Text(load_default="", validate=ma.validate.Length(max=2000))
 
@@ -61,7 +61,7 @@ def list_avoid(args: dict[str, Any]) -> dict[str, Any]:
 
 
 @blp.post("/avoid-list")
-@blp.arguments(AvoidIn)
+@blp.arguments(AvoidEntryIn)
 @blp.response(201, AvoidSchema)
 @require_roles("admin")
 def add_avoid(body: dict[str, Any]) -> Any:
@@ -96,7 +96,7 @@ def held_vacancies(args: dict[str, Any]) -> dict[str, Any]:
 
 
 @blp.post("/vacancies/<int:vacancy_id>/review")
-@blp.arguments(ReviewIn)
+@blp.arguments(ReviewRequest)
 @blp.response(200, HeldVacancySchema)
 @require_roles("admin")
 def review_vacancy(body: dict[str, Any], vacancy_id: int) -> Any:
