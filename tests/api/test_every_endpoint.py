@@ -497,38 +497,6 @@ def _check_list(access: AccessWorld, rule: str, actor: str, body: dict[str, Any]
     assert shown == visible[actor], f"{rule} listed {sorted(shown)} to {actor}"
 
 
-def test_every_api_view_declares_its_roles(app) -> None:
-    for rule in app.url_map.iter_rules():
-        if rule.rule.startswith("/api/v1") and rule.endpoint not in OPEN_ENDPOINTS:
-            assert roles_of(app.view_functions[rule.endpoint]), f"{rule.endpoint} has no roles"
-
-
-@pytest.mark.parametrize(
-    ("method", "rule"), sorted(set(api_routes(_app("sqlite://")))), ids=lambda v: v
-)
-def test_every_api_endpoint_is_in_the_openapi_document(client, method, rule) -> None:
-    spec = client.get("/api/v1/openapi.json").get_json()
-    path = "/api/v1" + re.sub(r"<(?:[a-z]+:)?([^>]+)>", r"{\1}", rule)
-    assert method.lower() in spec["paths"].get(path, {}), f"{method} {path} is undocumented"
-
-
-def test_a_wrong_role_is_403_before_the_body_is_read(client, token, auth) -> None:
-    response = client.post(
-        "/api/v1/tokens",
-        data="{not json",
-        headers={**auth(token("counsellor")), "Content-Type": "application/json"},
-    )
-    assert response.status_code == 403
-
-
-def test_a_malformed_or_unknown_token_is_401_everywhere(client) -> None:
-    for method, rule in sorted(MATRIX)[:: max(1, len(MATRIX) // 12)]:
-        url = _url(rule, dict.fromkeys(PARAMS, 1))
-        for header in ("Bearer pw_unknown-token-value", "Basic abc", "Bearer"):
-            response = client.open(url, method=method, json={}, headers={"Authorization": header})
-            assert response.status_code == 401, (method, rule, header)
-
-
 # Fields no body may set: who the caller is, whose record it is, its vetting, its id.
 FORGED = {
     "id": 999,
@@ -603,3 +571,39 @@ def test_no_survivor_data_reaches_the_logs_or_a_url_on_any_endpoint(world, caplo
             for link in re.findall(r"https?://[^\s\"']+|/api/v1/[^\s\"']+", text):
                 assert CANARY not in link
     assert CANARY not in caplog.text
+
+
+# The tests below each get a fresh database (the ``app`` fixture): on PostgreSQL that
+# empties the one the module's world lives in, so they come after every test of it.
+
+
+def test_every_api_view_declares_its_roles(app) -> None:
+    for rule in app.url_map.iter_rules():
+        if rule.rule.startswith("/api/v1") and rule.endpoint not in OPEN_ENDPOINTS:
+            assert roles_of(app.view_functions[rule.endpoint]), f"{rule.endpoint} has no roles"
+
+
+@pytest.mark.parametrize(
+    ("method", "rule"), sorted(set(api_routes(_app("sqlite://")))), ids=lambda v: v
+)
+def test_every_api_endpoint_is_in_the_openapi_document(client, method, rule) -> None:
+    spec = client.get("/api/v1/openapi.json").get_json()
+    path = "/api/v1" + re.sub(r"<(?:[a-z]+:)?([^>]+)>", r"{\1}", rule)
+    assert method.lower() in spec["paths"].get(path, {}), f"{method} {path} is undocumented"
+
+
+def test_a_wrong_role_is_403_before_the_body_is_read(client, token, auth) -> None:
+    response = client.post(
+        "/api/v1/tokens",
+        data="{not json",
+        headers={**auth(token("counsellor")), "Content-Type": "application/json"},
+    )
+    assert response.status_code == 403
+
+
+def test_a_malformed_or_unknown_token_is_401_everywhere(client) -> None:
+    for method, rule in sorted(MATRIX)[:: max(1, len(MATRIX) // 12)]:
+        url = _url(rule, dict.fromkeys(PARAMS, 1))
+        for header in ("Bearer pw_unknown-token-value", "Basic abc", "Bearer"):
+            response = client.open(url, method=method, json={}, headers={"Authorization": header})
+            assert response.status_code == 401, (method, rule, header)
