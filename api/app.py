@@ -13,6 +13,7 @@ from typing import Any
 from flask import Flask, Response, request
 
 from api import http, pages
+from api.audit import record_refusal
 from api.auth import authenticate_request
 from api.config import load_config, service_config
 from api.errors import register_error_handlers
@@ -72,6 +73,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.before_request(authenticate_request)
     app.before_request(guards.check_text)
     app.after_request(_security_headers)
+    app.after_request(record_refusal)
     return app
 
 

@@ -2,24 +2,32 @@
 
 A token is 32 random bytes shown once; only its SHA-256 is stored (a fast hash is the
 right tool for a secret with 256 bits of entropy: nothing to brute-force, unlike a
-password). Every view but /health and the OpenAPI document declares its roles.
+password). A token expires (``TOKEN_DAYS`` after it is issued), can be revoked, and
+records when it was last used. Failed authentications are counted per address and per
+token prefix; past ``RATELIMIT_AUTH_FAILURES`` the caller gets 429 until the window
+ends. Every view but /health and the OpenAPI document declares its roles.
 """
 
 from __future__ import annotations
 
 import functools
 import hashlib
+import math
 import secrets
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any, ParamSpec, TypeVar
 
-from flask import current_app, g, request
-from sqlalchemy import bindparam, select
+import limits
+from flask import current_app, g, has_request_context, request
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
-from api.errors import Forbidden, Unauthorized
-from api.store.db import get_session
+from api.errors import Forbidden, TooManyRequests, Unauthorized
+from api.extensions import limiter
+from api.store.db import get_database, get_session
 from api.store.models import ROLES, ApiToken, Organisation, User
 from api.store.models.base import utcnow
 
@@ -83,10 +91,21 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def issue_token(session: Session, org_name: str, role: str, user_name: str | None = None) -> str:
+DEFAULT_TOKEN_DAYS = 90
+PREFIX_LENGTH = 11  # "pw_" and 8 characters: printed, and enough to revoke by
+
+
+def issue_token(
+    session: Session,
+    org_name: str,
+    role: str,
+    user_name: str | None = None,
+    days: int = DEFAULT_TOKEN_DAYS,
+) -> str:
     """Create the organisation and user if needed, and a new token; return the token.
 
-    The caller commits. Raises ``UnknownRole`` for a role that does not exist.
+    The token expires ``days`` days from now. The caller commits. Raises
+    ``UnknownRole`` for a role that does not exist.
     """
     if role not in ROLES:
         raise UnknownRole(f"unknown role {role!r}: choose one of {', '.join(ROLES)}")
@@ -107,14 +126,21 @@ def issue_token(session: Session, org_name: str, role: str, user_name: str | Non
     elif user.role != role:
         raise ValueError(f"user {user_name!r} of {org_name!r} already has role {user.role!r}")
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    session.add(ApiToken(user_id=user.id, token_hash=hash_token(token), prefix=token[:11]))
+    session.add(
+        ApiToken(
+            user_id=user.id,
+            token_hash=hash_token(token),
+            prefix=token[:PREFIX_LENGTH],
+            expires_at=utcnow() + timedelta(days=days),
+        )
+    )
     session.flush()
     return token
 
 
 def revoke_token(session: Session, token_or_prefix: str) -> int:
     """Revoke a token given whole or by its printed prefix; return how many were revoked."""
-    if len(token_or_prefix) > 11:
+    if len(token_or_prefix) > PREFIX_LENGTH:
         condition = ApiToken.token_hash == hash_token(token_or_prefix)
     else:
         condition = ApiToken.prefix == token_or_prefix
@@ -137,6 +163,8 @@ _PRINCIPAL = (
         _users.role,
         _tokens.id.label("token_id"),
         _tokens.revoked_at,
+        _tokens.expires_at,
+        _tokens.last_used_at,
     )
     .select_from(
         ApiToken.__table__.join(User.__table__, _tokens.user_id == _users.id).join(
@@ -148,19 +176,96 @@ _PRINCIPAL = (
 
 
 def authenticate(session: Session, header: str | None) -> Principal:
-    """The principal behind an ``Authorization`` header, or ``Unauthorized``."""
+    """The principal behind an ``Authorization`` header, or ``Unauthorized``.
+
+    Too many failures from the caller's address, or for the token's prefix, are a 429
+    before the token is even looked up.
+    """
+    token = _bearer(header)
+    prefix = token[:PREFIX_LENGTH] if token else None
+    _refuse_if_throttled(prefix)
+    try:
+        if token is None:
+            raise Unauthorized(
+                "This endpoint needs a bearer token (Authorization: Bearer <token>)."
+                if not header
+                else "The Authorization header must read 'Bearer <token>'."
+            )
+        if not token.startswith(TOKEN_PREFIX) or len(token) > 200:
+            raise Unauthorized("The bearer token is malformed.")
+        row = session.execute(_PRINCIPAL, {"token_hash": hash_token(token)}).first()
+        if row is None or row.revoked_at is not None:
+            raise Unauthorized("The bearer token is unknown or has been revoked.")
+        now = utcnow()
+        if row.expires_at is not None and now >= _aware(row.expires_at):
+            raise Unauthorized("The bearer token has expired: ask an admin for a new one.")
+    except Unauthorized:
+        _count_failure(prefix)
+        raise
+    if row.last_used_at is None or now - _aware(row.last_used_at) > LAST_USED_EVERY:
+        _touch(row.token_id, now)
+    return Principal(row.user_id, row.org_id, row.org_name, row.role, row.token_id)
+
+
+# The last use is written at most this often per token: a write on every request would
+# serialise readers on SQLite's single writer.
+LAST_USED_EVERY = timedelta(minutes=1)
+
+
+def _bearer(header: str | None) -> str | None:
     if not header:
-        raise Unauthorized("This endpoint needs a bearer token (Authorization: Bearer <token>).")
+        return None
     scheme, _, token = header.partition(" ")
     token = token.strip()
     if scheme.lower() != "bearer" or not token or " " in token:
-        raise Unauthorized("The Authorization header must read 'Bearer <token>'.")
-    if not token.startswith(TOKEN_PREFIX) or len(token) > 200:
-        raise Unauthorized("The bearer token is malformed.")
-    row = session.execute(_PRINCIPAL, {"token_hash": hash_token(token)}).first()
-    if row is None or row.revoked_at is not None:
-        raise Unauthorized("The bearer token is unknown or has been revoked.")
-    return Principal(row.user_id, row.org_id, row.org_name, row.role, row.token_id)
+        return None
+    return token
+
+
+def _aware(when: datetime) -> datetime:
+    # SQLite hands back naive datetimes; they were stored as UTC.
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
+
+
+def _touch(token_id: int, now: datetime) -> None:
+    """Record the token's use in a transaction of its own (the request's may fail)."""
+    with get_database().engine.begin() as conn:
+        conn.execute(update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=now))
+
+
+def _failure_keys(prefix: str | None) -> list[tuple[str, str]]:
+    keys = [("auth-failures-address", request.remote_addr or "unknown")]
+    if prefix:
+        keys.append(("auth-failures-prefix", prefix))
+    return keys
+
+
+def _failure_limit() -> limits.RateLimitItem | None:
+    if not has_request_context() or not current_app.config.get("RATELIMIT_ENABLED", True):
+        return None
+    return limits.parse(current_app.config["RATELIMIT_AUTH_FAILURES"])
+
+
+def _refuse_if_throttled(prefix: str | None) -> None:
+    limit = _failure_limit()
+    if limit is None:
+        return
+    for key in _failure_keys(prefix):
+        if not limiter.limiter.test(limit, *key):
+            reset = limiter.limiter.get_window_stats(limit, *key).reset_time
+            wait = max(1, math.ceil(reset - time.time()))
+            raise TooManyRequests(
+                "Too many failed sign-ins from this address or for this token; "
+                f"try again in {wait} seconds.",
+                headers={"Retry-After": str(wait)},
+            )
+
+
+def _count_failure(prefix: str | None) -> None:
+    limit = _failure_limit()
+    if limit is not None:
+        for key in _failure_keys(prefix):
+            limiter.limiter.hit(limit, *key)
 
 
 def current_principal() -> Principal:

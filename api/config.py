@@ -55,7 +55,16 @@ DEFAULTS: dict[str, Any] = {
     # What one token may store per minute, recommendations and allocations together
     # (each is kept, to be explained later): flask-limiter syntax.
     "RATELIMIT_WRITES": "30 per minute",
+    # Where the rate limits are counted: memory:// is per process; when several
+    # processes serve (gunicorn -w 2), name a shared store, e.g. redis://host:6379.
     "RATELIMIT_STORAGE_URI": "memory://",
+    # Failed authentications allowed per address and per token prefix (then 429).
+    "RATELIMIT_AUTH_FAILURES": "10 per minute",
+    # Vacancies paying above this multiple of the season's pay for work learned on the
+    # job are held for an admin's review (matcher/README.md).
+    "LURE_PAY_FACTOR": 2.0,
+    # Days a new token lasts; an admin issues a new one when it expires.
+    "TOKEN_DAYS": 90,
 }
 
 # Environment variable -> setting. Documented in .env.example.
@@ -76,6 +85,10 @@ ENVIRONMENT: dict[str, tuple[str, type]] = {
     "PATHWAYS_LOG_LEVEL": ("LOG_LEVEL", str),
     "PATHWAYS_RATELIMIT": ("RATELIMIT_DEFAULT", str),
     "PATHWAYS_RATELIMIT_WRITES": ("RATELIMIT_WRITES", str),
+    "PATHWAYS_RATELIMIT_AUTH_FAILURES": ("RATELIMIT_AUTH_FAILURES", str),
+    "PATHWAYS_RATELIMIT_STORAGE_URI": ("RATELIMIT_STORAGE_URI", str),
+    "PATHWAYS_TOKEN_DAYS": ("TOKEN_DAYS", int),
+    "PATHWAYS_LURE_PAY_FACTOR": ("LURE_PAY_FACTOR", float),
     "PATHWAYS_PAGE_SESSION_IDLE_MINUTES": ("PAGE_SESSION_IDLE_MINUTES", int),
     "PATHWAYS_PAGE_SESSION_HOURS": ("PAGE_SESSION_HOURS", int),
     "PATHWAYS_SECURE_COOKIES": ("SESSION_COOKIE_SECURE", bool),
@@ -136,6 +149,8 @@ def load_config(
     if not months or any(not isinstance(m, int) or isinstance(m, bool) or m < 1 for m in months):
         raise ConfigError(f"FOLLOW_UP_MONTHS must be whole months of 1 or more, got {months!r}")
     config["FOLLOW_UP_MONTHS"] = tuple(sorted(set(months)))
+    if not isinstance(config["TOKEN_DAYS"], int) or config["TOKEN_DAYS"] < 1:
+        raise ConfigError(f"TOKEN_DAYS must be 1 or more, got {config['TOKEN_DAYS']!r}")
     if not isinstance(config["REPORT_MIN_CELL"], int) or config["REPORT_MIN_CELL"] < 1:
         raise ConfigError(f"REPORT_MIN_CELL must be 1 or more, got {config['REPORT_MIN_CELL']!r}")
     for key in SURVEY_CAPS:
@@ -170,6 +185,9 @@ class ServiceConfig:
     follow_up_months: tuple[int, ...]
     report_min_cell: int
     survey_limits: ReadLimits  # how far an uploaded survey is read (HTTP and pages)
+    # A vacancy paying more than this many times the season's pay for work learned on
+    # the job is held as a possible lure (matcher/README.md).
+    lure_pay_factor: float = 2.0
 
 
 def service_config(config: Mapping[str, Any]) -> ServiceConfig:
@@ -193,6 +211,7 @@ def service_config(config: Mapping[str, Any]) -> ServiceConfig:
             max_cell_chars=int(config["SURVEY_MAX_CELL_CHARS"]),
             max_unpacked_bytes=int(config["SURVEY_MAX_UNPACKED_MB"]) * 1024 * 1024,
         ),
+        lure_pay_factor=float(config["LURE_PAY_FACTOR"]),
     )
 
 

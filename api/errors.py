@@ -94,6 +94,10 @@ class Unprocessable(ApiError):
     status = 422
 
 
+class TooManyRequests(ApiError):
+    status = 429
+
+
 def domain_errors() -> dict[type[Exception], int]:
     """The domain packages' exceptions a person can fix, and the status each gets.
 

@@ -436,6 +436,12 @@ def read_json_bytes(data: bytes, limits: ReadLimits = DEFAULT_LIMITS) -> tuple[s
             [{"field": "table", "message": f"table must be one of {', '.join(TABLES)}"}],
             "bad JSON upload",
         )
+    unknown = sorted(set(doc) - {"table", "rows"})
+    if unknown:
+        raise SurveyError(
+            [{"field": name, "message": "unknown field"} for name in unknown],
+            "bad JSON upload",
+        )
     return str(doc["table"]), rows_frame(doc.get("rows"), limits=limits)
 
 

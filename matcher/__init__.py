@@ -32,12 +32,13 @@ from matcher.results import (
     TrackRef,
     TrackScores,
 )
-from matcher.types import Profile, Vacancy
+from matcher.types import AvoidList, Profile, Vacancy
 from matcher.weights import COMPONENTS, Settings, Weights
 
 __all__ = [
     "COMPONENTS",
     "MODEL_VERSION",
+    "AvoidList",
     "EmployerRef",
     "ExcludedItem",
     "MatcherError",

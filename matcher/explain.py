@@ -311,6 +311,18 @@ def excluded_reason(
             f"{vac.employer_name} hires from age {vac.min_age}: the survivor may be only "
             f"{when} when work starts"
         )
+    if rule == R.LISTED_TOWN:
+        listed = town if town.code in p.avoid.towns else train_town
+        if listed is not None and listed.code in p.avoid.towns:
+            doing = "Work" if listed is town else "Training"
+            return (
+                f"{doing} in {listed.name}, a town no one is sent to: {p.avoid.towns[listed.code]}"
+            )
+    if rule == R.LISTED_EMPLOYER and vac is not None:
+        reason = p.avoid.employers.get(vac.employer_id, "")
+        return f"{vac.employer_name} is an employer no one is sent to: {reason}"
+    if rule == R.VACANCY_HELD:
+        return "The vacancy is held for an admin's review: it may be a lure"
     if rule == R.NO_SEATS and track is not None:
         start = track.next_start.isoformat() if track.next_start else "not scheduled"
         return f"No seats left in {track.name} (of {track.seats}; next intake {start})"

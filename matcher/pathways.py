@@ -41,7 +41,7 @@ from matcher.prepared import (
     RuleCodes,
     TownCosts,
 )
-from matcher.types import Vacancy
+from matcher.types import AvoidList, Vacancy
 from matcher.weights import VENUES, Settings
 from training_catalog.types import LITERACY_LEVELS, SKILL_FAMILIES, Catalog, Track
 
@@ -57,6 +57,7 @@ def prepare_market(
     vacancies: Sequence[Vacancy],
     *,
     settings: Settings | None = None,
+    avoid: AvoidList | None = None,
 ) -> PreparedMarket:
     """Build the profile-independent candidate arrays of one market.
 
@@ -71,6 +72,10 @@ def prepare_market(
         candidates so that the engine can say why they are not offered.
     settings : Settings, optional
         Engine settings (defaults: ``Settings()``).
+    avoid : AvoidList, optional
+        Towns and employers no one is sent to: every pathway working or training in a
+        listed town, and every vacancy of a listed employer, is excluded with the
+        list's reason (default: an empty list).
 
     Returns
     -------
@@ -82,11 +87,12 @@ def prepare_market(
         A survey row, vacancy or track names a town or occupation the catalog lacks.
     """
     settings = settings or Settings()
+    avoid = avoid or AvoidList()
     cat = _catalog_arrays(catalog)
     costs = _town_costs(market, cat.town_index)
-    table = _concat(_vacancy_outlets(vacancies, cat), *_survey_outlets(market, cat))
+    table = _concat(_vacancy_outlets(vacancies, cat, avoid), *_survey_outlets(market, cat))
     candidates, n_untrained = _candidates(table, cat)
-    rules = _rule_codes(candidates, table, cat)
+    rules = _rule_codes(candidates, table, cat, avoid)
     prepared = PreparedMarket(
         settings=settings,
         catalog=cat,
@@ -98,6 +104,7 @@ def prepare_market(
         hiring=_hiring(candidates, table, cat, settings),
         location=_location(candidates, table, cat, settings),
         groups=_row_groups(candidates, cat),
+        avoid=avoid,
     )
     _freeze(prepared)
     if n_untrained < prepared.n_candidates:
@@ -223,7 +230,9 @@ class _OutletTable:
     static: Int8Array  # the vacancy's own rule (vetting, closed, full), NO_RULE when none
 
 
-def _vacancy_outlets(vacancies: Sequence[Vacancy], cat: CatalogArrays) -> _OutletTable:
+def _vacancy_outlets(
+    vacancies: Sequence[Vacancy], cat: CatalogArrays, avoid: AvoidList
+) -> _OutletTable:
     for v in vacancies:
         if v.town not in cat.town_index or v.occupation not in cat.occupation_index:
             raise MatcherInputError(f"vacancy {v.id}: unknown town or occupation")
@@ -231,7 +240,9 @@ def _vacancy_outlets(vacancies: Sequence[Vacancy], cat: CatalogArrays) -> _Outle
     status = np.array([status_code.get(v.employer_status, 1) for v in vacancies], np.int8)
     is_open = _bool_col([v.is_open for v in vacancies])
     positions = np.array([v.positions_left for v in vacancies], np.int64)
-    offerable = (status == 0) & is_open & (positions > 0)
+    held = _bool_col([v.held_for_review for v in vacancies])
+    listed = _bool_col([v.employer_id in avoid.employers for v in vacancies])
+    offerable = (status == 0) & is_open & (positions > 0) & ~held & ~listed
     static = np.full(len(vacancies), R.NO_RULE, np.int8)
     # Ordered from least to most telling: later assignments win.
     static[positions <= 0] = R.VACANCY_FULL
@@ -239,6 +250,8 @@ def _vacancy_outlets(vacancies: Sequence[Vacancy], cat: CatalogArrays) -> _Outle
     static[status == 3] = R.EMPLOYER_SUSPENDED
     static[status == 2] = R.EMPLOYER_REJECTED
     static[status == 1] = R.EMPLOYER_PENDING
+    static[held] = R.VACANCY_HELD
+    static[listed] = R.LISTED_EMPLOYER
     n = len(vacancies)
     return _OutletTable(
         kind=np.full(n, VACANCY, np.int8),
@@ -384,11 +397,19 @@ def _candidates(table: _OutletTable, cat: CatalogArrays) -> tuple[Candidates, in
 # --- the parts of every candidate row -------------------------------------------------
 
 
-def _rule_codes(c: Candidates, table: _OutletTable, cat: CatalogArrays) -> RuleCodes:
+def _rule_codes(
+    c: Candidates, table: _OutletTable, cat: CatalogArrays, avoid: AvoidList
+) -> RuleCodes:
     occupations = cat.occupations
     no_seats = _bool_col([t.seats_available <= 0 for t in cat.tracks] + [False])
     static = table.static[c.outlet].copy()
     static[no_seats[c.track]] = R.NO_SEATS
+    # The admin's list: no work and no training in a listed town, for anyone.
+    listed = _bool_col([t.code in avoid.towns for t in cat.towns] + [False])
+    if listed.any():
+        town_rule = np.where(listed, np.int8(R.LISTED_TOWN), np.int8(R.NO_RULE)).astype(np.int8)
+        np.minimum(static, town_rule[c.town], out=static)
+        np.minimum(static, town_rule[c.train_town], out=static)
     # Protections of minors, first applicable rule per candidate (see rules.py order).
     hazardous = _bool_col([o.hazardous for o in occupations])[c.occ]
     night = _bool_col([o.night_work for o in occupations])[c.occ] | table.night_shift[c.outlet]
@@ -509,7 +530,7 @@ def _prefix(part: _Row, n: int) -> _Row:
 
 
 #: Fields of ``PreparedMarket`` that are not parts of arrays.
-_NOT_PARTS = frozenset({"settings", "cache", "untrained"})
+_NOT_PARTS = frozenset({"settings", "cache", "untrained", "avoid"})
 
 
 def _freeze(prepared: PreparedMarket) -> None:

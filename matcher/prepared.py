@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
-from matcher.types import Vacancy
+from matcher.types import AvoidList, Vacancy
 from matcher.weights import Settings
 from training_catalog.types import Occupation, Town, Track
 
@@ -189,6 +189,8 @@ class PreparedMarket:
     hiring: Hiring
     location: Location
     groups: RowGroups
+    # The admin's list of towns and employers to avoid (its reasons explain exclusions).
+    avoid: AvoidList = field(default_factory=AvoidList)
     # Market-only part of the score per weights (see scoring.fused_score).
     cache: dict[tuple[float, ...], FloatArray] = field(default_factory=dict)
     # The same market cut to the rows a survivor who completed no track can take (a

@@ -22,6 +22,9 @@ UNDER_15_LIGHT = 11
 TRACK_MIN_AGE = 12
 TRACK_LITERACY = 13
 VACANCY_MIN_AGE = 14
+LISTED_TOWN = 15  # on the admin's list of towns no one is sent to (work or training)
+LISTED_EMPLOYER = 16  # on the admin's list of employers no one is sent to
+VACANCY_HELD = 17  # held for an admin's review as a possible lure
 NO_SEATS = 20
 EMPLOYER_PENDING = 21
 EMPLOYER_REJECTED = 22
@@ -46,6 +49,9 @@ RULE_NAMES: dict[int, str] = {
     TRACK_MIN_AGE: "track_min_age",
     TRACK_LITERACY: "track_min_literacy",
     VACANCY_MIN_AGE: "vacancy_min_age",
+    LISTED_TOWN: "listed_town",
+    LISTED_EMPLOYER: "listed_employer",
+    VACANCY_HELD: "vacancy_held_for_review",
     NO_SEATS: "track_no_seats",
     EMPLOYER_PENDING: "employer_not_vetted",
     EMPLOYER_REJECTED: "employer_rejected",

@@ -18,7 +18,7 @@ import numpy as np
 from matcher import rules as R
 from matcher.prepared import BoolArray, Int8Array, PreparedMarket
 from matcher.rules import NO_RULE, NOT_A_CANDIDATE
-from matcher.types import Profile
+from matcher.types import AvoidList, Profile, Vacancy
 from training_catalog.types import LITERACY_LEVELS
 
 ADULT_AGE = 18
@@ -165,3 +165,56 @@ def first_rule(prepared: PreparedMarket, ctx: SurvivorContext) -> Int8Array:
         too_young = young[p.rules.vacancy_min_age[young] > work_age]
         rule[too_young] = np.minimum(rule[too_young], np.int8(R.VACANCY_MIN_AGE))
     return rule
+
+
+#: A vacancy paying more than this many times the season's median pay for its
+#: occupation, where the occupation is learned on the job, is held as a possible lure
+#: (the deployment's ``LURE_PAY_FACTOR``; matcher/README.md says where it comes from).
+LURE_PAY_FACTOR = 2.0
+
+
+def lure_signs(
+    vacancy: Vacancy,
+    *,
+    on_the_job: bool,
+    market_pay_usd_month: float | None,
+    avoid: AvoidList,
+    pay_factor: float = LURE_PAY_FACTOR,
+) -> tuple[str, ...]:
+    """Why a vacancy looks like a trafficker's lure (empty when it does not).
+
+    Parameters
+    ----------
+    vacancy : Vacancy
+        The vacancy as posted, pay in US$ a month.
+    on_the_job : bool
+        Whether its occupation is learned on the job (no training needed).
+    market_pay_usd_month : float or None
+        The season's median pay for the occupation (None: the season has no row for it).
+    avoid : AvoidList
+        The admin's list of towns and employers no one is sent to.
+    pay_factor : float
+        How many times the market's pay counts as far above it.
+
+    Returns
+    -------
+    tuple of str
+        One sentence per sign, for the admin who reviews the vacancy.
+    """
+    signs = []
+    if (
+        on_the_job
+        and market_pay_usd_month is not None
+        and market_pay_usd_month > 0
+        and vacancy.pay_usd_month > pay_factor * market_pay_usd_month
+    ):
+        signs.append(
+            f"pays US${vacancy.pay_usd_month:.0f} a month, more than {pay_factor:g} times the "
+            f"season's US${market_pay_usd_month:.0f} for work learned on the job"
+        )
+    if vacancy.provides_room and vacancy.town in avoid.towns:
+        signs.append(
+            f"asks the worker to live on site in {vacancy.town}, a listed town: "
+            f"{avoid.towns[vacancy.town]}"
+        )
+    return tuple(signs)

@@ -46,3 +46,14 @@ class Vacancy:
     night_shift: bool
     hires_from_track: str | None = None
     is_open: bool = True
+    # Held for an admin's review as a possible lure (or rejected): never offered.
+    held_for_review: bool = False
+
+
+@dataclass(frozen=True)
+class AvoidList:
+    """Towns and employers no one is sent to (an admin keeps the list), with the reason
+    each is on it: a known scam-compound area, an employer known to traffic."""
+
+    towns: Mapping[str, str] = field(default_factory=dict)  # town code -> reason
+    employers: Mapping[int, str] = field(default_factory=dict)  # employer id -> reason

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import click
+from flask import current_app
 from flask.cli import with_appcontext
 
 from api.auth import issue_token, revoke_token
@@ -29,10 +30,13 @@ def create_token(org: str, role: str, user_name: str | None) -> None:
             db.sessions() as session,
             unit_of_work(session),
         ):
-            token = issue_token(session, org, role, user_name)
+            token = issue_token(session, org, role, user_name, current_app.config["TOKEN_DAYS"])
     except ValueError as exc:
         raise click.ClickException(str(exc)) from exc
-    click.echo(f"Token for {role} of {org} (shown once; keep it secret):", err=True)
+    days = current_app.config["TOKEN_DAYS"]
+    click.echo(
+        f"Token for {role} of {org}, valid {days} days (shown once; keep it secret):", err=True
+    )
     click.echo(token)
 
 

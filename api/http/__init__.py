@@ -11,8 +11,10 @@ from api.extensions import limiter, smorest
 from api.http import (
     accounts,
     allocations,
+    audit,
     consents,
     employers,
+    lures,
     placements,
     reference,
     referrals,
@@ -30,12 +32,14 @@ def register(app: Flask) -> None:
     seasons.register(app)
     smorest.register_blueprint(tracks.blp)
     smorest.register_blueprint(employers.blp)
+    smorest.register_blueprint(lures.blp)
     smorest.register_blueprint(survivors.blp)
     smorest.register_blueprint(allocations.blp)
     smorest.register_blueprint(consents.blp)
     smorest.register_blueprint(referrals.blp)
     smorest.register_blueprint(placements.blp)
     smorest.register_blueprint(reports.blp)
+    smorest.register_blueprint(audit.blp)
     _register_docs_assets(app)
 
 

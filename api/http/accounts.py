@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 import marshmallow as ma
+from flask import current_app
 from flask_smorest import Blueprint
 from sqlalchemy import select
 
-from api.auth import current_principal, issue_token, require_roles, revoke_token
+from api.auth import PREFIX_LENGTH, current_principal, issue_token, require_roles, revoke_token
 from api.errors import NotFound, Unprocessable
 from api.http.caching import no_store
 from api.http.fields import UtcDateTime
@@ -45,6 +46,7 @@ class TokenSchema(ma.Schema):
     prefix = ma.fields.String()
     org = ma.fields.String()
     role = ma.fields.String()
+    expires_in_days = ma.fields.Integer()
 
 
 @blp.get("/me")
@@ -76,10 +78,17 @@ def create_token(body: dict[str, Any]) -> dict[str, Any]:
     session = get_session()
     try:
         with unit_of_work(session):
-            token = issue_token(session, body["org"], body["role"], body["user"])
+            days = int(current_app.config["TOKEN_DAYS"])
+            token = issue_token(session, body["org"], body["role"], body["user"], days)
     except ValueError as exc:
         raise Unprocessable(str(exc), [{"field": "user", "message": str(exc)}]) from exc
-    return {"token": token, "prefix": token[:11], "org": body["org"], "role": body["role"]}
+    return {
+        "token": token,
+        "prefix": token[:PREFIX_LENGTH],
+        "org": body["org"],
+        "role": body["role"],
+        "expires_in_days": days,
+    }
 
 
 @blp.delete("/tokens/<string:prefix>")

@@ -154,6 +154,13 @@ class VacancySchema(ma.Schema):
         lambda v: v.hires_from_track.code if v.hires_from_track else None
     )
     description = Text()
+    review = ma.fields.String(
+        allow_none=True,
+        metadata={
+            "description": "Lure review: null, held (never offered until an admin clears "
+            "it), cleared or rejected",
+        },
+    )
     version = ma.fields.Integer()
     created_at = UtcDateTime()
     updated_at = UtcDateTime()

@@ -14,8 +14,9 @@ from sqlalchemy.orm.exc import StaleDataError
 from api.auth import Principal
 from api.config import ServiceConfig
 from api.errors import Conflict, NotFound, Unprocessable
+from api.services.lures import screen
 from api.services.referrals import lock_vacancy, positions_held
-from api.store.catalog import offerable, plain_occupation
+from api.store.catalog import not_held, offerable, plain_occupation
 from api.store.db import begin_writing, unit_of_work
 from api.store.models import Employer, Occupation, Town, Track, Vacancy
 from api.store.models.base import utcnow
@@ -177,7 +178,7 @@ def _vacancies_visible_to(principal: Principal) -> Select[Vacancy]:
             Employer.org_id == principal.org_id
         )
     if principal.role == "counsellor":
-        return offerable(stmt.join(Employer, Employer.id == Vacancy.employer_id)).where(
+        return not_held(offerable(stmt.join(Employer, Employer.id == Vacancy.employer_id))).where(
             Employer.vetting == "vetted",
             Vacancy.status == "open",
             Vacancy.positions_filled < Vacancy.positions,
@@ -274,6 +275,7 @@ def create_vacancy(
         )
         session.add(vacancy)
         session.flush()
+        screen(session, config, vacancy)
     return vacancy
 
 
@@ -333,6 +335,10 @@ def update_vacancy(
             if "hires_from_track" in changes:
                 vacancy.hires_from_track = track
             vacancy.pay_usd_month = usd
+            if any(f in changes for f in ("pay", "pay_unit", "currency", "occupation", "town")) or (
+                "provides_room" in changes
+            ):
+                screen(session, config, vacancy)
             session.flush()
     except StaleDataError as exc:  # another writer updated the row between read and write
         raise Conflict("The vacancy changed meanwhile: read it again.") from exc

@@ -60,6 +60,7 @@ def resume_page_session(
         or now - _aware(row.created_at) > lifetime
         or token is None
         or token.revoked_at is not None
+        or (token.expires_at is not None and now >= _aware(token.expires_at))
     )
     with unit_of_work(session):
         if expired:

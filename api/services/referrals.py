@@ -28,6 +28,7 @@ from api.auth import Principal
 from api.errors import Conflict, NotFound, Unprocessable
 from api.services.consents import is_minor, sharing_refusal
 from api.services.survivors import find_survivor, today_utc
+from api.store.catalog import HELD
 from api.store.db import begin_writing, unit_of_work
 from api.store.models import (
     Closure,
@@ -107,9 +108,10 @@ def claim_position(session: Session, vacancy: Vacancy) -> None:
 
 
 def offered_vacancy(session: Session, vacancy_id: int) -> Vacancy:
-    """A vacancy a counsellor may refer to (a vetted employer's), locked; else 404."""
+    """A vacancy a counsellor may refer to (a vetted employer's, not held for a lure
+    review), locked; else 404."""
     vacancy = lock_vacancy(session, vacancy_id)
-    if vacancy is None or vacancy.employer.vetting != "vetted":
+    if vacancy is None or vacancy.employer.vetting != "vetted" or vacancy.review in HELD:
         raise NotFound(f"There is no vacancy {vacancy_id} you may see.")
     return vacancy
 

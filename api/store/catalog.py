@@ -163,6 +163,7 @@ def load_vacancies(session: Session) -> list[EngineVacancy]:
             Vacancy.night_shift,
             Track.code,
             Vacancy.status,
+            Vacancy.review,
         )
         .join(Employer, Employer.id == Vacancy.employer_id)
         .outerjoin(Track, Track.id == Vacancy.hires_from_track_id)
@@ -184,6 +185,7 @@ def load_vacancies(session: Session) -> list[EngineVacancy]:
             night_shift=night,
             hires_from_track=track_code,
             is_open=status == "open",
+            held_for_review=review in HELD,
         )
         for (
             vacancy_id,
@@ -201,6 +203,7 @@ def load_vacancies(session: Session) -> list[EngineVacancy]:
             night,
             track_code,
             status,
+            review,
         ) in session.execute(offerable(stmt))
     ]
 
@@ -213,4 +216,33 @@ def offerable(stmt: Select[*Ts]) -> Select[*Ts]:
     """
     return stmt.join(Occupation, Occupation.code == Vacancy.occupation).where(
         or_(Occupation.exploitation_risk.is_(False), Employer.approved_for_risk.is_(True))
+    )
+
+
+def not_held(stmt: Select[*Ts]) -> Select[*Ts]:
+    """Drop vacancies held for (or rejected at) an admin's lure review."""
+    return stmt.where(or_(Vacancy.review.is_(None), Vacancy.review.not_in(HELD)))
+
+
+#: Review states in which a vacancy is never offered.
+HELD = ("held", "rejected")
+
+
+def to_engine_vacancy(row: Vacancy) -> EngineVacancy:
+    """One vacancy row as the engine sees it (its employer loaded with it)."""
+    return EngineVacancy(
+        id=row.id,
+        employer_id=row.employer_id,
+        employer_name=row.employer.name if row.employer else "",
+        employer_status=row.employer.vetting if row.employer else "pending",
+        occupation=row.occupation,
+        town=row.town,
+        pay_usd_month=float(row.pay_usd_month),
+        positions_left=max(row.positions - (row.positions_filled or 0), 0),
+        provides_food=bool(row.provides_food),
+        provides_room=bool(row.provides_room),
+        min_age=row.min_age,
+        night_shift=bool(row.night_shift),
+        is_open=row.status == "open",
+        held_for_review=row.review in HELD,
     )

@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from api.errors import Conflict, Unprocessable
 from api.store.catalog import load_catalog, load_vacancies
+from api.store.lures import load_avoid_list
 from api.store.models import Season, Survivor
 from api.store.seasons import current_season, jobs_frame, living_costs_frame, params_of
 from market_survey.snapshot import build_snapshot
@@ -81,7 +82,7 @@ class MarketSeason:
     label: str
 
 
-# One statement of eleven aggregates; the same SQL on SQLite and PostgreSQL. Plain text,
+# One statement of thirteen aggregates; the same SQL on SQLite and PostgreSQL. Plain text,
 # so that no statement is built and no cache key computed on every request. Counts and
 # indexed maxima only (each a few microseconds on SQLite at the benchmark's size): a
 # change to a track's occupation list touches the track's ``updated_at``
@@ -100,7 +101,8 @@ FINGERPRINT = text(
       (SELECT count(*) FROM track_occupations),
       (SELECT count(*) FROM seat_reservations), (SELECT max(id) FROM seat_reservations),
       (SELECT count(*) FROM employers), (SELECT max(decided_at) FROM employers),
-      (SELECT count(*) FROM vacancies), (SELECT max(updated_at) FROM vacancies)
+      (SELECT count(*) FROM vacancies), (SELECT max(updated_at) FROM vacancies),
+      (SELECT count(*) FROM avoid_list), (SELECT max(id) FROM avoid_list)
     """
 )
 
@@ -156,6 +158,7 @@ class EngineInputs:
                 load_catalog(session),
                 load_vacancies(session),
                 settings=settings,
+                avoid=load_avoid_list(session),
             )
             hit = (season, prepared)
             self._markets.put(key, hit)

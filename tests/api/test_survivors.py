@@ -175,10 +175,13 @@ def test_every_read_and_write_leaves_an_audit_row_without_content(client, token,
         "id",
         "at",
         "user_id",
+        "role",
+        "actor_org_id",
         "org_id",
         "action",
         "entity",
         "entity_id",
+        "status",
     }
 
 

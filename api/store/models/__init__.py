@@ -6,17 +6,20 @@ from api.store.models.audit import AuditEvent
 from api.store.models.base import Base
 from api.store.models.casework import Closure, Consent, FollowUp, Placement, Referral
 from api.store.models.catalog import Employer, SeatReservation, Track, TrackOccupation, Vacancy
+from api.store.models.lures import AVOID_KINDS, AvoidEntry
 from api.store.models.people import Survivor
 from api.store.models.recommendations import Recommendation
 from api.store.models.reference import Occupation, Province, SkillFamily, Town
 from api.store.models.survey import Season, SurveyJob, SurveyLivingCost
 
 __all__ = [
+    "AVOID_KINDS",
     "ROLES",
     "Allocation",
     "AllocationTrack",
     "ApiToken",
     "AuditEvent",
+    "AvoidEntry",
     "Base",
     "Closure",
     "Consent",

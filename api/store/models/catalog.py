@@ -143,6 +143,10 @@ class Vacancy(Base):
         ForeignKey("tracks.id"), index=True, default=None
     )
     description: Mapped[str] = mapped_column(Text, default="")
+    # Lure review: None (nothing suspicious), "held" (never offered until an admin
+    # clears it), "cleared" or "rejected"; the reason says what looked like a lure.
+    review: Mapped[str | None] = mapped_column(String(8), default=None, index=True)
+    review_reason: Mapped[str | None] = mapped_column(Text, default=None)
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
