@@ -135,7 +135,8 @@ def test_model_is_calibrated_on_later_placements(
     p = model.predict(fresh.features)
     assert expected_calibration_error(truth > np.random.default_rng(1).random(truth.size), p) < 0.06
     assert p.min() >= 0.0 and p.max() <= 1.0
-    assert model.metrics["ece"] is not None and model.metrics["ece"] < 0.1
+    # The backtest scores only the latest fifth of the known outcomes: a noisier figure.
+    assert model.metrics["ece"] is not None and model.metrics["ece"] < 0.15
     assert set(model.metrics["by"]) == {"gender", "age_band", "literacy"}
     # The churning employer reads below the others at the same pay.
     row = fresh.features.iloc[[0, 0]].copy()
