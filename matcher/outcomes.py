@@ -951,3 +951,81 @@ def load_model(folder: str | Path, version: str) -> OutcomeModel:
     if not isinstance(model, OutcomeModel) or model.version != version:
         raise OutcomeError(f"{blob.name} is not the model {version!r}")
     return model
+
+
+# --- the engine's seam ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Retention:
+    """An outcome model as the engine uses it: probabilities and their reasons.
+
+    ``report_min_cell``: an employer's or a track's record is quoted only for groups of
+    at least this many placements with a 12-month follow-up.
+    """
+
+    model: OutcomeModel
+    report_min_cell: int = 11
+
+    @property
+    def version(self) -> str:
+        """The model's name, as ``model_version`` cites it."""
+        return self.model.version
+
+    def probabilities(
+        self,
+        profile: Profile,
+        prepared: PreparedMarket,
+        ctx: SurvivorContext,
+        rows: Int64Array,
+        tabs: Tables | None = None,
+    ) -> FloatArray:
+        """Calibrated P(in work at 12 months) of candidate ``rows`` (empty: empty)."""
+        if rows.size == 0:
+            return np.zeros(0, np.float64)
+        return self.model.predict(pathway_features(profile, prepared, ctx, rows, tabs))
+
+    def reasons(
+        self,
+        profile: Profile,
+        prepared: PreparedMarket,
+        ctx: SurvivorContext,
+        rows: Int64Array,
+        tabs: Tables | None = None,
+    ) -> list[tuple[str, ...]]:
+        """Per row, the counsellor's sentences: the chance, the records of the employer
+        and the track (large enough groups only), and the inputs that raise and lower
+        it most against a typical placement."""
+        if rows.size == 0:
+            return []
+        frame = pathway_features(profile, prepared, ctx, rows, tabs)
+        p = self.model.predict(frame)
+        effects = self.model.contributions(frame)
+        out: list[tuple[str, ...]] = []
+        for i in range(len(frame)):
+            words = [
+                f"Chance of still being in work after a year: {round(100 * p[i])}% "
+                f"(outcome model {self.version})"
+            ]
+            employer = str(frame["employer"].iat[i])
+            track = str(frame["track"].iat[i])
+            rec = self.model.records.get("employer", {}).get(employer)
+            if employer != NO_EMPLOYER and rec and rec.followed >= self.report_min_cell:
+                words.append(
+                    f"Of {rec.followed} placed with this employer, {rec.lasted} were still "
+                    "there after a year"
+                )
+            rec = self.model.records.get("track", {}).get(track)
+            if track != NO_TRACK and rec and rec.followed >= self.report_min_cell:
+                words.append(
+                    f"Of {rec.followed} placed after this track, {rec.lasted} were still in "
+                    "work after a year"
+                )
+            ranked = sorted(effects[i].items(), key=lambda kv: kv[1])
+            low, high = ranked[0], ranked[-1]
+            if high[1] >= 0.01:
+                words.append(f"Raises it most: {FEATURE_WORDS[high[0]]}")
+            if low[1] <= -0.01:
+                words.append(f"Lowers it most: {FEATURE_WORDS[low[0]]}")
+            out.append(tuple(words))
+        return out

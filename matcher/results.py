@@ -8,7 +8,7 @@ to 2 decimals; ``score`` and ``components`` are rounded to 4.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,3 +139,5 @@ class TrackScores:
 
     scores: dict[str, float]
     excluded: dict[str, str]
+    # With an outcome model: track code -> retention of its best-scoring pathway.
+    retention: dict[str, float] = field(default_factory=dict)

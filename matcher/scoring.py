@@ -290,3 +290,29 @@ def top_k(
     second = np.zeros(idx.size, np.int8) if prefer is None else (~prefer[idx]).astype(np.int8)
     order = np.lexsort((idx, second, -vals))[:k]
     return np.asarray(idx[order], np.int64)
+
+
+def with_retention(
+    scores: FloatArray,
+    retention: FloatArray,
+    rows: Int64Array,
+    p: PreparedMarket,
+    weights: Weights,
+) -> FloatArray:
+    """Scores of ``rows`` with the ``retention`` component joined at its weight.
+
+    The one place the outcome model enters the score: the weighted mean over every
+    component including retention, times the living-wage factor, i.e.
+    ``(1 - w) * score + w * factor * retention`` with ``w`` retention's share of all
+    the weights (``scores`` are the scores without it).
+    """
+    w = retention_share(weights)
+    out: FloatArray = (1.0 - w) * scores[rows] + w * p.money.living_wage_factor[rows] * retention
+    np.clip(out, 0.0, 1.0, out=out)
+    return out
+
+
+def retention_share(weights: Weights) -> float:
+    """Retention's share of the sum of all weights (0 when its weight is 0)."""
+    total = sum(getattr(weights, name) for name in COMPONENTS) + weights.retention
+    return float(weights.retention / total)

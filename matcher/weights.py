@@ -71,7 +71,7 @@ class Weights:
     demand: float = 0.10
     location: float = 0.10
     commitment: float = 0.05
-    retention: float = 0.0
+    retention: float = 0.3
 
     def __post_init__(self) -> None:
         for name in (*COMPONENTS, "retention"):
