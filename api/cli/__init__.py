@@ -16,6 +16,7 @@ from flask.cli import FlaskGroup
 from api.app import create_app
 from api.cli.allocations import allocate_command
 from api.cli.database import init_db, load_sample_command
+from api.cli.outcomes import simulate_outcomes, train_model
 from api.cli.serve import serve
 from api.cli.surveys import import_survey
 from api.cli.tokens import create_token, revoke_token_command
@@ -28,6 +29,8 @@ COMMANDS: tuple[click.Command, ...] = (
     serve,
     import_survey,
     allocate_command,
+    simulate_outcomes,
+    train_model,
 )
 
 

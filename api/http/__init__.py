@@ -13,6 +13,7 @@ from api.http import (
     allocations,
     consents,
     employers,
+    models,
     placements,
     reference,
     referrals,
@@ -36,6 +37,7 @@ def register(app: Flask) -> None:
     smorest.register_blueprint(referrals.blp)
     smorest.register_blueprint(placements.blp)
     smorest.register_blueprint(reports.blp)
+    smorest.register_blueprint(models.blp)
     _register_docs_assets(app)
 
 
