@@ -85,7 +85,7 @@ def simulate(
                 [{"field": "seed", "message": "already used"}],
             )
         _, prepared = ENGINE_INPUTS.market(session, None, config.engine)
-        track_ids = dict(session.execute(select(Track.code, Track.id)).tuples().all())
+        track_ids = {str(c): int(i) for c, i in session.execute(select(Track.code, Track.id))}
         org_id = org.id
     truth = GroundTruth(churning=churning_employers(prepared))
     history = simulate_history(

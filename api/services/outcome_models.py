@@ -109,9 +109,13 @@ def train_model(
     """
     name = version or new_version()
     with unit_of_work(session):
-        if session.scalar(
-            select(OutcomeModelVersion.id).where(OutcomeModelVersion.version == name)
-        ):
+        taken = set(session.scalars(select(OutcomeModelVersion.version)))
+        if version is None:
+            # Two trainings in the same second get -2, -3...
+            base, k = name, 2
+            while name in taken:
+                name, k = f"{base}-{k}", k + 1
+        if name in taken:
             raise Conflict(
                 f"An outcome model {name!r} exists already.",
                 [{"field": "version", "message": "already trained"}],

@@ -115,14 +115,14 @@ def training_data(session: Session, prepared: PreparedMarket) -> Training:
             select(Survivor).where(Survivor.id.in_({p.survivor_id for p in placements}))
         )
     }
-    track_codes = dict(session.execute(select(Track.id, Track.code)).tuples().all())
+    track_codes = {int(i): str(c) for i, c in session.execute(select(Track.id, Track.code))}
     # A job's track: its own, or the survivor's latest training started before it.
     trained: dict[int, list[tuple[date, int]]] = {}
     for who, day, track in session.execute(
         select(Placement.survivor_id, Placement.started_on, Placement.track_id).where(
             Placement.kind == "training", Placement.track_id.is_not(None)
         )
-    ).tuples():
+    ):
         if track is not None:
             trained.setdefault(who, []).append((day, track))
     answers: dict[int, dict[str, Any]] = {}
