@@ -192,3 +192,18 @@ def test_metrics_hide_figures_of_small_groups() -> None:
     assert (
         out["by"]["gender"]["female"]["rows"] == 18 and "roc_auc" in out["by"]["gender"]["female"]
     )
+
+
+def test_the_fast_path_gives_the_pipelines_numbers(
+    trained: tuple[OutcomeModel, OutcomeData, np.ndarray],
+) -> None:
+    from matcher.outcomes import _predict  # noqa: PLC0415  (the reference it is checked against)
+
+    model, _, _ = trained
+    fresh, _ = _placements(300, seed=21)
+    frame = fresh.features.copy()
+    frame.loc[:20, "employer"] = "employer never seen"
+    frame.loc[10:30, "aptitude"] = np.nan
+    slow = _predict(model.pipeline, model.calibrator, frame)
+    assert model.encoder is not None
+    assert np.allclose(model.predict_fast(frame), slow, rtol=0, atol=1e-9)
