@@ -24,7 +24,6 @@ import time
 from datetime import date, timedelta
 
 import numpy as np
-import pandas as pd
 from sklearn.metrics import roc_auc_score
 
 from benchmarks.common.market import TODAY, build_market, build_profiles
@@ -116,6 +115,9 @@ def main() -> None:
     parser.add_argument("--history", type=int, default=3000, help="simulated placements")
     parser.add_argument("--cohort", type=int, default=60)
     parser.add_argument("--follow-ups", type=int, default=100_000)
+    parser.add_argument(
+        "--skip", nargs="*", default=[], choices=["training", "national"], help="parts to skip"
+    )
     args = parser.parse_args()
 
     syn = build_market(provinces=8, towns=20, occupations=60, tracks=40, vacancies=400, seed=3)
@@ -188,27 +190,35 @@ def main() -> None:
         f"(truth {history.truth[churn].mean():.3f} vs {history.truth[steady].mean():.3f})"
     )
 
-    # Training time on 100,000 follow-ups.
+    if "training" not in args.skip:
+        _training_time(history.data, truth, args.follow_ups, args.seed)
+    if "national" not in args.skip:
+        _national(args.seed)
+
+
+def _training_time(data: OutcomeData, truth: GroundTruth, follow: int, seed: int) -> None:
+    """Training time on ``follow`` follow-ups."""
     per = max(
-        float(history.data.follow_ups[[f"m{m}" for m in MONTHS]].notna().sum().sum())
-        / len(history.data.features),
+        float(data.follow_ups[[f"m{m}" for m in MONTHS]].notna().sum().sum()) / len(data.features),
         1.0,
     )
-    big = _resampled(history.data, truth, int(args.follow_ups / per * 1.02), args.seed + 2)
+    big = _resampled(data, truth, int(follow / per * 1.02), seed + 2)
     n_follow = int(big.follow_ups[[f"m{m}" for m in MONTHS]].notna().sum().sum())
     started = time.perf_counter()
-    train(big, version="bench-big", seed=args.seed)
+    train(big, version="bench-big", seed=seed)
     print(
         f"training on {n_follow} follow-ups ({len(big.features)} placements): "
         f"{time.perf_counter() - started:.1f} s (goal < 60 s on 2 cores)"
     )
 
-    # The recommendation benchmark's market, with and without the model.
+
+def _national(seed: int) -> None:
+    """The recommendation benchmark's market, with and without the model."""
     national = build_market()
     q = prepare_market(national.market, national.catalog, national.vacancies)
     nat_truth = GroundTruth(churning=churning_employers(q))
-    nat_history = simulate_history(q, 800, today=HISTORY_TODAY, truth=nat_truth, seed=args.seed)
-    nat_model = Retention(train(nat_history.data, version="bench-national", seed=args.seed))
+    nat_history = simulate_history(q, 800, today=HISTORY_TODAY, truth=nat_truth, seed=seed)
+    nat_model = Retention(train(nat_history.data, version="bench-national", seed=seed))
     profiles = build_profiles(national, 120)
     timings: dict[str, list[float]] = {"without": [], "with": []}
     for profile in profiles[:5]:  # warm-up
@@ -223,7 +233,6 @@ def main() -> None:
         f"{statistics.median(timings['without']):.1f} ms without the model, "
         f"{statistics.median(timings['with']):.1f} ms with it (goal < 10 ms)"
     )
-    pd.set_option("display.width", 120)
 
 
 if __name__ == "__main__":
