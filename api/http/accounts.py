@@ -11,6 +11,7 @@ from sqlalchemy import select
 from api.auth import current_principal, issue_token, require_roles, revoke_token
 from api.errors import NotFound, Unprocessable
 from api.http.caching import no_store
+from api.http.fields import UtcDateTime
 from api.store.db import get_session, unit_of_work
 from api.store.models import ROLES, Organisation
 from api.store.pagination import PageArgs, page_schema, paginate
@@ -30,7 +31,7 @@ class MeSchema(ma.Schema):
 class OrganisationSchema(ma.Schema):
     id = ma.fields.Integer()
     name = ma.fields.String()
-    created_at = ma.fields.DateTime()
+    created_at = UtcDateTime()
 
 
 class TokenRequest(ma.Schema):

@@ -15,7 +15,7 @@ from flask_smorest import Blueprint
 from api.auth import current_principal, require_roles
 from api.config import current_config
 from api.http.caching import no_store
-from api.http.problems import READ, WRITE, problems
+from api.http.problems import problems
 from api.services import outcome_models as service
 from api.store.db import get_session
 
@@ -59,7 +59,6 @@ class TrainRequest(ma.Schema):
 
 @blp.get("/models")
 @blp.response(200, ModelListSchema)
-@problems(blp, *READ)
 @require_roles("admin")
 def list_models() -> Any:
     """Every trained outcome model, newest first."""
@@ -68,7 +67,7 @@ def list_models() -> Any:
 
 @blp.get("/models/current")
 @blp.response(200, ModelSchema)
-@problems(blp, *READ, 404)
+@problems(blp, 404)
 @require_roles("admin")
 def current_model() -> Any:
     """The active outcome model and its card (404 while there is none)."""
@@ -77,7 +76,7 @@ def current_model() -> Any:
 
 @blp.post("/models/<string:version>/activate")
 @blp.response(200, ModelSchema)
-@problems(blp, *READ, 404)
+@problems(blp, 404)
 @require_roles("admin")
 def activate(version: str) -> Any:
     """Make a trained model the active one (an older one: roll back)."""
@@ -87,7 +86,7 @@ def activate(version: str) -> Any:
 @blp.post("/models/train")
 @blp.arguments(TrainRequest)
 @blp.response(201, ModelSchema)
-@problems(blp, *WRITE, 409)
+@problems(blp, 409, 422)
 @require_roles("admin")
 def train(body: dict[str, Any]) -> Any:
     """Train an outcome model on every placement with a follow-up (422 with too few)."""
