@@ -50,6 +50,12 @@ DEFAULTS: dict[str, Any] = {
     "FOLLOW_UP_MONTHS": (1, 3, 6, 12),
     # Outcome reports show no count of fewer people than this (the CTDC's k).
     "REPORT_MIN_CELL": 11,
+    # Outcome models are saved in, and only loaded from, this folder (default: models/
+    # under the instance folder, which git ignores).
+    "MODEL_FOLDER": None,
+    # Placements with a follow-up needed before an outcome model is trained; until one
+    # is active, recommendations carry no retention component and say so.
+    "MIN_OUTCOMES": 200,
     "LOG_LEVEL": "INFO",
     "RATELIMIT_DEFAULT": "600 per minute",
     # What one token may store per minute, recommendations and allocations together
@@ -82,6 +88,8 @@ ENVIRONMENT: dict[str, tuple[str, type]] = {
     "PATHWAYS_NGO_STARTUP_SUPPORT_USD": ("NGO_STARTUP_SUPPORT_USD", float),
     "PATHWAYS_FOLLOW_UP_MONTHS": ("FOLLOW_UP_MONTHS", str),
     "PATHWAYS_REPORT_MIN_CELL": ("REPORT_MIN_CELL", int),
+    "PATHWAYS_MODEL_FOLDER": ("MODEL_FOLDER", str),
+    "PATHWAYS_MIN_OUTCOMES": ("MIN_OUTCOMES", int),
     "PATHWAYS_LOG_LEVEL": ("LOG_LEVEL", str),
     "PATHWAYS_RATELIMIT": ("RATELIMIT_DEFAULT", str),
     "PATHWAYS_RATELIMIT_WRITES": ("RATELIMIT_WRITES", str),
@@ -145,6 +153,10 @@ def load_config(
         folder = Path(instance_path)
         config["DATABASE_URL"] = f"sqlite:///{(folder / 'pathways.sqlite3').resolve()}"
     config["DATABASE_URL"] = normalise_database_url(str(config["DATABASE_URL"]))
+    if not config["MODEL_FOLDER"]:
+        config["MODEL_FOLDER"] = str((Path(instance_path) / "models").resolve())
+    if not isinstance(config["MIN_OUTCOMES"], int) or config["MIN_OUTCOMES"] < 1:
+        raise ConfigError(f"MIN_OUTCOMES must be 1 or more, got {config['MIN_OUTCOMES']!r}")
     months = config["FOLLOW_UP_MONTHS"]
     if not months or any(not isinstance(m, int) or isinstance(m, bool) or m < 1 for m in months):
         raise ConfigError(f"FOLLOW_UP_MONTHS must be whole months of 1 or more, got {months!r}")
@@ -188,6 +200,8 @@ class ServiceConfig:
     # A vacancy paying more than this many times the season's pay for work learned on
     # the job is held as a possible lure (matcher/README.md).
     lure_pay_factor: float = 2.0
+    model_folder: str = "instance/models"
+    min_outcomes: int = 200
 
 
 def service_config(config: Mapping[str, Any]) -> ServiceConfig:
@@ -212,6 +226,8 @@ def service_config(config: Mapping[str, Any]) -> ServiceConfig:
             max_unpacked_bytes=int(config["SURVEY_MAX_UNPACKED_MB"]) * 1024 * 1024,
         ),
         lure_pay_factor=float(config["LURE_PAY_FACTOR"]),
+        model_folder=str(config["MODEL_FOLDER"]),
+        min_outcomes=int(config["MIN_OUTCOMES"]),
     )
 
 

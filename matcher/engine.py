@@ -24,6 +24,7 @@ import numpy as np
 
 from market_survey.types import MarketSnapshot
 from matcher import explain
+from matcher.outcomes import Retention
 from matcher.pathways import prepare_market
 from matcher.prepared import (
     OWN_BUSINESS,
@@ -52,8 +53,10 @@ from matcher.scoring import (
     components_at,
     fused_score,
     preference_of,
+    retention_share,
     tables,
     top_k,
+    with_retention,
 )
 from matcher.types import Profile, Vacancy
 from matcher.weights import COMPONENTS, VENUES, Settings, Weights
@@ -64,6 +67,15 @@ from training_catalog.types import Catalog
 MODEL_VERSION = "matcher-1.2+banded-talent-wish-avoid-v3"
 
 NO_JOB_DATA = "No vacancy or survey row for the occupations this track leads to this season"
+
+#: Pathways (the best by the other components, at least 4 x ``limit``) whose retention
+#: is predicted before the top ``limit`` are taken.
+RETENTION_POOL = 64
+
+
+def model_version(retention: Retention | None) -> str:
+    """``MODEL_VERSION``, and the outcome model's name when one joins the score."""
+    return MODEL_VERSION if retention is None else f"{MODEL_VERSION}+outcomes-{retention.version}"
 
 
 @dataclass(frozen=True)
@@ -224,22 +236,34 @@ def recommend_prepared(
     limit: int = 10,
     include_excluded: bool = False,
     weights: Weights | None = None,
+    retention: Retention | None = None,
 ) -> Recommendation:
     """:func:`recommend` against a market prepared once with :func:`prepare_market`.
 
     Same parameters and result as :func:`recommend`; the settings are those the
-    market was prepared with.
+    market was prepared with. With ``retention`` (an outcome model) and a retention
+    weight above 0, the items' scores include ``components["retention"]``, their
+    reasons say what the model expects and why, and ``model_version`` names it.
     """
     if limit < 0:
         raise ValueError("limit must be >= 0")
-    ev = _evaluate(profile, prepared, today, weights)
+    w = weights or Weights()
+    ev = _evaluate(profile, prepared, today, w)
     p = ev.market
-    # At an equal score, working now beats training again for the same work: someone
-    # who completed a tailoring track is not sent to another one first.
-    chosen = top_k(ev.scores, ev.allowed, limit, prefer=p.candidates.track < 0)
+    use = retention is not None and retention_share(w) > 0.0
+    if retention is not None and use:
+        ev, chosen, kept = _with_retention(profile, ev, w, retention, limit)
+    else:
+        # At an equal score, working now beats training again for the same work:
+        # someone who completed a tailoring track is not sent to another one first.
+        chosen = top_k(ev.scores, ev.allowed, limit, prefer=p.candidates.track < 0)
     comps = components_at(profile, p, ev.ctx, chosen, ev.tables)
+    extra: list[tuple[float, tuple[str, ...]]] = []
+    if retention is not None and use:
+        words = retention.reasons(profile, p, ev.ctx, chosen, ev.tables)
+        extra = [(float(kept[int(i)]), words[k]) for k, i in enumerate(chosen)]
     items = tuple(
-        _item(rank, int(i), comps[:, rank - 1], profile, p, ev)
+        _item(rank, int(i), comps[:, rank - 1], profile, p, ev, extra[rank - 1] if extra else None)
         for rank, i in enumerate(chosen, start=1)
     )
     excluded: tuple[ExcludedItem, ...] = ()
@@ -248,7 +272,7 @@ def recommend_prepared(
     candidates = int(np.count_nonzero(ev.rule != NOT_A_CANDIDATE))
     return Recommendation(
         survivor_id=profile.survivor_id,
-        model_version=MODEL_VERSION,
+        model_version=model_version(retention if use else None),
         items=items,
         excluded=excluded,
         candidates=candidates,
@@ -290,9 +314,16 @@ def track_scores_prepared(
     *,
     today: date,
     weights: Weights | None = None,
+    retention: Retention | None = None,
 ) -> TrackScores:
-    """:func:`track_scores` against a market prepared once with :func:`prepare_market`."""
-    ev = _evaluate(profile, prepared, today, weights)
+    """:func:`track_scores` against a market prepared once with :func:`prepare_market`.
+
+    With ``retention``, every allowed pathway through a track is scored with its
+    retention joined, and ``TrackScores.retention`` gives, per track, the retention of
+    its best-scoring pathway (what the allocation maximises the sum of).
+    """
+    w = weights or Weights()
+    ev = _evaluate(profile, prepared, today, w)
     p = ev.market
     n_tracks = len(p.catalog.tracks)
     # Track rows come first, one contiguous block per track: segment reductions.
@@ -300,6 +331,14 @@ def track_scores_prepared(
     has = p.groups.track_count > 0
     starts = p.groups.track_start[has]
     row_scores = ev.scores[:n_rows]
+    row_retention: FloatArray | None = None
+    if retention is not None and retention_share(w) > 0.0:
+        rows = np.flatnonzero(ev.allowed[:n_rows]).astype(np.int64)
+        r = retention.probabilities(profile, p, ev.ctx, rows, ev.tables)
+        row_scores = np.array(row_scores, copy=True)
+        row_scores[rows] = with_retention(ev.scores, r, rows, p, w)
+        row_retention = np.zeros(n_rows)
+        row_retention[rows] = r
     best = np.full(n_tracks, -1.0)
     first_blocked = np.full(n_tracks, -1, np.int64)
     best_row = np.full(n_tracks, -1, np.int64)
@@ -322,18 +361,23 @@ def track_scores_prepared(
     excluded: dict[str, str] = {}
     net: dict[str, float] = {}
     livable: dict[str, bool] = {}
+    kept: dict[str, float] = {}
     for ti, track in enumerate(p.catalog.tracks):
         if best[ti] >= 0:
             scores[track.code] = round(float(best[ti]), SCORE_DECIMALS)
             row = int(best_row[ti])
             net[track.code] = round(float(p.money.net[row]), 2)
             livable[track.code] = bool(p.money.meets[row])
+            if row_retention is not None:
+                kept[track.code] = round(float(row_retention[row]), SCORE_DECIMALS)
         elif first_blocked[ti] >= 0:
             i = int(first_blocked[ti])
             excluded[track.code] = explain.excluded_reason(profile, p, ev.ctx, i, int(ev.rule[i]))
         else:
             excluded[track.code] = NO_JOB_DATA
-    return TrackScores(scores=scores, excluded=excluded, net_income=net, livable=livable)
+    return TrackScores(
+        scores=scores, excluded=excluded, net_income=net, livable=livable, retention=kept
+    )
 
 
 def _refs(
@@ -357,8 +401,36 @@ def _refs(
     )
 
 
+def _with_retention(
+    profile: Profile, ev: _Evaluation, weights: Weights, retention: Retention, limit: int
+) -> tuple[_Evaluation, Int64Array, dict[int, float]]:
+    # Two stages: retention is predicted for the pool of the best pathways by the other
+    # components, and the top ``limit`` of the pool by the joined score are shown. A
+    # pathway outside the pool is not shown even if its retention would lift it: with
+    # retention's default share, that takes a pathway both far down the list and far
+    # likelier to last than every one above it.
+    p = ev.market
+    size = max(RETENTION_POOL, 4 * limit)
+    pool = top_k(ev.scores, ev.allowed, size, prefer=p.candidates.track < 0)
+    r = retention.probabilities(profile, p, ev.ctx, pool, ev.tables)
+    scores = np.array(ev.scores, copy=True)
+    scores[pool] = with_retention(ev.scores, r, pool, p, weights)
+    in_pool = np.zeros_like(ev.allowed)
+    in_pool[pool] = True
+    chosen = top_k(scores, ev.allowed & in_pool, limit, prefer=p.candidates.track < 0)
+    kept = {int(i): float(v) for i, v in zip(pool, r, strict=True)}
+    ev = _Evaluation(ev.market, ev.ctx, ev.tables, ev.rule, ev.allowed, scores)
+    return ev, chosen, kept
+
+
 def _item(
-    rank: int, i: int, comps: FloatArray, profile: Profile, p: PreparedMarket, ev: _Evaluation
+    rank: int,
+    i: int,
+    comps: FloatArray,
+    profile: Profile,
+    p: PreparedMarket,
+    ev: _Evaluation,
+    retained: tuple[float, tuple[str, ...]] | None = None,
 ) -> RecommendationItem:
     track, occ, town, employer, vacancy_id = _refs(i, p)
     outlet = int(p.candidates.outlet[i])
@@ -366,6 +438,10 @@ def _item(
     net = float(p.money.net[i])
     start = explain.startup(float(p.outlets.startup[outlet]), net, p.settings) if own else None
     reasons, warnings = explain.reasons(profile, p, ev.ctx, i, start)
+    named = {name: round(float(comps[j]), SCORE_DECIMALS) for j, name in enumerate(COMPONENTS)}
+    if retained is not None:
+        named["retention"] = round(retained[0], SCORE_DECIMALS)
+        reasons = (*reasons, *retained[1])
     venue_i = int(p.outlets.venue[outlet])
     return RecommendationItem(
         rank=rank,
@@ -382,9 +458,7 @@ def _item(
         living_wage_usd_month=round(float(p.money.living_wage[i]), 2),
         meets_living_wage=bool(p.money.meets[i]),
         score=round(float(ev.scores[i]), SCORE_DECIMALS),
-        components={
-            name: round(float(comps[j]), SCORE_DECIMALS) for j, name in enumerate(COMPONENTS)
-        },
+        components=named,
         reasons=reasons,
         venue=_venue_name(venue_i) if own else None,
         startup=start,

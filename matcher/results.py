@@ -143,3 +143,5 @@ class TrackScores:
     excluded: dict[str, str]
     net_income: dict[str, float] = field(default_factory=dict)
     livable: dict[str, bool] = field(default_factory=dict)
+    # With an outcome model: track code -> retention of its best-scoring pathway.
+    retention: dict[str, float] = field(default_factory=dict)

@@ -357,3 +357,32 @@ def _ordered(idx: Int64Array, vals: FloatArray, prefer: BoolArray | None) -> Int
     second = np.zeros(idx.size, np.int8) if prefer is None else (~prefer[idx]).astype(np.int8)
     order = np.lexsort((idx, second, -vals))
     return np.asarray(idx[order], np.int64)
+
+
+def with_retention(
+    scores: FloatArray,
+    retention: FloatArray,
+    rows: Int64Array,
+    p: PreparedMarket,
+    weights: Weights,
+) -> FloatArray:
+    """Scores of ``rows`` with the ``retention`` component joined at its weight.
+
+    The one place the outcome model enters the score. Retention joins the fit, not the
+    band: with ``w`` retention's share of all the weights, the fit becomes
+    ``(1 - w) * fit + w * retention`` and the score ``(band + fit) / BANDS``, so a
+    pathway the model expects to last never jumps the living wage or a flagged town
+    (``scores`` are the scores without it).
+    """
+    w = retention_share(weights)
+    band = p.money.band[rows]
+    fit = scores[rows] * BANDS - band
+    out: FloatArray = (band + (1.0 - w) * fit + w * retention) / BANDS
+    np.clip(out, 0.0, 1.0, out=out)
+    return out
+
+
+def retention_share(weights: Weights) -> float:
+    """Retention's share of the sum of all weights (0 when its weight is 0)."""
+    total = sum(getattr(weights, name) for name in COMPONENTS) + weights.retention
+    return float(weights.retention / total)

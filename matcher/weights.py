@@ -74,7 +74,7 @@ class Weights:
     demand: float = 0.02
     location: float = 0.02
     commitment: float = 0.01
-    retention: float = 0.0
+    retention: float = 0.3
 
     def __post_init__(self) -> None:
         for name in (*COMPONENTS, "retention"):

@@ -18,6 +18,7 @@ from api.cli.allocations import allocate_command
 from api.cli.backup import backup_command, restore_command
 from api.cli.casework import follow_ups_due_command, report_command
 from api.cli.database import init_db, load_sample_command
+from api.cli.outcomes import simulate_outcomes, train_model
 from api.cli.serve import serve
 from api.cli.surveys import import_survey
 from api.cli.tokens import create_token, revoke_token_command
@@ -34,6 +35,8 @@ COMMANDS: tuple[click.Command, ...] = (
     report_command,
     backup_command,
     restore_command,
+    simulate_outcomes,
+    train_model,
 )
 
 

@@ -15,6 +15,7 @@ from api.http import (
     consents,
     employers,
     lures,
+    models,
     placements,
     reference,
     referrals,
@@ -40,6 +41,7 @@ def register(app: Flask) -> None:
     smorest.register_blueprint(placements.blp)
     smorest.register_blueprint(reports.blp)
     smorest.register_blueprint(audit.blp)
+    smorest.register_blueprint(models.blp)
     _register_docs_assets(app)
 
 

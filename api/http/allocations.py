@@ -121,6 +121,14 @@ class AllocationSchema(ma.Schema):
     created_at = ma.fields.String(metadata={"format": "date-time"})
     confirmed_at = ma.fields.String(allow_none=True, metadata={"format": "date-time"})
     season = ma.fields.Nested(AllocationSeasonSchema)
+    objective = ma.fields.String(
+        metadata={
+            "enum": ["total_score", "expected_lasting_placements"],
+            "description": "With an outcome model: the sum of the pairs' retention",
+        }
+    )
+    model_version = ma.fields.String()
+    notes = ma.fields.List(ma.fields.String())
     assignments = ma.fields.List(ma.fields.Nested(AssignmentSchema))
     total_score = ma.fields.Float()
     stats = ma.fields.Nested(StatsSchema)

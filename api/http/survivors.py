@@ -256,6 +256,10 @@ class RecommendationSchema(ma.Schema):
     excluded = ma.fields.List(ma.fields.Nested(ExcludedItemSchema))
     candidates = ma.fields.Integer(metadata={"description": "Pathways built for the survivor"})
     allowed = ma.fields.Integer(metadata={"description": "Of those, allowed by the hard rules"})
+    notes = ma.fields.List(
+        ma.fields.String(),
+        metadata={"description": "Why a component is absent (no outcome model yet, say)"},
+    )
 
 
 def _json(body: dict[str, Any], status: int) -> Response:

@@ -33,6 +33,7 @@ from api.audit import audit
 from api.auth import Principal, may_see, scope
 from api.config import ServiceConfig
 from api.errors import Conflict, NotFound, Unprocessable
+from api.services.outcome_models import retention_for
 from api.store.catalog import reserved_seats, seats_available
 from api.store.db import begin_writing, unit_of_work
 from api.store.engine_inputs import ENGINE_INPUTS
@@ -57,6 +58,8 @@ from matcher.allocate import (
     status_quo,
 )
 from matcher.allocate import Allocation as Solved
+from matcher.engine import model_version
+from matcher.outcomes import Retention
 
 Progress = Callable[[str, float], None]
 
@@ -192,7 +195,10 @@ def _score_matrix(
     today: date,
     weights: Weights,
     progress: Progress | None,
+    retention: Retention | None = None,
 ) -> _Problem:
+    # With an outcome model the cohort's objective is its expected lasting placements:
+    # each pair's value is the retention of the track's best pathway for the survivor.
     n, m = len(survivors), len(tracks)
     scores = np.full((n, m), np.nan)
     ranks = np.zeros((n, m), dtype=np.int64)
@@ -204,13 +210,16 @@ def _score_matrix(
     ranks_of: dict[tuple[str, ...], NDArray[np.int64]] = {}
     for i, survivor in enumerate(survivors):
         profile = ENGINE_INPUTS.profile(survivor)
-        answer = track_scores_prepared(profile, prepared, today=today, weights=weights)
+        answer = track_scores_prepared(
+            profile, prepared, today=today, weights=weights, retention=retention
+        )
+        values = answer.retention if retention is not None else answer.scores
         wishes = profile.preferences
         if wishes not in ranks_of:
             ranks_of[wishes] = wish_ranks(wishes, tracks)
         ranks[i] = ranks_of[wishes]
         for j, track in enumerate(tracks):
-            value = answer.scores.get(track.code)
+            value = values.get(track.code)
             good[i, j] = profile.aptitudes.get(track.skill_family, 0) >= GOOD_APTITUDE
             if value is not None:
                 scores[i, j] = value
@@ -319,8 +328,9 @@ def propose(
     season, prepared = ENGINE_INPUTS.market(session, None, settings)
     catalog = {t.code: t for t in prepared.catalog.tracks}
     rows = _tracks(session, track_codes, catalog)
+    retention, notes = retention_for(session, config)
     problem = _score_matrix(
-        cohort, [catalog[t.code] for t in rows], prepared, today, weights, progress
+        cohort, [catalog[t.code] for t in rows], prepared, today, weights, progress, retention
     )
     order = np.arange(len(cohort), dtype=np.int64)
     solved = allocate(
@@ -336,6 +346,9 @@ def propose(
     given = Counter(a["track_code"] for a in assignments if a["track_code"] is not None)
     result = {
         "season": {"id": season.id, "label": season.label},
+        "objective": "expected_lasting_placements" if retention is not None else "total_score",
+        "model_version": model_version(retention),
+        "notes": notes,
         "assignments": assignments,
         "total_score": round(solved.total_score, 6),
         "stats": {k: v for k, v in _stats(solved.stats).items() if k != "total_score"},

@@ -19,6 +19,7 @@ from api.audit import audit
 from api.auth import Principal
 from api.config import ServiceConfig
 from api.errors import NotFound
+from api.services.outcome_models import retention_for
 from api.services.survivors import find_survivor, find_survivor_row
 from api.store import jsonio
 from api.store.db import unit_of_work
@@ -39,6 +40,7 @@ def result_body(
     season: MarketSeason,
     generated_at: datetime,
     engine_result: EngineRecommendation,
+    notes: list[str] | None = None,
 ) -> dict[str, Any]:
     """The API.md "Recommendations" body of an engine result, as plain JSON values.
 
@@ -55,6 +57,7 @@ def result_body(
             "excluded": engine_result.excluded,
             "candidates": engine_result.candidates,
             "allowed": engine_result.allowed,
+            "notes": notes or [],
         }
     )
 
@@ -81,6 +84,7 @@ def recommend(
     weights, settings = config.weights, config.engine
     season, prepared = ENGINE_INPUTS.market(session, season_id, settings)
     profile = ENGINE_INPUTS.profile(survivor)
+    retention, notes = retention_for(session, config)
     answer = recommend_prepared(
         profile,
         prepared,
@@ -88,9 +92,10 @@ def recommend(
         limit=limit,
         include_excluded=include_excluded,
         weights=weights,
+        retention=retention,
     )
     generated_at = datetime.now(UTC)
-    body = result_body(survivor.id, season, generated_at, answer)
+    body = result_body(survivor.id, season, generated_at, answer, notes)
     inputs = jsonio.plain(
         {
             "profile": profile,

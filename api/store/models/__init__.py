@@ -7,6 +7,7 @@ from api.store.models.base import Base
 from api.store.models.casework import Closure, Consent, FollowUp, Placement, Referral
 from api.store.models.catalog import Employer, SeatReservation, Track, TrackOccupation, Vacancy
 from api.store.models.lures import AVOID_KINDS, AvoidEntry
+from api.store.models.outcomes import OutcomeModelVersion
 from api.store.models.people import Survivor
 from api.store.models.recommendations import Recommendation
 from api.store.models.reference import Occupation, Province, SkillFamily, Town
@@ -27,6 +28,7 @@ __all__ = [
     "FollowUp",
     "Occupation",
     "Organisation",
+    "OutcomeModelVersion",
     "PageSession",
     "Placement",
     "Province",

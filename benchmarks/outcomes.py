@@ -1,0 +1,239 @@
+"""The outcome model's goals on the simulator (issue 13), held out in time.
+
+    PYTHONPATH=. .venv/bin/python benchmarks/outcomes.py [--seed 5] [--history 3000]
+
+Prints, on a synthetic market with a known ground truth (``matcher.simulate``):
+
+- the backtest's ROC AUC against the ground truth's own AUC on the same held-out
+  placements, and its expected calibration error;
+- for a cohort allocated to scarce seats: the *true* expected lasting placements of
+  the status quo (arrival order), of the engine without the model, of the engine with
+  it (maximising predicted lasting placements), and of the best allocation the ground
+  truth allows under the same seats and rules;
+- the churning high-pay employers' predicted retention against the steady ones';
+- training time on 100,000 follow-ups (placements resampled from the history);
+- the recommendation median per survivor with the model on and off, on the national
+  market of ``benchmarks/recommend.py``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+from datetime import date, timedelta
+
+import numpy as np
+from sklearn.metrics import roc_auc_score
+
+from benchmarks.common.market import TODAY, build_market, build_profiles
+from matcher import prepare_market, recommend_prepared
+from matcher.allocate import allocate, status_quo
+from matcher.outcomes import MONTHS, OutcomeData, Retention, pathway_features, train
+from matcher.prepared import PreparedMarket
+from matcher.rules import NO_RULE
+from matcher.safeguards import first_rule, survivor_context
+from matcher.scoring import fused_score, tables, with_retention
+from matcher.simulate import (
+    GroundTruth,
+    churning_employers,
+    follow_ups,
+    simulate_history,
+    synthetic_profiles,
+)
+from matcher.weights import Weights
+
+HISTORY_TODAY = date(2026, 11, 1)
+
+
+def _held_out_truth_auc(history_data: OutcomeData, truth: np.ndarray, cutoff: str) -> float:
+    started = np.array([d.isoformat() >= cutoff for d in history_data.started_on])
+    f12 = history_data.follow_ups["m12"]
+    test = started & f12.notna().to_numpy()
+    y = f12[test].astype(bool).to_numpy()
+    return float(roc_auc_score(y, truth[test]))
+
+
+def _cohort_matrices(
+    p: PreparedMarket, profiles: list, truth: GroundTruth, retention: Retention, today: date
+) -> dict[str, np.ndarray]:
+    """Per survivor and track: the engine's score, the model's retention at the pathway
+    it would pick, and the truth at the pathways each allocation would use."""
+    n, m = len(profiles), len(p.catalog.tracks)
+    out = {
+        k: np.full((n, m), np.nan)
+        for k in ("score", "model", "true_base", "true_model", "true_best")
+    }
+    n_rows = int(p.groups.track_count.sum())
+    weights = Weights()
+    for i, profile in enumerate(profiles):
+        ctx = survivor_context(profile, p, today)
+        allowed = (first_rule(p, ctx) == NO_RULE)[:n_rows]
+        tabs = tables(profile, p, ctx)
+        base = fused_score(profile, p, ctx, weights, tabs)
+        rows = np.flatnonzero(allowed).astype(np.int64)
+        if rows.size == 0:
+            continue
+        frame = pathway_features(profile, p, ctx, rows, tabs)
+        r = retention.model.predict(frame)
+        t = truth.probability(frame)
+        joined = with_retention(base, r, rows, p, weights)
+        track = p.candidates.track[rows]
+        for ti in np.unique(track):
+            sel = np.flatnonzero(track == ti)
+            b = sel[np.argmax(base[rows[sel]])]
+            k = sel[np.argmax(joined[sel])]
+            out["score"][i, ti] = base[rows[b]]
+            out["true_base"][i, ti] = t[b]
+            out["model"][i, ti] = r[k]
+            out["true_model"][i, ti] = t[k]
+            out["true_best"][i, ti] = t[sel].max()
+    return out
+
+
+def _value(track_of: np.ndarray, values: np.ndarray) -> float:
+    got = track_of >= 0
+    return float(np.nansum(values[np.flatnonzero(got), track_of[got]]))
+
+
+def _resampled(data: OutcomeData, truth: GroundTruth, n: int, seed: int) -> OutcomeData:
+    """``n`` placements drawn from the history's pathways, with fresh follow-ups."""
+    rng = np.random.default_rng(seed)
+    pick = rng.integers(0, len(data.features), n)
+    features = data.features.iloc[pick].reset_index(drop=True)
+    span = (HISTORY_TODAY - timedelta(days=1100), HISTORY_TODAY - timedelta(days=30))
+    days = rng.integers(0, (span[1] - span[0]).days, n)
+    started = [span[0] + timedelta(days=int(d)) for d in days]
+    answers = follow_ups(truth.probability(features), started, HISTORY_TODAY, rng)
+    groups = data.groups.iloc[pick].reset_index(drop=True)
+    return OutcomeData(features, started, answers, groups)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--seed", type=int, default=5)
+    parser.add_argument("--history", type=int, default=3000, help="simulated placements")
+    parser.add_argument("--cohort", type=int, default=60)
+    parser.add_argument("--follow-ups", type=int, default=100_000)
+    parser.add_argument(
+        "--skip", nargs="*", default=[], choices=["training", "national"], help="parts to skip"
+    )
+    args = parser.parse_args()
+
+    syn = build_market(provinces=8, towns=20, occupations=60, tracks=40, vacancies=400, seed=3)
+    p = prepare_market(syn.market, syn.catalog, syn.vacancies)
+    truth = GroundTruth(churning=churning_employers(p))
+    started = time.perf_counter()
+    history = simulate_history(p, args.history, today=HISTORY_TODAY, truth=truth, seed=args.seed)
+    print(
+        f"history: {len(history.data.features)} placements simulated in "
+        f"{time.perf_counter() - started:.1f} s"
+    )
+    started = time.perf_counter()
+    model = train(history.data, version="bench", seed=args.seed)
+    seconds = time.perf_counter() - started
+    mt = model.metrics
+    truth_auc = _held_out_truth_auc(history.data, history.truth, mt["cutoff"])
+    print(f"model: {model.classifier}, trained on {model.rows} placements in {seconds:.1f} s")
+    print(f"held out after {mt['cutoff']} ({mt['rows']} outcomes):")
+    print(
+        f"  ROC AUC {mt['roc_auc']:.3f} vs the ground truth's {truth_auc:.3f} "
+        f"(gap {truth_auc - mt['roc_auc']:.3f}; goal <= 0.05)"
+    )
+    print(f"  ECE {mt['ece']:.3f} (goal <= 0.05), Brier {mt['brier']:.3f}")
+    for column, groups in mt["by"].items():
+        cells = ", ".join(
+            f"{k}: AUC {v.get('roc_auc')}, ECE {v.get('ece')} (n={v['rows']})"
+            for k, v in groups.items()
+        )
+        print(f"  by {column}: {cells}")
+
+    # The cohort: scarce seats, survivors placed on the pathway of the track they get.
+    retention = Retention(model)
+    rng = np.random.default_rng(args.seed + 1)
+    cohort = synthetic_profiles(p, args.cohort, rng)
+    seats = rng.integers(0, 4, len(p.catalog.tracks)).astype(np.int64)
+    mats = _cohort_matrices(p, cohort, truth, retention, TODAY)
+    order = np.arange(len(cohort), dtype=np.int64)
+    sq = status_quo(mats["score"], seats, arrival_order=order)
+    plain = allocate(mats["score"], seats, arrival_order=order)
+    learned = allocate(mats["model"], seats, arrival_order=order)
+    best = allocate(mats["true_best"], seats, arrival_order=order)
+    v_sq = _value(sq.track_of, mats["true_base"])
+    v_plain = _value(plain.track_of, mats["true_base"])
+    v_model = _value(learned.track_of, mats["true_model"])
+    v_best = _value(best.track_of, mats["true_best"])
+    print(
+        f"cohort of {len(cohort)}, {int(seats.sum())} seats in {len(seats)} tracks: "
+        "true expected lasting placements"
+    )
+    print(
+        f"  status quo {v_sq:.2f}; engine without the model {v_plain:.2f}; "
+        f"with the model {v_model:.2f}; best the truth allows {v_best:.2f}"
+    )
+    print(
+        f"  with the model / status quo {v_model / v_sq:.2f} (goal >= 1.3); "
+        f"/ best {v_model / v_best:.2f} (goal >= 0.95); "
+        f"/ without the model {v_model / v_plain:.2f} (goal > 1)"
+    )
+
+    # Churning employers pay best; does the model rank them below the steady ones?
+    feats = history.data.features
+    churn = feats["employer"].isin(truth.churning).to_numpy()
+    steady = (feats["employer"] != "none").to_numpy() & ~churn
+    pred = model.predict(feats)
+    print(
+        "churning employers: net/living wage "
+        f"{feats['net_over_living_wage'][churn].mean():.2f} vs steady "
+        f"{feats['net_over_living_wage'][steady].mean():.2f}; predicted retention "
+        f"{pred[churn].mean():.3f} vs {pred[steady].mean():.3f} "
+        f"(truth {history.truth[churn].mean():.3f} vs {history.truth[steady].mean():.3f})"
+    )
+
+    if "training" not in args.skip:
+        _training_time(history.data, truth, args.follow_ups, args.seed)
+    if "national" not in args.skip:
+        _national(args.seed)
+
+
+def _training_time(data: OutcomeData, truth: GroundTruth, follow: int, seed: int) -> None:
+    """Training time on ``follow`` follow-ups."""
+    per = max(
+        float(data.follow_ups[[f"m{m}" for m in MONTHS]].notna().sum().sum()) / len(data.features),
+        1.0,
+    )
+    big = _resampled(data, truth, int(follow / per * 1.02), seed + 2)
+    n_follow = int(big.follow_ups[[f"m{m}" for m in MONTHS]].notna().sum().sum())
+    started = time.perf_counter()
+    train(big, version="bench-big", seed=seed)
+    print(
+        f"training on {n_follow} follow-ups ({len(big.features)} placements): "
+        f"{time.perf_counter() - started:.1f} s (goal < 60 s on 2 cores)"
+    )
+
+
+def _national(seed: int) -> None:
+    """The recommendation benchmark's market, with and without the model."""
+    national = build_market()
+    q = prepare_market(national.market, national.catalog, national.vacancies)
+    nat_truth = GroundTruth(churning=churning_employers(q))
+    nat_history = simulate_history(q, 800, today=HISTORY_TODAY, truth=nat_truth, seed=seed)
+    nat_model = Retention(train(nat_history.data, version="bench-national", seed=seed))
+    profiles = build_profiles(national, 120)
+    timings: dict[str, list[float]] = {"without": [], "with": []}
+    for profile in profiles[:5]:  # warm-up
+        recommend_prepared(profile, q, today=TODAY, retention=nat_model)
+    for profile in profiles:
+        for key, ret in (("without", None), ("with", nat_model)):
+            t0 = time.perf_counter()
+            recommend_prepared(profile, q, today=TODAY, retention=ret)
+            timings[key].append((time.perf_counter() - t0) * 1000)
+    print(
+        f"recommendation median on the national market ({q.n_candidates} candidates): "
+        f"{statistics.median(timings['without']):.1f} ms without the model, "
+        f"{statistics.median(timings['with']):.1f} ms with it (goal < 10 ms)"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,175 @@
+"""The learning loop on the sample: simulate, train, recommend with retention, allocate,
+roll back; the registry is for admins only."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import func, select
+
+from api import create_app
+from api.store.models import FollowUp, OutcomeModelVersion, Survivor
+from api.store.outcomes import MODELS
+from tests.conftest import PathwaysRunner, auth, database_url
+
+SHELTER = "Svay Rieng Shelter"
+TODAY = "2026-11-01"
+
+
+@pytest.fixture
+def loop_app(template_database: str, tmp_path: Path) -> Iterator[Flask]:
+    application = create_app(
+        {
+            "DATABASE_URL": database_url(template_database, tmp_path),
+            "TESTING": True,
+            "RATELIMIT_ENABLED": False,
+            "MODEL_FOLDER": str(tmp_path / "models"),
+            "MIN_OUTCOMES": 150,
+        }
+    )
+    MODELS.clear()
+    yield application
+    application.extensions["pathways.db"].engine.dispose()
+
+
+def _token(app: Flask, role: str, org: str = SHELTER) -> str:
+    from api.auth import issue_token  # noqa: PLC0415  (test helper, as conftest does)
+
+    with app.extensions["pathways.db"].sessions() as session:
+        value = issue_token(session, org, role, None)
+        session.commit()
+    return value
+
+
+def _first_survivor(app: Flask) -> int:
+    with app.extensions["pathways.db"].sessions() as session:
+        return int(
+            session.scalar(select(Survivor.id).where(Survivor.case_code == "SRS-2026-003")) or 0
+        )
+
+
+@pytest.fixture
+def trained(loop_app: Flask) -> tuple[Flask, FlaskClient, str]:
+    """The sample, 300 simulated placements and a model trained on them (CLI)."""
+    runner = PathwaysRunner(loop_app)
+    assert runner.invoke(args=["load-sample"]).exit_code == 0
+    admin = _token(loop_app, "admin")
+    client = loop_app.test_client()
+    # Before any model: retention is absent and the response says why.
+    counsellor = _token(loop_app, "counsellor")
+    survivor = _first_survivor(loop_app)
+    before = client.post(
+        f"/api/v1/survivors/{survivor}/recommendations", json={}, headers=auth(counsellor)
+    )
+    assert before.status_code == 201
+    body = before.get_json()
+    assert all("retention" not in item["components"] for item in body["items"])
+    assert "No outcome model is active" in body["notes"][0]
+    assert client.get("/api/v1/models/current", headers=auth(admin)).status_code == 404
+
+    simulated = runner.invoke(
+        args=["simulate-outcomes", "--placements", "300", "--seed", "3", "--today", TODAY]
+    )
+    assert simulated.exit_code == 0, simulated.output
+    assert "Simulated" in simulated.output
+    result = runner.invoke(args=["train-model"])
+    assert result.exit_code == 0, result.output
+    assert "ROC AUC" in result.output
+    return loop_app, client, admin
+
+
+@pytest.mark.slow  # two trainings on 300 simulated placements: about 20 s on a quiet machine
+def test_the_loop_runs_end_to_end_on_the_sample(trained) -> None:
+    app, client, admin = trained
+    with app.extensions["pathways.db"].sessions() as session:
+        assert session.scalar(select(func.count(FollowUp.id))) > 300
+        row = session.scalar(select(OutcomeModelVersion))
+        assert row is not None and row.active
+        version = row.version
+    current = client.get("/api/v1/models/current", headers=auth(admin))
+    assert current.status_code == 200
+    card = current.get_json()["card"]
+    assert card["version"] == version and "gender" not in card["features"]
+    assert {"roc_auc", "brier", "ece"} <= set(card["metrics"])
+    assert "placements_were_not_random" in card["selection"]
+    folder = Path(app.config["MODEL_FOLDER"])
+    assert json.loads((folder / f"{version}.json").read_text())["sha256"] == card["sha256"]
+
+    counsellor = _token(app, "counsellor")
+    survivor = _first_survivor(app)
+    made = client.post(
+        f"/api/v1/survivors/{survivor}/recommendations", json={}, headers=auth(counsellor)
+    ).get_json()
+    assert made["model_version"].endswith(f"outcomes-{version}")
+    assert made["notes"] == []
+    for item in made["items"]:
+        assert 0.0 <= item["components"]["retention"] <= 1.0
+        assert any(
+            r.startswith("Chance of still being in work after a year") for r in item["reasons"]
+        )
+
+    allocation = client.post(
+        "/api/v1/allocations", json={"survivor_ids": [survivor]}, headers=auth(counsellor)
+    )
+    assert allocation.status_code == 201, allocation.get_json()
+    assert allocation.get_json()["objective"] == "expected_lasting_placements"
+
+    # A second model, then activate it, then roll back to the first.
+    runner = PathwaysRunner(app)
+    again = runner.invoke(args=["train-model", "--no-activate", "--seed", "1"])
+    assert again.exit_code == 0, again.output
+    listed = client.get("/api/v1/models", headers=auth(admin)).get_json()["items"]
+    assert len(listed) == 2
+    newer, older = listed[0]["version"], listed[1]["version"]
+    assert not listed[0]["active"] and listed[1]["active"]
+    switched = client.post(f"/api/v1/models/{newer}/activate", headers=auth(admin))
+    assert switched.status_code == 200 and switched.get_json()["active"]
+    back = client.post(f"/api/v1/models/{older}/activate", headers=auth(admin))
+    assert back.get_json()["version"] == older
+    assert client.post("/api/v1/models/nope/activate", headers=auth(admin)).status_code == 404
+
+    # A changed file no longer matches its card: the model is not loaded, and the
+    # response says so instead of scoring with it.
+    MODELS.clear()
+    blob = Path(app.config["MODEL_FOLDER"]) / f"{older}.joblib"
+    blob.write_bytes(blob.read_bytes() + b"x")
+    counsellor = _token(app, "counsellor")
+    made = client.post(
+        f"/api/v1/survivors/{_first_survivor(app)}/recommendations",
+        json={},
+        headers=auth(counsellor),
+    ).get_json()
+    assert all("retention" not in item["components"] for item in made["items"])
+    assert "could not be loaded" in made["notes"][0]
+
+
+def test_the_registry_is_for_admins_only(loop_app: Flask) -> None:
+    client = loop_app.test_client()
+    for role in ("counsellor", "employer"):
+        tok = _token(loop_app, role)
+        for method, url in (
+            ("GET", "/api/v1/models"),
+            ("GET", "/api/v1/models/current"),
+            ("POST", "/api/v1/models/o1/activate"),
+            ("POST", "/api/v1/models/train"),
+        ):
+            response = client.open(url, method=method, json={}, headers=auth(tok))
+            assert response.status_code == 403, (role, url)
+
+
+def test_training_with_too_few_outcomes_is_a_422_naming_the_count(loop_app: Flask) -> None:
+    client = loop_app.test_client()
+    admin = _token(loop_app, "admin")
+    response = client.post("/api/v1/models/train", json={}, headers=auth(admin))
+    assert response.status_code in (409, 422)
+    problem = response.get_json()
+    assert response.content_type == "application/problem+json"
+    assert "150" in problem["detail"] or "season" in problem["detail"].lower()
+    bad = client.post("/api/v1/models/train", json={"seed": "x"}, headers=auth(admin))
+    assert bad.status_code == 422
+    assert client.get("/api/v1/models", headers=auth(admin)).get_json()["items"] == []
