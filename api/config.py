@@ -49,6 +49,11 @@ DEFAULTS: dict[str, Any] = {
     # recommendation is up to ~100 kB): flask-limiter syntax.
     "RATELIMIT_WRITES": "30 per minute",
     "RATELIMIT_STORAGE_URI": "memory://",
+    # How page passwords are hashed: an argon2-cffi profile (RFC 9106's low-memory
+    # argon2id by default; the tests use CHEAPEST, never a deployment).
+    "PASSWORD_HASH_PROFILE": "RFC_9106_LOW_MEMORY",
+    # Failed page sign-ins allowed per address and per username before a pause.
+    "RATELIMIT_SIGN_IN": "10 per 15 minutes",
 }
 
 # Environment variable -> setting. Documented in .env.example.
@@ -65,10 +70,14 @@ ENVIRONMENT: dict[str, tuple[str, type]] = {
     "PATHWAYS_LOG_LEVEL": ("LOG_LEVEL", str),
     "PATHWAYS_RATELIMIT": ("RATELIMIT_DEFAULT", str),
     "PATHWAYS_RATELIMIT_WRITES": ("RATELIMIT_WRITES", str),
+    "PATHWAYS_RATELIMIT_SIGN_IN": ("RATELIMIT_SIGN_IN", str),
+    "PATHWAYS_PASSWORD_HASH_PROFILE": ("PASSWORD_HASH_PROFILE", str),
     "PATHWAYS_PAGE_SESSION_IDLE_MINUTES": ("PAGE_SESSION_IDLE_MINUTES", int),
     "PATHWAYS_PAGE_SESSION_HOURS": ("PAGE_SESSION_HOURS", int),
     "PATHWAYS_SECURE_COOKIES": ("SESSION_COOKIE_SECURE", bool),
 }
+
+PASSWORD_PROFILES = ("RFC_9106_LOW_MEMORY", "RFC_9106_HIGH_MEMORY", "CHEAPEST")
 
 FLAGS = {"1": True, "true": True, "yes": True, "on": True}
 FLAGS |= {"0": False, "false": False, "no": False, "off": False}
@@ -118,6 +127,11 @@ def load_config(
     if not months or any(not isinstance(m, int) or isinstance(m, bool) or m < 1 for m in months):
         raise ConfigError(f"FOLLOW_UP_MONTHS must be whole months of 1 or more, got {months!r}")
     config["FOLLOW_UP_MONTHS"] = tuple(sorted(set(months)))
+    if config["PASSWORD_HASH_PROFILE"] not in PASSWORD_PROFILES:
+        raise ConfigError(
+            f"PASSWORD_HASH_PROFILE must be one of {', '.join(PASSWORD_PROFILES)}, "
+            f"got {config['PASSWORD_HASH_PROFILE']!r}"
+        )
     if not isinstance(config["REPORT_MIN_CELL"], int) or config["REPORT_MIN_CELL"] < 1:
         raise ConfigError(f"REPORT_MIN_CELL must be 1 or more, got {config['REPORT_MIN_CELL']!r}")
     return config
@@ -148,6 +162,7 @@ class ServiceConfig:
     season_stale_months: int
     follow_up_months: tuple[int, ...]
     report_min_cell: int
+    password_hash_profile: str = "RFC_9106_LOW_MEMORY"  # noqa: S105 (a profile name)
 
 
 def service_config(config: Mapping[str, Any]) -> ServiceConfig:
@@ -165,6 +180,7 @@ def service_config(config: Mapping[str, Any]) -> ServiceConfig:
         season_stale_months=int(config["SEASON_STALE_MONTHS"]),
         follow_up_months=tuple(config["FOLLOW_UP_MONTHS"]),
         report_min_cell=int(config["REPORT_MIN_CELL"]),
+        password_hash_profile=str(config["PASSWORD_HASH_PROFILE"]),
     )
 
 

@@ -19,12 +19,15 @@ from api.cli.database import init_db, load_sample_command
 from api.cli.serve import serve
 from api.cli.surveys import import_survey
 from api.cli.tokens import create_token, revoke_token_command
+from api.cli.users import create_user_command, demo_users_command
 
 COMMANDS: tuple[click.Command, ...] = (
     init_db,
     load_sample_command,
     create_token,
     revoke_token_command,
+    create_user_command,
+    demo_users_command,
     serve,
     import_survey,
     allocate_command,
