@@ -61,6 +61,7 @@ NAV: dict[str, tuple[tuple[str, str], ...]] = {
         ("pages.survivors", N_("Survivors")),
         ("pages.new_survivor", N_("New survivor")),
         ("pages.allocation", N_("Cohort allocation")),
+        ("pages.follow_ups", N_("Follow-ups due")),
     ),
     "surveyor": (("pages.seasons", N_("Market survey")),),
     "admin": (("pages.seasons", N_("Market survey")),),
