@@ -31,7 +31,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from api.auth import Principal
 from api.errors import problem
-from api.pages import i18n
+from api.pages import i18n, reasons
 from api.services.page_sessions import resume_page_session
 from api.services.reference import Names, reference_names
 from api.store.db import get_session
@@ -118,6 +118,11 @@ def wish_name(code: str) -> str:
     """A wish is a track's code or an occupation's: its name either way."""
     kind = "tracks" if code in names().tracks else "occupations"
     return name_of(kind, code)
+
+
+def say(sentence: str) -> str:
+    """One of the engine's reasons in the page's language."""
+    return reasons.say(sentence, language(), names())
 
 
 def local_path(target: str) -> str | None:
@@ -266,6 +271,7 @@ def _template_globals() -> dict[str, Any]:
         "role_name": ROLE_NAMES.get(who.role, "") if who else "",
         "name_of": name_of,
         "wish_name": wish_name,
+        "say": say,
         "switch_language_url": switch_language_url,
     }
 
