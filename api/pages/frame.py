@@ -27,6 +27,7 @@ from flask import (
 )
 from flask_babel import Babel, get_locale, gettext
 from flask_wtf.csrf import CSRFError, CSRFProtect
+from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response as BaseResponse
 
 from api.auth import Principal
@@ -204,9 +205,19 @@ def error_page(status: int, error: BaseException | None = None) -> Response:
         # The request's database session may be broken: show the frame without a user.
         get_session().rollback()
         g.page_principal = None
-    again = request.path if request.method == "POST" or status in (413, 429) else None
+    again = _page_of(request.path) if request.method == "POST" or status in (413, 429) else None
     body = render_template("error.html", title=title, message=message, again=again, status=status)
     return Response(body, status=status, mimetype="text/html")
+
+
+def _page_of(path: str) -> str | None:
+    """``path`` if a browser can open it (a GET page), else None: a form often posts
+    to an address of its own that has no page."""
+    try:
+        current_app.url_map.bind("localhost").match(path, method="GET")
+    except HTTPException:
+        return None
+    return path
 
 
 def error_response(status: int, error: BaseException) -> Response:
