@@ -15,6 +15,8 @@ from flask.cli import FlaskGroup
 
 from api.app import create_app
 from api.cli.allocations import allocate_command
+from api.cli.backup import backup_command, restore_command
+from api.cli.casework import follow_ups_due_command, report_command
 from api.cli.database import init_db, load_sample_command
 from api.cli.serve import serve
 from api.cli.surveys import import_survey
@@ -31,6 +33,10 @@ COMMANDS: tuple[click.Command, ...] = (
     serve,
     import_survey,
     allocate_command,
+    follow_ups_due_command,
+    report_command,
+    backup_command,
+    restore_command,
 )
 
 
