@@ -77,10 +77,11 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     return app
 
 
-# The pages load nothing but themselves: inline styles, inline SVG charts, their forms.
+# The pages load nothing but themselves: their style sheet and font, inline SVG charts,
+# their forms.
 PAGE_CSP = (
     "default-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
-    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+    "font-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 )
 # Swagger UI (/api/v1/docs) runs its scripts from /api/v1/docs/static/, one inline
 # script that starts it (allowed by its hash), and fetches the OpenAPI document.

@@ -71,6 +71,11 @@ DEFAULTS: dict[str, Any] = {
     "LURE_PAY_FACTOR": 2.0,
     # Days a new token lasts; an admin issues a new one when it expires.
     "TOKEN_DAYS": 90,
+    # How page passwords are hashed: an argon2-cffi profile (RFC 9106's low-memory
+    # argon2id by default; the tests use CHEAPEST, never a deployment).
+    "PASSWORD_HASH_PROFILE": "RFC_9106_LOW_MEMORY",
+    # Failed page sign-ins allowed per address and per username before a pause.
+    "RATELIMIT_SIGN_IN": "10 per 15 minutes",
 }
 
 # Environment variable -> setting. Documented in .env.example.
@@ -97,6 +102,8 @@ ENVIRONMENT: dict[str, tuple[str, type]] = {
     "PATHWAYS_RATELIMIT_STORAGE_URI": ("RATELIMIT_STORAGE_URI", str),
     "PATHWAYS_TOKEN_DAYS": ("TOKEN_DAYS", int),
     "PATHWAYS_LURE_PAY_FACTOR": ("LURE_PAY_FACTOR", float),
+    "PATHWAYS_RATELIMIT_SIGN_IN": ("RATELIMIT_SIGN_IN", str),
+    "PATHWAYS_PASSWORD_HASH_PROFILE": ("PASSWORD_HASH_PROFILE", str),
     "PATHWAYS_PAGE_SESSION_IDLE_MINUTES": ("PAGE_SESSION_IDLE_MINUTES", int),
     "PATHWAYS_PAGE_SESSION_HOURS": ("PAGE_SESSION_HOURS", int),
     "PATHWAYS_SECURE_COOKIES": ("SESSION_COOKIE_SECURE", bool),
@@ -108,6 +115,7 @@ SURVEY_CAPS = (
     "SURVEY_MAX_CELL_CHARS",
     "SURVEY_MAX_UNPACKED_MB",
 )
+PASSWORD_PROFILES = ("RFC_9106_LOW_MEMORY", "RFC_9106_HIGH_MEMORY", "CHEAPEST")
 
 FLAGS = {"1": True, "true": True, "yes": True, "on": True}
 FLAGS |= {"0": False, "false": False, "no": False, "off": False}
@@ -163,6 +171,11 @@ def load_config(
     config["FOLLOW_UP_MONTHS"] = tuple(sorted(set(months)))
     if not isinstance(config["TOKEN_DAYS"], int) or config["TOKEN_DAYS"] < 1:
         raise ConfigError(f"TOKEN_DAYS must be 1 or more, got {config['TOKEN_DAYS']!r}")
+    if config["PASSWORD_HASH_PROFILE"] not in PASSWORD_PROFILES:
+        raise ConfigError(
+            f"PASSWORD_HASH_PROFILE must be one of {', '.join(PASSWORD_PROFILES)}, "
+            f"got {config['PASSWORD_HASH_PROFILE']!r}"
+        )
     if not isinstance(config["REPORT_MIN_CELL"], int) or config["REPORT_MIN_CELL"] < 1:
         raise ConfigError(f"REPORT_MIN_CELL must be 1 or more, got {config['REPORT_MIN_CELL']!r}")
     for key in SURVEY_CAPS:
@@ -202,6 +215,7 @@ class ServiceConfig:
     lure_pay_factor: float = 2.0
     model_folder: str = "instance/models"
     min_outcomes: int = 200
+    password_hash_profile: str = "RFC_9106_LOW_MEMORY"  # noqa: S105 (a profile name)
 
 
 def service_config(config: Mapping[str, Any]) -> ServiceConfig:
@@ -228,6 +242,7 @@ def service_config(config: Mapping[str, Any]) -> ServiceConfig:
         lure_pay_factor=float(config["LURE_PAY_FACTOR"]),
         model_folder=str(config["MODEL_FOLDER"]),
         min_outcomes=int(config["MIN_OUTCOMES"]),
+        password_hash_profile=str(config["PASSWORD_HASH_PROFILE"]),
     )
 
 

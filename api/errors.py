@@ -13,7 +13,7 @@ import traceback
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
-from flask import Flask, Response, json
+from flask import Flask, Response, current_app, json, request
 from sqlalchemy.exc import DataError, IntegrityError, SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
@@ -157,8 +157,30 @@ def flatten_messages(messages: Any, prefix: str = "") -> list[dict[str, Any]]:
     return rows
 
 
+def for_a_person(status: int, error: BaseException) -> Response | None:
+    """The error as a page, for a request outside the API, once the pages are registered.
+
+    The API under /api/ always answers problem+json; a person's browser gets a page in
+    the site's frame (``api.pages`` registers the renderer as ``pathways.error_page``).
+    """
+    render = current_app.extensions.get("pathways.error_page")
+    if render is None or request.path.startswith("/api/"):
+        return None
+    page: Response = render(status, error)
+    for key, value in (getattr(error, "headers", None) or {}).items():
+        if key != "WWW-Authenticate":
+            page.headers[key] = value
+    return page
+
+
 def _http_exception(error: HTTPException) -> Response:
     status = error.code or 500
+    page = for_a_person(status, error)
+    if page is not None:
+        allowed = getattr(error, "valid_methods", None)
+        if status == 405 and allowed:
+            page.headers["Allow"] = ", ".join(allowed)
+        return page
     data = getattr(error, "data", None) or {}
     errors = flatten_messages(data.get("messages", {})) if data else []
     headers = data.get("headers") if data else None
@@ -189,13 +211,15 @@ def _http_exception(error: HTTPException) -> Response:
 
 
 def _api_error(error: ApiError) -> Response:
-    return problem(error.status, error.detail, error.errors, error.headers)
+    return for_a_person(error.status, error) or problem(
+        error.status, error.detail, error.errors, error.headers
+    )
 
 
 def _domain_error(status: int) -> Callable[[Exception], Response]:
     def handler(error: Exception) -> Response:
         errors = getattr(error, "errors", None)
-        return problem(status, str(error), errors)
+        return for_a_person(status, error) or problem(status, str(error), errors)
 
     return handler
 
@@ -205,7 +229,7 @@ def _out_of_range(error: Exception) -> Response:
     # its column): the client's input, not a server fault. Logged, so that a real
     # overflow in our own code is still seen.
     log.warning("Out-of-range value refused: %s", type(error).__name__)
-    return problem(
+    return for_a_person(422, error) or problem(
         422,
         "A value in the request is too large, too small or too long to be stored.",
         [{"field": "body", "message": "a value is out of range"}],
@@ -246,7 +270,9 @@ def _conflict(error: Exception) -> Response:
     # A unique or foreign-key constraint the use case did not foresee (two writers at
     # once): the client may retry; the log keeps where it happened, not the values.
     log_database_error(error, logging.WARNING)
-    return problem(409, "The change conflicts with data stored meanwhile; read it again.")
+    return for_a_person(409, error) or problem(
+        409, "The change conflicts with data stored meanwhile; read it again."
+    )
 
 
 def _unexpected(error: Exception) -> Response:
@@ -254,7 +280,9 @@ def _unexpected(error: Exception) -> Response:
         log_database_error(error)
     else:
         log.exception("Unexpected error", exc_info=error)
-    return problem(500, "Something went wrong on the server; it has been logged.")
+    return for_a_person(500, error) or problem(
+        500, "Something went wrong on the server; it has been logged."
+    )
 
 
 def register_error_handlers(app: Flask) -> None:

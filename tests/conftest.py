@@ -7,6 +7,7 @@ import os
 import re
 import shutil
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -17,10 +18,11 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from api import create_app
-from api.auth import issue_token
+from api.auth import Principal, issue_token
 from api.cli import pathways
-from api.config import normalise_database_url
+from api.config import normalise_database_url, service_config
 from api.services.reference import MODELS, load_reference
+from api.services.users import create_user
 from api.store.db import make_engine, upgrade
 from api.store.models import Base
 
@@ -81,6 +83,7 @@ def app(template_database: str, tmp_path: Path) -> Iterator[Flask]:
             "DATABASE_URL": database_url(template_database, tmp_path),
             "TESTING": True,
             "RATELIMIT_ENABLED": False,
+            "PASSWORD_HASH_PROFILE": "CHEAPEST",  # argon2's full cost is for people
         }
     )
     yield application
@@ -123,6 +126,38 @@ def token(app: Flask) -> Callable[..., str]:
     return make
 
 
+@dataclass(frozen=True)
+class Login:
+    """A user who signs in on the pages."""
+
+    username: str
+    password: str
+
+
+@pytest.fixture
+def user(app: Flask) -> Callable[..., Login]:
+    """``user("counsellor", org="Shelter A")`` -> a new user's username and password."""
+    made: list[str] = []
+
+    def make(role: str, org: str = "Shelter A", username: str | None = None) -> Login:
+        username = username or f"{role}{len(made) + 1}"
+        password = f"{username}-password"
+        with app.extensions["pathways.db"].sessions() as db_session:
+            create_user(
+                db_session,
+                Principal.operator(),
+                service_config(app.config),
+                username=username,
+                role=role,
+                password=password,
+                org=org,
+            )
+        made.append(username)
+        return Login(username, password)
+
+    return make
+
+
 def auth(tok: str) -> dict[str, str]:
     """Headers that carry a bearer token."""
     return {"Authorization": f"Bearer {tok}"}
@@ -140,6 +175,8 @@ def csrf(page: Any) -> str:
     return match.group(1)
 
 
-def sign_in(client: FlaskClient, tok: str) -> Any:
-    """Sign in on the pages with a token, as a person does."""
-    return client.post("/login", data={"token": tok, "csrf_token": csrf(client.get("/login"))})
+def sign_in(client: FlaskClient, login: Login, next_page: str | None = None) -> Any:
+    """Sign in on the pages with a username and password, as a person does."""
+    form = {"username": login.username, "password": login.password}
+    target = f"/login?next={next_page}" if next_page else "/login"
+    return client.post(target, data=form | {"csrf_token": csrf(client.get("/"))})

@@ -22,12 +22,15 @@ from api.cli.outcomes import simulate_outcomes, train_model
 from api.cli.serve import serve
 from api.cli.surveys import import_survey
 from api.cli.tokens import create_token, revoke_token_command
+from api.cli.users import create_user_command, demo_users_command
 
 COMMANDS: tuple[click.Command, ...] = (
     init_db,
     load_sample_command,
     create_token,
     revoke_token_command,
+    create_user_command,
+    demo_users_command,
     serve,
     import_survey,
     allocate_command,

@@ -1,4 +1,5 @@
-"""Who am I, organisations, and tokens (issued and revoked by an admin)."""
+"""Who am I, organisations, users who sign in on the pages, and tokens (issued and
+revoked by an admin)."""
 
 from __future__ import annotations
 
@@ -10,9 +11,11 @@ from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from api.auth import PREFIX_LENGTH, current_principal, issue_token, require_roles, revoke_token
+from api.config import current_config
 from api.errors import NotFound, Unprocessable
 from api.http.caching import no_store
 from api.http.fields import UtcDateTime
+from api.services.users import MAX_PASSWORD, create_user
 from api.store.db import get_session, unit_of_work
 from api.store.models import ROLES, Organisation
 from api.store.pagination import PageArgs, page_schema, paginate
@@ -49,6 +52,22 @@ class TokenSchema(ma.Schema):
     expires_in_days = ma.fields.Integer()
 
 
+class UserRequest(ma.Schema):
+    username = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=64))
+    role = ma.fields.String(required=True, validate=ma.validate.OneOf(ROLES))
+    password = ma.fields.String(
+        required=True, load_only=True, validate=ma.validate.Length(min=1, max=MAX_PASSWORD)
+    )
+    name = ma.fields.String(load_default=None, validate=ma.validate.Length(min=1, max=200))
+
+
+class UserSchema(ma.Schema):
+    id = ma.fields.Integer()
+    username = ma.fields.String()
+    org = ma.fields.String()
+    role = ma.fields.String()
+
+
 @blp.get("/me")
 @blp.response(200, MeSchema)
 @require_roles(*ROLES)
@@ -67,6 +86,15 @@ def organisations(args: dict[str, Any]) -> dict[str, Any]:
         get_session(), select(Organisation), Organisation.id, args["limit"], args["cursor"]
     )
     return {"items": items, "next_cursor": next_cursor}
+
+
+@blp.post("/users")
+@blp.arguments(UserRequest)
+@blp.response(201, UserSchema)
+@require_roles("admin")
+def create_user_view(body: dict[str, Any]) -> Any:
+    """Create a user of the admin's own organisation, who signs in on the pages."""
+    return create_user(get_session(), current_principal(), current_config(), **body)
 
 
 @blp.post("/tokens")

@@ -1,8 +1,8 @@
 """Sign-ins on the pages, kept on the server: started, resumed, ended.
 
 The browser's cookie holds only a random key; the server keeps the key's SHA-256 with
-the token it stands for, so that signing out (or an idle period, or the absolute
-lifetime) ends the sign-in for every copy of the cookie.
+the user it signs in, so that signing out (or an idle period, the absolute lifetime, or
+a new password) ends the sign-in for every copy of the cookie.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from api.auth import Principal
 from api.store.db import unit_of_work
-from api.store.models import ApiToken, PageSession
+from api.store.models import PageSession, User
 from api.store.models.base import utcnow
 
 # A page request refreshes ``last_seen_at`` only when it is older than this: an idle
@@ -33,11 +33,11 @@ def _aware(when: datetime) -> datetime:
     return when if when.tzinfo else when.replace(tzinfo=UTC)
 
 
-def start_page_session(session: Session, token_id: int) -> str:
-    """A new sign-in for the token; returns the key the cookie carries. Commits."""
+def start_page_session(session: Session, user_id: int) -> str:
+    """A new sign-in for the user; returns the key the cookie carries. Commits."""
     key = secrets.token_urlsafe(32)
     with unit_of_work(session):
-        session.add(PageSession(key_hash=_hash(key), token_id=token_id))
+        session.add(PageSession(key_hash=_hash(key), user_id=user_id))
     return key
 
 
@@ -54,23 +54,21 @@ def resume_page_session(
     row = session.scalar(select(PageSession).where(PageSession.key_hash == _hash(key)))
     if row is None or row.ended_at is not None:
         return None
-    token = session.get(ApiToken, row.token_id)
+    user = session.get(User, row.user_id)
     expired = (
         now - _aware(row.last_seen_at) > idle
         or now - _aware(row.created_at) > lifetime
-        or token is None
-        or token.revoked_at is not None
-        or (token.expires_at is not None and now >= _aware(token.expires_at))
+        or user is None
+        or user.password_hash is None
     )
     with unit_of_work(session):
         if expired:
             row.ended_at = now
         elif now - _aware(row.last_seen_at) > TOUCH_EVERY:
             row.last_seen_at = now
-    if expired or token is None:
+    if expired or user is None:
         return None
-    user = token.user
-    return Principal(user.id, user.org_id, user.organisation.name, user.role, token.id)
+    return Principal(user.id, user.org_id, user.organisation.name, user.role)
 
 
 def end_page_session(session: Session, key: str) -> None:

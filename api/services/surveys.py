@@ -93,6 +93,13 @@ def row_counts(session: Session, season_ids: Sequence[int]) -> dict[int, dict[st
     return counts
 
 
+def list_seasons_with_counts(session: Session) -> list[tuple[Season, dict[str, int]]]:
+    """Every season, newest first, with its rows counted (the surveyor's page)."""
+    seasons = list(session.scalars(select(Season).order_by(Season.id.desc())))
+    counts = row_counts(session, [s.id for s in seasons])
+    return [(season, counts[season.id]) for season in seasons]
+
+
 def _months_before(day: date, months: int) -> date:
     month_index = day.year * 12 + (day.month - 1) - months
     year, month = divmod(month_index, 12)

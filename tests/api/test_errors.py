@@ -4,6 +4,7 @@ import logging
 
 import pytest
 
+from api.auth import require_roles
 from tests.api.builders import assert_problem
 
 
@@ -54,17 +55,34 @@ def test_an_upload_over_the_upload_limit_is_413(app, client, token, auth) -> Non
     assert_problem(response, 413)
 
 
-def test_an_unexpected_error_is_a_generic_500_logged_on_the_server(app, caplog) -> None:
+def test_an_unexpected_error_is_a_generic_500_logged_on_the_server(
+    app, caplog, token, auth
+) -> None:
+    @app.get("/api/v1/boom")
+    @require_roles("admin")
+    def boom():
+        raise RuntimeError("secret detail of survivor 42")
+
+    with caplog.at_level(logging.ERROR):
+        response = app.test_client().get("/api/v1/boom", headers=auth(token("admin")))
+    body = assert_problem(response, 500)
+    assert "survivor 42" not in response.get_data(as_text=True)
+    assert "Traceback" not in response.get_data(as_text=True)
+    assert body["errors"] == []
+    assert "secret detail" in caplog.text
+
+
+def test_an_unexpected_error_on_a_page_is_a_page_with_a_way_back(app, caplog) -> None:
     @app.get("/boom")
     def boom():
         raise RuntimeError("secret detail of survivor 42")
 
     with caplog.at_level(logging.ERROR):
-        response = app.test_client().get("/boom")
-    body = assert_problem(response, 500)
-    assert "survivor 42" not in response.get_data(as_text=True)
-    assert "Traceback" not in response.get_data(as_text=True)
-    assert body["errors"] == []
+        response = app.test_client().get("/boom?lang=km")
+    text = response.get_data(as_text=True)
+    assert response.status_code == 500 and response.content_type.startswith("text/html")
+    assert '<html lang="km">' in text and 'href="/"' in text
+    assert "survivor 42" not in text and "Traceback" not in text
     assert "secret detail" in caplog.text
 
 
@@ -136,7 +154,7 @@ def test_a_body_over_the_small_limit_is_413_before_it_is_parsed(app, client, adm
         "/api/v1/tokens", data=body, content_type="application/json", headers=admin
     )
     assert_problem(response, 413)
-    page = client.post("/login", data={"token": "x" * size})
+    page = client.post("/login", data={"username": "x" * size})
     assert page.status_code == 413
 
 

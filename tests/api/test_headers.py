@@ -18,7 +18,7 @@ def policy(response) -> dict[str, set[str]]:
     return {name: set(values) for name, *values in directives}
 
 
-@pytest.mark.parametrize("path", ["/login", "/api/v1/health", "/api/v1/nothing-here"])
+@pytest.mark.parametrize("path", ["/", "/api/v1/health", "/api/v1/nothing-here"])
 def test_every_answer_carries_a_content_security_policy(client, path) -> None:
     rules = policy(client.get(path))
     assert rules["default-src"] == {"'none'"}
@@ -26,13 +26,14 @@ def test_every_answer_carries_a_content_security_policy(client, path) -> None:
     assert rules["form-action"] == {"'self'"}
 
 
-def test_a_signed_in_page_loads_under_its_policy(client, token) -> None:
-    sign_in(client, token("surveyor", org="Survey NGO"))
+def test_a_signed_in_page_loads_under_its_policy(client, user) -> None:
+    sign_in(client, user("surveyor", org="Survey NGO"))
     page = client.get("/seasons")
     rules = policy(page)
     html = page.get_data(as_text=True)
     assert "<script" not in html  # no script-src is given, so none would run
-    assert "'unsafe-inline'" in rules["style-src"]  # the pages' own <style>
+    assert "'unsafe-inline'" in rules["style-src"]  # the charts' bar widths
+    assert rules["font-src"] == {"'self'"}  # the Khmer font the site serves
     assert not re.search(r'(src|href)="https?://', html)  # nothing from another host
 
 
@@ -73,26 +74,33 @@ def test_tokens_and_who_am_i_and_employers_are_never_cached(client, token) -> No
         assert "no-store" in response.headers["Cache-Control"]
 
 
-def test_the_sign_in_cookie_is_same_site_and_script_proof(client, token) -> None:
-    response = sign_in(client, token("counsellor"))
+def test_the_sign_in_cookie_is_same_site_and_script_proof(client, user) -> None:
+    response = sign_in(client, user("counsellor"))
     cookie = response.headers["Set-Cookie"]
     assert "SameSite=Lax" in cookie
     assert "HttpOnly" in cookie
     assert "Secure" not in cookie  # served over plain HTTP unless configured
 
 
-def test_behind_tls_the_cookie_is_sent_over_tls_only(app, monkeypatch, token) -> None:
+def test_behind_tls_the_cookie_is_sent_over_tls_only(app, monkeypatch, user) -> None:
     monkeypatch.setenv("PATHWAYS_SECURE_COOKIES", "1")
     monkeypatch.setenv("DATABASE_URL", app.config["DATABASE_URL"])
-    secure = create_app({"TESTING": True, "RATELIMIT_ENABLED": False})
+    secure = create_app(
+        {"TESTING": True, "RATELIMIT_ENABLED": False, "PASSWORD_HASH_PROFILE": "CHEAPEST"}
+    )
+    login = user("counsellor")
     try:
         client = secure.test_client()
-        page = client.get("/login", base_url="https://localhost")
+        page = client.get("/", base_url="https://localhost")
         response = client.post(
             "/login",
-            data={"token": token("counsellor"), "csrf_token": csrf(page)},
+            data={
+                "username": login.username,
+                "password": login.password,
+                "csrf_token": csrf(page),
+            },
             base_url="https://localhost",
-            headers={"Referer": "https://localhost/login"},  # CSRF checks it over TLS
+            headers={"Referer": "https://localhost/"},  # CSRF checks it over TLS
         )
         assert "Secure" in response.headers["Set-Cookie"]
     finally:

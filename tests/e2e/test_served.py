@@ -27,12 +27,15 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def pathways(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+def pathways(
+    env: dict[str, str], *args: str, stdin: str | None = None
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-c", "from api.cli import main; main()", *args],
         cwd=ROOT,
         env=env,
         capture_output=True,
+        input=stdin,
         text=True,
         timeout=300,
         check=False,
@@ -146,14 +149,16 @@ def test_a_page_sign_in_holds_on_every_worker(served) -> None:
     """The page session is signed in one worker and read by both: one key for all."""
 
     base, env = served
-    result = pathways(env, "create-token", "--org", "Svay Rieng Shelter", "--role", "counsellor")
-    token = result.stdout.strip().splitlines()[-1]
+    org = ("--org", "Svay Rieng Shelter", "--role", "counsellor", "--username", "workers")
+    result = pathways(env, "create-user", *org, stdin="a long password\n")
+    assert result.returncode == 0, result.stderr
     opener = urllib.request.build_opener(
         urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
     )
-    page = opener.open(f"{base}/login", timeout=30).read().decode()
+    page = opener.open(f"{base}/", timeout=30).read().decode()
     csrf = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-    form = urllib.parse.urlencode({"token": token, "csrf_token": csrf}).encode()
+    credentials = {"username": "workers", "password": "a long password", "csrf_token": csrf}
+    form = urllib.parse.urlencode(credentials).encode()
     opener.open(f"{base}/login", data=form, timeout=30).close()
     for _ in range(10):  # both workers serve these
         with opener.open(f"{base}/survivors", timeout=30) as response:

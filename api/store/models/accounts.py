@@ -20,6 +20,13 @@ class Organisation(Base):
 
 
 class User(Base):
+    """A person (or a script) of one organisation with one role.
+
+    People who sign in on the pages have a ``username`` (unique across organisations,
+    kept case-folded) and the argon2 hash of their password; users made only to hold
+    API tokens have neither.
+    """
+
     __tablename__ = "users"
     __table_args__ = (UniqueConstraint("org_id", "name"),)
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -27,6 +34,8 @@ class User(Base):
     name: Mapped[str] = mapped_column(String(200))
     role: Mapped[str] = mapped_column(String(16))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    username: Mapped[str | None] = mapped_column(String(64), unique=True, default=None)
+    password_hash: Mapped[str | None] = mapped_column(String(255), default=None)
     organisation: Mapped[Organisation] = relationship(lazy="joined")
 
 
@@ -49,14 +58,15 @@ class ApiToken(Base):
 class PageSession(Base):
     """A sign-in on the pages: the cookie holds a random key, this row its SHA-256.
 
-    It ends at sign-out (``ended_at``), after an idle period (``last_seen_at``) and
-    after an absolute lifetime (``created_at``); the lengths are settings.
+    It ends at sign-out (``ended_at``), after an idle period (``last_seen_at``), after
+    an absolute lifetime (``created_at``; the lengths are settings) and when the user's
+    password is changed.
     """
 
     __tablename__ = "page_sessions"
     id: Mapped[int] = mapped_column(primary_key=True)
     key_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    token_id: Mapped[int] = mapped_column(ForeignKey("api_tokens.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
     ended_at: Mapped[datetime | None] = mapped_column(default=None)
