@@ -156,6 +156,7 @@ class AccessWorld:
             vacancy_b=vacancy_b,
             vacancy_unvetted=vacancy_unvetted,
             token_prefix=self.spare_token_prefix,
+            model_version="no-such-model",  # none is trained in this world
         )
 
 

@@ -104,6 +104,11 @@ POST   /avoid-list                                         401  403  403  403  4
 DELETE /avoid-list/<entry_id>                              401  403  403  403  403  403  403   204
 GET    /vacancies/held                                     401  403  403  403  403  403  403   200
 POST   /vacancies/<vacancy_id>/review                      401  403  403  403  403  403  403   200
+GET    /models                                             401  403  403  403  403  403  403   200
+GET    /models/current                                     401  403  403  403  403  403  403   404
+POST   /models/<version>/activate                          401  403  403  403  403  403  403   404
+POST   /models/train                                       401  403  403  403  403  403  403   422
+POST   /users                                              401  403  403  403  403  403  403   201
 """
 
 COLUMNS = dict(
@@ -206,6 +211,7 @@ PARAMS = {
     "placement_id": "placement_a",
     "prefix": "token_prefix",
     "entry_id": "avoid_entry",
+    "version": "model_version",
 }
 
 _serial = itertools.count(1)
@@ -219,6 +225,13 @@ def _unique(prefix: str) -> str:
 # to who is asking, not to a body the schema refuses).
 BODIES: dict[tuple[str, str], Callable[[AccessWorld], Any]] = {
     ("POST", "/tokens"): lambda w: {"org": "New NGO (matrix)", "role": "counsellor"},
+    ("POST", "/users"): lambda w: {
+        "username": _unique("matrix-user"),
+        "role": "counsellor",
+        "password": "a long enough pass phrase",
+    },
+    # Too few outcomes in the world to train on: the admin's answer is a 422 saying so.
+    ("POST", "/models/train"): lambda w: {},
     ("POST", "/seasons"): lambda w: {
         "label": _unique("matrix"),
         "khr_per_usd": 4000,

@@ -100,7 +100,7 @@ def test_no_failed_write_logs_a_survivor_field(app, client, token, canary_log, m
     monkeypatch.undo()
 
 
-def test_no_failed_upload_or_page_form_logs_a_canary(app, client, token, canary_log) -> None:
+def test_no_failed_upload_or_page_form_logs_a_canary(app, client, token, user, canary_log) -> None:
     surveyor = token("surveyor", org="Market Survey Network")
     headers = auth(surveyor)
     season = client.post(
@@ -138,7 +138,7 @@ def test_no_failed_upload_or_page_form_logs_a_canary(app, client, token, canary_
     )
     assert rows.status_code == 422
 
-    sign_in(client, surveyor)
+    sign_in(client, user("surveyor", org="Market Survey Network"))
     form = {
         "label": CODE,
         "khr_per_usd": "nan",

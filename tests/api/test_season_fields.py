@@ -27,9 +27,9 @@ def seasons_count(session) -> int:
 
 
 @pytest.mark.parametrize("value", ["inf", "1e999", "nan", "-Infinity"])
-def test_the_season_form_refuses_a_non_finite_number(client, token, session, value) -> None:
+def test_the_season_form_refuses_a_non_finite_number(client, token, user, session, value) -> None:
     tok = token("surveyor", org=ORG)
-    sign_in(client, tok)
+    sign_in(client, user("surveyor", org=ORG))
     response = client.post(
         "/seasons",
         data={
@@ -49,8 +49,8 @@ def test_the_season_form_refuses_a_non_finite_number(client, token, session, val
     assert listed.json["items"] == []
 
 
-def test_the_season_form_still_takes_thousands_commas(client, token, session) -> None:
-    sign_in(client, token("surveyor", org=ORG))
+def test_the_season_form_still_takes_thousands_commas(client, user, session) -> None:
+    sign_in(client, user("surveyor", org=ORG))
     response = client.post(
         "/seasons",
         data={
