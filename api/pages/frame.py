@@ -58,9 +58,14 @@ def N_(text: str) -> str:
 # What each role's navigation offers: (endpoint, label).
 NAV: dict[str, tuple[tuple[str, str], ...]] = {
     "counsellor": ((("pages.survivors", N_("Survivors"))),),
-    "surveyor": (("pages.seasons", N_("Market survey")),),
-    "admin": (("pages.seasons", N_("Market survey")),),
-    "employer": (),
+    "surveyor": (("pages.seasons", N_("Market survey")), ("pages.tracks", N_("Training tracks"))),
+    "admin": (
+        ("pages.employers", N_("Employers")),
+        ("pages.seasons", N_("Market survey")),
+        ("pages.tracks", N_("Training tracks")),
+        ("pages.audit_log", N_("Audit log")),
+    ),
+    "employer": (("pages.employer", N_("Your business")),),
 }
 ROLE_NAMES = {
     "admin": N_("Administrator"),
