@@ -26,6 +26,21 @@ from training_catalog import rules
 
 PAY_UNITS = ("month", "week", "day")
 CURRENCIES = ("USD", "KHR")
+# Codes the pages show as words (translated where shown): pay units, vetting and
+# referral statuses.
+WORDS = (
+    N_("month"),
+    N_("week"),
+    N_("day"),
+    N_("pending"),
+    N_("vetted"),
+    N_("rejected"),
+    N_("suspended"),
+    N_("accepted"),
+    N_("declined"),
+    N_("withdrawn"),
+)
+
 # The law checks' findings in plain words, by rule; the rule itself is shown beside them.
 LAW_TEXTS = {
     rules.RULE_MINIMUM_AGE: N_("Nobody under 15 may be hired for any work."),
