@@ -55,11 +55,7 @@ def _case_code(*, required: bool) -> ma.fields.String:
         required=required,
         validate=[
             ma.validate.Length(min=1, max=40),
-            WholeMatch(
-                r"^[A-Za-z0-9][A-Za-z0-9._/-]*$",
-                error="must be the NGO's pseudonymous case code (letters, digits, . _ / -), "
-                "never a name",
-            ),
+            WholeMatch(service.CASE_CODE, error=service.CASE_CODE_MESSAGE),
         ],
         metadata={"description": "The NGO's pseudonym for the survivor, e.g. SRS-2026-001"},
     )

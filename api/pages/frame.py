@@ -57,7 +57,12 @@ def N_(text: str) -> str:
 
 # What each role's navigation offers: (endpoint, label).
 NAV: dict[str, tuple[tuple[str, str], ...]] = {
-    "counsellor": ((("pages.survivors", N_("Survivors"))),),
+    "counsellor": (
+        ("pages.survivors", N_("Survivors")),
+        ("pages.new_survivor", N_("New survivor")),
+        ("pages.allocation", N_("Cohort allocation")),
+        ("pages.follow_ups", N_("Follow-ups due")),
+    ),
     "surveyor": (("pages.seasons", N_("Market survey")), ("pages.tracks", N_("Training tracks"))),
     "admin": (
         ("pages.employers", N_("Employers")),

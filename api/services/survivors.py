@@ -27,6 +27,12 @@ from api.store.pagination import paginate
 from matcher.types import RELOCATION_CHOICES
 from training_catalog.types import LITERACY_LEVELS
 
+# A case code is the NGO's pseudonym, never a name: the API's schema and the pages'
+# form both check it with these.
+CASE_CODE = r"^[A-Za-z0-9][A-Za-z0-9._/-]*$"
+CASE_CODE_MESSAGE = (
+    "must be the NGO's pseudonymous case code (letters, digits, . _ / -), never a name"
+)
 MIN_AGE = 10  # younger children are not placed in training or work at all
 MAX_AGE = 80
 APTITUDE_MAX = 5
@@ -245,12 +251,19 @@ def _consent_from_record(
 
 
 def list_survivors(
-    session: Session, principal: Principal, limit: int, cursor: str | None
+    session: Session,
+    principal: Principal,
+    limit: int,
+    cursor: str | None,
+    case_code_contains: str | None = None,
 ) -> tuple[Sequence[Survivor], str | None]:
-    """A page of the NGO's survivors (every NGO's for an admin); each one read is audited."""
+    """A page of the NGO's survivors (every NGO's for an admin), optionally those whose
+    case code contains a text (any case); each one read is audited."""
     stmt = select(Survivor)
     if principal.role != "admin":
         stmt = stmt.where(Survivor.org_id == principal.org_id)
+    if case_code_contains:
+        stmt = stmt.where(Survivor.case_code.icontains(case_code_contains, autoescape=True))
     with unit_of_work(session):
         items, next_cursor = paginate(session, stmt, Survivor.id, limit, cursor)
         for survivor in items:

@@ -284,6 +284,6 @@ def test_the_counsellor_scene_motorbikes_for_a_16_year_old(client, runner, user)
     assert "Motorcycle repair" in first and "Golden Wheel Garage" in first
     assert "committed to hire graduates" in first
     assert "<svg" in first and "living wage" in first  # earnings against costs, drawn
-    sewing = next(i for i, card in enumerate(cards) if "Sewing · Svay Rieng" in card)
+    sewing = next(i for i, card in enumerate(cards) if "Sewing in Svay Rieng" in card)
     assert sewing > 0
     assert "Aptitude for textile: 1 of 5" in cards[sewing]
