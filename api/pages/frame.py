@@ -27,11 +27,12 @@ from flask import (
 )
 from flask_babel import Babel, get_locale, gettext
 from flask_wtf.csrf import CSRFError, CSRFProtect
+from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response as BaseResponse
 
 from api.auth import Principal
 from api.errors import problem
-from api.pages import i18n
+from api.pages import i18n, reasons
 from api.services.page_sessions import resume_page_session
 from api.services.reference import Names, reference_names
 from api.store.db import get_session
@@ -125,6 +126,11 @@ def wish_name(code: str) -> str:
     return name_of(kind, code)
 
 
+def say(sentence: str) -> str:
+    """One of the engine's reasons in the page's language."""
+    return reasons.say(sentence, language(), names())
+
+
 def local_path(target: str) -> str | None:
     """``target`` if it is a path of this site, else None (never an open redirect).
 
@@ -204,9 +210,19 @@ def error_page(status: int, error: BaseException | None = None) -> Response:
         # The request's database session may be broken: show the frame without a user.
         get_session().rollback()
         g.page_principal = None
-    again = request.path if request.method == "POST" or status in (413, 429) else None
+    again = _page_of(request.path) if request.method == "POST" or status in (413, 429) else None
     body = render_template("error.html", title=title, message=message, again=again, status=status)
     return Response(body, status=status, mimetype="text/html")
+
+
+def _page_of(path: str) -> str | None:
+    """``path`` if a browser can open it (a GET page), else None: a form often posts
+    to an address of its own that has no page."""
+    try:
+        current_app.url_map.bind("localhost").match(path, method="GET")
+    except HTTPException:
+        return None
+    return path
 
 
 def error_response(status: int, error: BaseException) -> Response:
@@ -271,6 +287,7 @@ def _template_globals() -> dict[str, Any]:
         "role_name": ROLE_NAMES.get(who.role, "") if who else "",
         "name_of": name_of,
         "wish_name": wish_name,
+        "say": say,
         "switch_language_url": switch_language_url,
     }
 

@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
+from api.auth import require_roles
 from api.store.catalog import load_catalog
 from api.store.models import SeatReservation, Track
 from tests.api.builders import assert_problem
@@ -260,11 +261,13 @@ def test_a_nul_character_is_bad_input_not_a_server_error(client, session, survey
     assert_problem(client.get("/api/v1/tracks?town=%00", headers=surveyor), 422)
 
 
-def test_a_catalog_rule_error_is_a_422_problem(app) -> None:
+def test_a_catalog_rule_error_is_a_422_problem(app, token, auth) -> None:
 
-    @app.get("/catalog-rule")
+    @app.get("/api/v1/catalog-rule")
+    @require_roles("admin")
     def catalog_rule():
         return {"meets": literacy_meets("fluent", "basic")}
 
-    body = assert_problem(app.test_client().get("/catalog-rule"), 422)
+    response = app.test_client().get("/api/v1/catalog-rule", headers=auth(token("admin")))
+    body = assert_problem(response, 422)
     assert "fluent" in body["detail"]

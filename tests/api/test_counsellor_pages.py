@@ -142,3 +142,19 @@ def test_a_cohort_is_allocated_against_the_status_quo_and_confirmed(counsellor) 
     again = counsellor.post("/allocation", data={"survivor_ids": ids, "csrf_token": csrf(page)})
     assert again.status_code == 409  # they hold seats now
     assert "already hold a seat" in again.get_data(as_text=True)
+
+
+def test_in_khmer_the_engine_s_reasons_are_said_in_khmer_with_khmer_names(
+    counsellor, session
+) -> None:
+    survivor = session.scalar(select(Survivor).where(Survivor.case_code == "SRS-2026-001"))
+    page = counsellor.get(f"/survivors/{survivor.id}?lang=km")
+    response = counsellor.post(f"/survivors/{survivor.id}", data={"csrf_token": csrf(page)})
+    text = response.get_data(as_text=True)
+    assert '<html lang="km">' in text
+    first = text.split('<div class="card')[1]
+    assert "សមត្ថភាពផ្នែកមេកានិច៖ 4 ក្នុងចំណោម 5" in first  # aptitude, by the family's name
+    assert "បំណងប្រាថ្នាទី 1 របស់ជនរងគ្រោះ" in first  # first wish
+    assert "ស្វាយរៀង" in first  # Svay Rieng, in Khmer
+    for english in ("Aptitude for", "choice of the survivor", "seats left", "Recommended"):
+        assert english not in text, english
