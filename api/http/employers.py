@@ -14,6 +14,7 @@ from api.config import current_config
 from api.errors import BadRequest, PreconditionRequired
 from api.http.caching import no_store
 from api.http.fields import Text
+from api.http.problems import WRITE, problems
 from api.services import employers as service
 from api.store.db import get_session
 from api.store.models import Employer, Vacancy
@@ -273,9 +274,11 @@ def get_vacancy(vacancy_id: int) -> tuple[Vacancy, dict[str, str]]:
         }
     ]
 )
+@problems(blp, *WRITE, 404, 409, 428)
 @require_roles("employer", "admin")
 def update_vacancy(body: dict[str, Any], vacancy_id: int) -> tuple[Vacancy, dict[str, str]]:
-    """Change your vacancy; send If-Match with the version you read (stale: 409)."""
+    """Change your vacancy; send If-Match with the version you read (stale: 409; fewer
+    positions than open referrals and placements take: 409)."""
     session, principal = get_session(), current_principal()
     service.get_vacancy(session, principal, vacancy_id)  # another's is 404 before any 428
     version = _expected_version()

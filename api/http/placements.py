@@ -14,6 +14,7 @@ from api.errors import BadRequest
 from api.http.caching import no_store
 from api.http.employers import CURRENCIES, PAY_UNITS
 from api.http.fields import Text
+from api.http.problems import READ, WRITE, problems
 from api.http.survivors import UtcDateTime
 from api.services import follow_ups, placements
 from api.store.db import get_session
@@ -120,7 +121,10 @@ class PlacementSchema(ma.Schema):
     started_on = ma.fields.Date()
     ended_on = ma.fields.Date(allow_none=True)
     end_reason = ma.fields.String(allow_none=True)
-    track_code = ma.fields.Function(lambda p: p.track.code if p.track else None)
+    track_code = ma.fields.Function(
+        lambda p: p.track.code if p.track else None,
+        metadata={"type": "string", "nullable": True, "description": "training: the track"},
+    )
     allocation_id = ma.fields.Integer(allow_none=True)
     referral_id = ma.fields.Integer(allow_none=True)
     vacancy_id = ma.fields.Integer(allow_none=True)
@@ -128,13 +132,33 @@ class PlacementSchema(ma.Schema):
     employer_name = ma.fields.String()
     occupation = ma.fields.String(allow_none=True)
     town = ma.fields.String(allow_none=True)
-    self_employment = ma.fields.Function(_business)
+    self_employment = ma.fields.Function(
+        _business,
+        metadata={
+            "type": "object",
+            "nullable": True,
+            "description": "self_employment: the business, its costs, support and loan",
+            "properties": {
+                "occupation": {"type": "string"},
+                "town": {"type": "string"},
+                "startup_cost_usd": {"type": "number"},
+                "support_usd": {"type": "number"},
+                "loan_usd": {"type": "number"},
+                "loan_interest_month": {"type": "number"},
+                "loan_months": {"type": "integer", "nullable": True},
+            },
+        },
+    )
     follow_ups_due = ma.fields.Function(
         lambda p: [
             d.isoformat()
             for d in placements.follow_ups_due_on(p, current_config().follow_up_months)
         ],
-        metadata={"description": "Dates of the follow-ups (job or business)"},
+        metadata={
+            "type": "array",
+            "items": {"type": "string", "format": "date"},
+            "description": "Dates of the follow-ups (job or business)",
+        },
     )
     created_at = UtcDateTime()
 
@@ -219,6 +243,7 @@ class ClosureSchema(ma.Schema):
 @blp.post("/placements")
 @blp.arguments(PlacementIn)
 @blp.response(201, PlacementSchema)
+@problems(blp, *WRITE, 404, 409)
 @require_roles("counsellor")
 def create_placement(body: dict[str, Any]) -> Any:
     """Record a training, a job (the survivor's choice of offer) or an own business."""
@@ -227,6 +252,7 @@ def create_placement(body: dict[str, Any]) -> Any:
 
 @blp.get("/placements/<int:placement_id>")
 @blp.response(200, PlacementSchema)
+@problems(blp, *READ, 404)
 @require_roles("counsellor", "admin")
 def get_placement(placement_id: int) -> Any:
     """One placement of your NGO."""
@@ -235,6 +261,7 @@ def get_placement(placement_id: int) -> Any:
 
 @blp.get("/survivors/<int:survivor_id>/placements")
 @blp.response(200, page_schema(PlacementSchema, "PlacementList"))
+@problems(blp, *READ, 404)
 @require_roles("counsellor", "admin")
 def list_placements(survivor_id: int) -> dict[str, Any]:
     """A survivor's placements, oldest first."""
@@ -247,6 +274,7 @@ def list_placements(survivor_id: int) -> dict[str, Any]:
 @blp.post("/placements/<int:placement_id>/end")
 @blp.arguments(EndIn)
 @blp.response(200, PlacementSchema)
+@problems(blp, *WRITE, 404, 409)
 @require_roles("counsellor")
 def end_placement(body: dict[str, Any], placement_id: int) -> Any:
     """Record that a placement ended, and why."""
@@ -280,6 +308,7 @@ def _idempotency_key() -> str | None:
         }
     ]
 )
+@problems(blp, *WRITE, 404, 409)
 @require_roles("counsellor")
 def record_follow_up(body: dict[str, Any], placement_id: int) -> Any:
     """Record a follow-up of a job or a business; flags a low income or a safety concern."""
@@ -290,6 +319,7 @@ def record_follow_up(body: dict[str, Any], placement_id: int) -> Any:
 
 @blp.get("/placements/<int:placement_id>/follow-ups")
 @blp.response(200, page_schema(FollowUpSchema, "FollowUpList"))
+@problems(blp, *READ, 404)
 @require_roles("counsellor", "admin")
 def list_follow_ups(placement_id: int) -> dict[str, Any]:
     """A placement's follow-ups, oldest first."""
@@ -302,6 +332,7 @@ def list_follow_ups(placement_id: int) -> dict[str, Any]:
 @blp.get("/follow-ups/due")
 @blp.arguments(DueArgs, location="query")
 @blp.response(200, DuePage)
+@problems(blp, *READ, 422)
 @require_roles("counsellor", "admin")
 def due(args: dict[str, Any]) -> dict[str, Any]:
     """Your NGO's follow-ups due soon or overdue: urgent first, then overdue, then by date."""
@@ -316,6 +347,7 @@ def due(args: dict[str, Any]) -> dict[str, Any]:
 @blp.post("/survivors/<int:survivor_id>/closure")
 @blp.arguments(ClosureIn)
 @blp.response(201, ClosureSchema)
+@problems(blp, *WRITE, 404, 409)
 @require_roles("counsellor")
 def close_case(body: dict[str, Any], survivor_id: int) -> Any:
     """Close a survivor's case ("reintegrated" needs 12 months of livable income)."""

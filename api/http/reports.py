@@ -10,7 +10,9 @@ from flask_smorest import Blueprint
 
 from api.auth import current_principal, require_roles
 from api.config import current_config
+from api.http.caching import no_store
 from api.http.fields import Text
+from api.http.problems import READ, problems
 from api.services import reports as service
 from api.store.db import get_session
 
@@ -20,6 +22,11 @@ blp = Blueprint(
     url_prefix="/api/v1",
     description="Outcome reports (counsellors: their NGO; admins: all; employers: their own)",
 )
+# A report is the caller's NGO's (or business's) figures: for this caller only.
+blp.after_request(no_store)
+
+
+MEDIA_TYPES = {"csv": "text/csv", "svg": "image/svg+xml"}
 
 
 class ReportArgs(ma.Schema):
@@ -41,9 +48,22 @@ class ReportRowSchema(ma.Schema):
     in_work_3m = _count("In work at the 3-month follow-up")
     in_work_6m = _count("In work at the 6-month follow-up")
     in_work_12m = _count("In work at the 12-month follow-up")
-    median_income_usd_month = ma.fields.Float(allow_none=True)
-    share_livable = ma.fields.Float(allow_none=True)
-    suppressed = ma.fields.Boolean()
+    median_income_usd_month = ma.fields.Float(
+        allow_none=True,
+        metadata={"description": "Of the latest follow-ups (0 when out of work); null when hidden"},
+    )
+    living_wage_usd_month = ma.fields.Float(
+        allow_none=True,
+        metadata={
+            "description": "The median living wage those follow-ups were measured against "
+            "(their towns'); hidden with the median income"
+        },
+    )
+    share_livable = ma.fields.Float(
+        allow_none=True,
+        metadata={"description": "Share at or above the living wage; null when hidden"},
+    )
+    suppressed = ma.fields.Boolean(metadata={"description": "Some figure of this row is hidden"})
 
 
 class ReportSchema(ma.Schema):
@@ -57,14 +77,30 @@ class ReportSchema(ma.Schema):
 @blp.get("/reports/outcomes")
 @blp.arguments(ReportArgs, location="query")
 @blp.response(200, ReportSchema)
-@blp.alt_response(200, description="format=csv: the same rows as CSV", content_type="text/csv")
+@blp.doc(
+    responses={
+        "200": {
+            "description": "The report: JSON, or CSV (format=csv), or an SVG chart (format=svg)",
+            "content": {
+                "application/json": {"schema": {"$ref": "#/components/schemas/Report"}},
+                "text/csv": {
+                    "schema": {"type": "string"},
+                    "example": ",".join(service.CSV_COLUMNS),
+                },
+                "image/svg+xml": {"schema": {"type": "string"}},
+            },
+        }
+    }
+)
+@problems(blp, *READ, 422)
 @require_roles("counsellor", "admin", "employer")
 def outcomes(args: dict[str, Any]) -> Any:
     """Placements, follow-ups, work at 3/6/12 months and income, by track, town, employer
-    or season; no count under the deployment's minimum cell."""
+    or season, as JSON, CSV (format=csv) or an SVG chart (format=svg); no count under the
+    deployment's minimum cell."""
     report = service.report_for(
         get_session(), current_principal(), current_config(), args["by"], args["format"]
     )
     if isinstance(report, str):
-        return Response(report, mimetype="text/csv")
+        return Response(report, mimetype=MEDIA_TYPES[args["format"]])
     return report

@@ -33,7 +33,7 @@ from api.auth import Principal, may_see, scope
 from api.config import ServiceConfig
 from api.errors import Conflict, NotFound, Unprocessable
 from api.store.catalog import reserved_seats, seats_available
-from api.store.db import unit_of_work
+from api.store.db import begin_writing, unit_of_work
 from api.store.engine_inputs import ENGINE_INPUTS
 from api.store.models import (
     Allocation,
@@ -371,25 +371,6 @@ def read_allocation(session: Session, principal: Principal, allocation_id: int) 
 # --- confirming ---------------------------------------------------------------------
 
 
-def _take_write_lock(session: Session) -> None:
-    """On SQLite, make this transaction the only writer before it reads anything.
-
-    pysqlite starts transactions lazily (at the first write), so two confirms would
-    both count the free seats before either writes. ``BEGIN IMMEDIATE`` takes the
-    database's write lock now; a second confirm waits (``busy_timeout``) and then
-    counts the first one's reservations. PostgreSQL locks the rows instead.
-    """
-    connection = session.connection()
-    if connection.dialect.name != "sqlite":
-        return
-    driver = connection.connection.driver_connection
-    if driver is not None and driver.in_transaction:
-        # Only a caller that wrote without committing gets here; its writes would be
-        # committed by ours, so refuse rather than guess.
-        raise RuntimeError("confirm must start its own transaction")
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
-
-
 def _stale(
     session: Session, allocation: Allocation, tracks: Mapping[int, Track]
 ) -> list[dict[str, str]]:
@@ -448,11 +429,9 @@ def _seated_problems(held: Mapping[int, str]) -> list[dict[str, str]]:
 
 def confirm(session: Session, principal: Principal, allocation_id: int) -> dict[str, Any]:
     """Reserve the proposal's seats in one transaction; 409 when anything changed."""
-    if session.in_transaction():
-        session.commit()  # whatever came before (authentication) is not part of this
     try:
+        begin_writing(session)
         with unit_of_work(session):
-            _take_write_lock(session)
             allocation = _find(session, principal, allocation_id, lock=True)
             if allocation.status == "confirmed":
                 raise Conflict(

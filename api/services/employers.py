@@ -14,8 +14,9 @@ from sqlalchemy.orm.exc import StaleDataError
 from api.auth import Principal
 from api.config import ServiceConfig
 from api.errors import Conflict, NotFound, Unprocessable
+from api.services.referrals import lock_vacancy, positions_held
 from api.store.catalog import offerable, plain_occupation
-from api.store.db import unit_of_work
+from api.store.db import begin_writing, unit_of_work
 from api.store.models import Employer, Occupation, Town, Track, Vacancy
 from api.store.models.base import utcnow
 from api.store.pagination import paginate
@@ -293,9 +294,15 @@ def update_vacancy(
     changes: Mapping[str, Any],
 ) -> Vacancy:
     """Edit a vacancy if ``expected_version`` is still its version (else 409)."""
+    counts = "positions" in changes or "positions_filled" in changes
     try:
+        if counts:
+            # Under the lock a referral takes, so that none is made while we count.
+            begin_writing(session)
         with unit_of_work(session):
             vacancy = get_vacancy(session, principal, vacancy_id)
+            if counts:
+                lock_vacancy(session, vacancy.id)
             if vacancy.version != expected_version:
                 raise Conflict(
                     f"The vacancy changed since you read it (version {expected_version}; now "
@@ -306,6 +313,8 @@ def update_vacancy(
             errors, track = vacancy_problems(session, vacancy.employer, values)
             if errors:
                 raise Unprocessable("The vacancy cannot be changed that way.", errors)
+            if counts:
+                _keep_taken_positions(session, vacancy.id, values)
             pay_changed = any(
                 values[f] != getattr(vacancy, f) for f in ("pay", "pay_unit", "currency")
             )
@@ -328,6 +337,21 @@ def update_vacancy(
     except StaleDataError as exc:  # another writer updated the row between read and write
         raise Conflict("The vacancy changed meanwhile: read it again.") from exc
     return vacancy
+
+
+def _keep_taken_positions(session: Session, vacancy_id: int, values: Mapping[str, Any]) -> None:
+    """409 when the new positions are fewer than those taken (open referrals and
+    placements, plus the ones the employer filled itself)."""
+    taken = positions_held(session, vacancy_id, with_filled=False)
+    needed = taken + values["positions_filled"]
+    if values["positions"] < needed:
+        raise Conflict(
+            f"The vacancy cannot have {values['positions']} position(s): {taken} are taken "
+            f"by open referrals and placements"
+            + (f" and {values['positions_filled']} filled" if values["positions_filled"] else "")
+            + f". Withdraw or end some first, or keep at least {needed}.",
+            [{"field": "positions", "message": f"at least {needed} are taken"}],
+        )
 
 
 def etag(version: int) -> str:

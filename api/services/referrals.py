@@ -70,8 +70,9 @@ def lock_vacancy(session: Session, vacancy_id: int) -> Vacancy | None:
     ).one_or_none()
 
 
-def positions_held(session: Session, vacancy_id: int) -> int:
-    """Positions taken: the employer's own count, open referrals, and open placements."""
+def positions_held(session: Session, vacancy_id: int, *, with_filled: bool = True) -> int:
+    """Positions taken: open referrals, open placements and (``with_filled``) the
+    employer's own count of positions it filled."""
     referrals = session.scalar(
         select(func.count())
         .select_from(Referral)
@@ -82,7 +83,11 @@ def positions_held(session: Session, vacancy_id: int) -> int:
         .select_from(Placement)
         .where(Placement.vacancy_id == vacancy_id, Placement.ended_on.is_(None))
     )
-    filled = session.scalar(select(Vacancy.positions_filled).where(Vacancy.id == vacancy_id))
+    filled = (
+        session.scalar(select(Vacancy.positions_filled).where(Vacancy.id == vacancy_id))
+        if with_filled
+        else 0
+    )
     return int(referrals or 0) + int(placements or 0) + int(filled or 0)
 
 

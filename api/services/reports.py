@@ -20,9 +20,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from api.audit import audit
 from api.auth import Principal, scope
 from api.config import ServiceConfig
 from api.services.employers import own_employer
+from api.services.report_chart import outcome_chart
 from api.store.db import unit_of_work
 from api.store.models import FollowUp, Placement, Season, Survivor, Track
 from api.store.models.casework import EARNING_KINDS
@@ -33,7 +35,7 @@ COUNTS: tuple[str, ...] = ("placed", "followed_up_12m", "in_work_3m", "in_work_6
 # Nobody is followed up or in work without having been placed.
 ORDERED = [(COUNTS.index(c), 0) for c in COUNTS[1:]]
 NO_TRACK = "(no training track)"
-FORMATS = ("json", "csv")
+FORMATS = ("json", "csv", "svg")
 
 
 @dataclass
@@ -42,6 +44,7 @@ class _Person:
     followed_up_12m: bool = False
     in_work: dict[int, bool] = field(default_factory=dict)
     income: float | None = None
+    living_wage: float | None = None
     livable: bool | None = None
     latest: date | None = None
 
@@ -110,6 +113,7 @@ def _people(
             if person.latest is None or f.date >= person.latest:
                 person.latest = f.date
                 person.income = f.monthly_income_usd if f.employed else 0.0
+                person.living_wage = f.living_wage_usd_month
                 person.livable = (
                     f.employed
                     and f.living_wage_usd_month is not None
@@ -129,20 +133,35 @@ def _counts(people: Mapping[int, _Person]) -> list[int]:
     ]
 
 
-def _income(people: Sequence[_Person], min_cell: int) -> tuple[float | None, float | None, bool]:
-    """Median income and share livable, each hidden unless enough people stand behind it.
+@dataclass(frozen=True)
+class _Income:
+    median: float | None = None
+    living_wage: float | None = None
+    share_livable: float | None = None
+    hidden: bool = True
+
+
+def _median(values: Sequence[float | None]) -> float | None:
+    known = [v for v in values if v is not None]
+    return round(statistics.median(known), 2) if known else None
+
+
+def _income(people: Sequence[_Person], min_cell: int) -> _Income:
+    """Median income (and the median living wage it was measured against) and the share
+    livable, each hidden unless enough people stand behind it.
 
     A share is a count in disguise (0.2 of 15 people is 3): it is shown only when both
     the livable and the others are at least ``min_cell`` people.
     """
     known = [p for p in people if p.income is not None]
     if len(known) < min_cell:
-        return None, None, True
-    median = round(statistics.median(p.income for p in known if p.income is not None), 2)
+        return _Income()
+    median = _median([p.income for p in known])
+    wage = _median([p.living_wage for p in known])
     livable = sum(bool(p.livable) for p in known)
     if min(livable, len(known) - livable) < min_cell:
-        return median, None, True
-    return median, round(livable / len(known), 2), False
+        return _Income(median, wage)
+    return _Income(median, wage, round(livable / len(known), 2), hidden=False)
 
 
 def outcomes(session: Session, principal: Principal, by: str, min_cell: int) -> dict[str, Any]:
@@ -170,13 +189,13 @@ def outcomes(session: Session, principal: Principal, by: str, min_cell: int) -> 
     table = protect([_counts(people[g]) for g in names], min_cell=k, ordered=ORDERED)
     rows = []
     for i, name in enumerate(names):
-        median, share, income_hidden = _income(list(people[name].values()), k)
-        rows.append(
-            _row(name, table.cells[i], median, share, any(table.hidden[i]) or income_hidden)
-        )
+        income = _income(list(people[name].values()), k)
+        rows.append(_row(name, table.cells[i], income, any(table.hidden[i])))
     everyone = [p for g in names for p in people[g].values()]
-    median, share, income_hidden = _income(everyone, k)
-    total = _row("all", table.totals, median, share, any(table.hidden_totals) or income_hidden)
+    if names:
+        total = _row("all", table.totals, _income(everyone, k), any(table.hidden_totals))
+    else:  # nobody placed yet: a total of nobody, hidden like any count under the cell
+        total = _row("all", [None] * len(COUNTS), _Income(), True)
     return {
         "by": by,
         "min_cell": k,
@@ -187,22 +206,26 @@ def outcomes(session: Session, principal: Principal, by: str, min_cell: int) -> 
 
 
 def _row(
-    group: str,
-    counts: Sequence[int | None],
-    median: float | None,
-    share: float | None,
-    suppressed: bool,
+    group: str, counts: Sequence[int | None], income: _Income, counts_hidden: bool
 ) -> dict[str, Any]:
     return {
         "group": group,
         **dict(zip(COUNTS, counts, strict=True)),
-        "median_income_usd_month": median,
-        "share_livable": share,
-        "suppressed": suppressed,
+        "median_income_usd_month": income.median,
+        "living_wage_usd_month": income.living_wage,
+        "share_livable": income.share_livable,
+        "suppressed": counts_hidden or income.hidden,
     }
 
 
-CSV_COLUMNS = ("group", *COUNTS, "median_income_usd_month", "share_livable", "suppressed")
+CSV_COLUMNS = (
+    "group",
+    *COUNTS,
+    "median_income_usd_month",
+    "living_wage_usd_month",
+    "share_livable",
+    "suppressed",
+)
 
 
 def as_csv(report: Mapping[str, Any]) -> str:
@@ -218,7 +241,12 @@ def as_csv(report: Mapping[str, Any]) -> str:
 def report_for(
     session: Session, principal: Principal, config: ServiceConfig, by: str, output: str
 ) -> dict[str, Any] | str:
-    """The caller's outcome report, as a JSON body or CSV text."""
+    """The caller's outcome report, as a JSON body, CSV text or an SVG chart (audited)."""
     with unit_of_work(session):
         report = outcomes(session, principal, by, config.report_min_cell)
-    return as_csv(report) if output == "csv" else report
+        audit(session, principal, "read", "outcome_report", None, scope(principal))
+    if output == "csv":
+        return as_csv(report)
+    if output == "svg":
+        return outcome_chart(report)
+    return report

@@ -21,8 +21,15 @@ def free_port() -> int:
 
 
 @contextmanager
-def gunicorn(app: str, env: dict[str, str], workers: int) -> Iterator[int]:
+def gunicorn(
+    app: str, env: dict[str, str], workers: int, threads: int = 1, *, preload: bool = False
+) -> Iterator[int]:
     """Serve ``app`` (``module:variable``, from the repository root); yields its port.
+
+    ``threads`` above 1 gives each worker that many request threads (gthread), so that
+    one worker process serves requests at the same time. ``preload`` imports the app
+    once, before the workers fork, so that several start as fast as one (the app opens
+    no database connection while it is created, so none is shared across the fork).
 
     ``env`` is added to this process's environment; the repository root is put on
     ``PYTHONPATH`` so that ``benchmarks.*`` and the project's packages import.
@@ -34,6 +41,8 @@ def gunicorn(app: str, env: dict[str, str], workers: int) -> Iterator[int]:
             str(executable),
             "-w",
             str(workers),
+            "--threads",
+            str(threads),
             "-b",
             f"127.0.0.1:{port}",
             "--chdir",
@@ -42,6 +51,7 @@ def gunicorn(app: str, env: dict[str, str], workers: int) -> Iterator[int]:
             "120",
             "--log-level",
             "warning",
+            *(["--preload"] if preload else []),
             app,
         ],
         env={**os.environ, "PYTHONPATH": str(ROOT), **env},

@@ -223,6 +223,17 @@ def test_reintegrated_needs_a_year_in_work_and_two_livable_follow_ups(case) -> N
     case.refer(case.vacancy(), good, status=422)
 
 
+def test_follow_ups_exactly_at_the_living_wage_count_as_livable(case) -> None:
+    case.season()
+    survivor, job = _in_work_for_a_year(case, SVR_LIVING_WAGE, SVR_LIVING_WAGE)
+    listed = case.get(f"/placements/{job}/follow-ups", case.counsellor)["items"]
+    assert [f["flags"] for f in listed] == [[], []]
+    closed = case.post(
+        f"/survivors/{survivor}/closure", {"reason": "reintegrated"}, case.counsellor
+    )
+    assert closed["reason"] == "reintegrated"
+
+
 def test_other_closure_reasons_need_no_income(case, session) -> None:
     survivor = case.survivor()
     closed = case.post(f"/survivors/{survivor}/closure", {"reason": "untraceable"}, case.counsellor)

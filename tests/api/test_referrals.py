@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from api.store.models import AuditEvent
+from tests.api.builders import assert_problem
 from tests.api.casework_factories import THIS_YEAR, Case
 
 EMPLOYER_KEYS = {"id", "vacancy_id", "status", "skills", "training", "available_from"}
@@ -92,6 +93,29 @@ def test_no_more_open_referrals_than_positions_and_a_decline_frees_one(case) -> 
     assert "No position" in problem["detail"]
     case.decide(first["id"], "decline", reason="needs more experience")
     case.refer(vacancy, c)
+
+
+def test_positions_cannot_be_lowered_below_those_taken(case) -> None:
+    vacancy = case.vacancy(positions=3)
+    first = case.refer(vacancy, case.survivor())
+    accepted = case.refer(vacancy, case.survivor())
+    case.decide(accepted["id"], "accept")
+
+    def patch(changes, status):
+        version = case.get(f"/vacancies/{vacancy}", case.employer)["version"]
+        headers = {**case.employer, "If-Match": str(version)}
+        return case.call("PATCH", f"/vacancies/{vacancy}", headers, changes, status)
+
+    problem = assert_problem(patch({"positions": 1}, 409), 409)
+    assert "2 are taken" in problem["detail"]
+    assert problem["errors"] == [{"field": "positions", "message": "at least 2 are taken"}]
+    assert case.get(f"/vacancies/{vacancy}", case.employer)["positions"] == 3  # unchanged
+    problem = assert_problem(patch({"positions": 2, "positions_filled": 1}, 409), 409)
+    assert "at least 3" in problem["detail"]
+    assert patch({"positions": 2}, 200).get_json()["positions"] == 2
+    case.refer(vacancy, case.survivor(), status=409)  # both left are taken
+    case.decide(first["id"], "decline")
+    assert patch({"positions": 1}, 200).get_json()["positions"] == 1
 
 
 def test_a_withdrawn_referral_frees_its_position(case) -> None:
@@ -189,50 +213,47 @@ def test_every_read_and_write_of_a_referral_is_audited(case, session) -> None:
 TEXT = st.text(alphabet=string.ascii_letters, min_size=6, max_size=12)
 
 
-@settings(
-    max_examples=20,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
-@given(
-    case_code=TEXT,
-    notes=TEXT,
-    age=st.integers(19, 60),
-    gender=st.sampled_from(["female", "male", "other", None]),
-    province=st.sampled_from(["KH-20", "KH-1", "KH-12", "KH-17"]),
-    aptitudes=st.dictionaries(
-        st.sampled_from(["mechanical", "textile", "beauty", "electronics"]), st.integers(0, 5)
-    ),
-)
-def test_an_employers_view_never_carries_identity(
-    client, token, case_code, notes, age, gender, province, aptitudes
-) -> None:
-    if not hasattr(test_an_employers_view_never_carries_identity, "case"):
-        world = Case(client, token)
-        world.vacancy_id = world.vacancy(positions=1000)
-        test_an_employers_view_never_carries_identity.case = world
-    world = test_an_employers_view_never_carries_identity.case
-    code = f"X{world._cases}-{case_code}"
-    survivor = world.survivor(
-        case_code=code,
-        notes=f"note {notes}",
-        age=age,
-        gender=gender,
-        home_province=province,
-        aptitudes=aptitudes,
-    )
-    referral = world.refer(world.vacancy_id, survivor)
-    for response in (
-        world.call("GET", f"/referrals/{referral['id']}", world.employer, status=200),
-        world.call(
-            "GET", f"/vacancies/{world.vacancy_id}/referrals?limit=500", world.employer, status=200
+def test_an_employers_view_never_carries_identity(client, token) -> None:
+    """Hypothesis over generated profiles, all referred to one vacancy of one world
+    (made once per test, not per example: the fixtures are the test's)."""
+    world = Case(client, token)
+    vacancy = world.vacancy(positions=1000)
+
+    @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(
+        case_code=TEXT,
+        notes=TEXT,
+        age=st.integers(19, 60),
+        gender=st.sampled_from(["female", "male", "other", None]),
+        province=st.sampled_from(["KH-20", "KH-1", "KH-12", "KH-17"]),
+        aptitudes=st.dictionaries(
+            st.sampled_from(["mechanical", "textile", "beauty", "electronics"]), st.integers(0, 5)
         ),
-    ):
-        text = response.get_data(as_text=True)
-        for secret in (code, notes, province, str(THIS_YEAR - age)):
-            assert secret not in text
-        if gender is not None:
-            assert f'"{gender}"' not in text
-        body = response.get_json()
-        for item in body.get("items", [body]):
-            assert set(item) == EMPLOYER_KEYS
+    )
+    def check(case_code, notes, age, gender, province, aptitudes) -> None:
+        code = f"X{world._cases}-{case_code}"
+        survivor = world.survivor(
+            case_code=code,
+            notes=f"note {notes}",
+            age=age,
+            gender=gender,
+            home_province=province,
+            aptitudes=aptitudes,
+        )
+        referral = world.refer(vacancy, survivor)
+        for response in (
+            world.call("GET", f"/referrals/{referral['id']}", world.employer, status=200),
+            world.call(
+                "GET", f"/vacancies/{vacancy}/referrals?limit=500", world.employer, status=200
+            ),
+        ):
+            text = response.get_data(as_text=True)
+            for secret in (code, notes, province, str(THIS_YEAR - age)):
+                assert secret not in text
+            if gender is not None:
+                assert f'"{gender}"' not in text
+            body = response.get_json()
+            for item in body.get("items", [body]):
+                assert set(item) == EMPLOYER_KEYS
+
+    check()

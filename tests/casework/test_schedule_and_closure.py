@@ -26,6 +26,11 @@ def test_an_income_below_the_living_wage_needs_support_with_the_gap() -> None:
     assert check.flags == ["needs_support"]
 
 
+def test_an_income_at_the_living_wage_needs_no_support() -> None:
+    check = check_income(88.75, 88.75, safety_concern=False)
+    assert not check.needs_support and check.flags == [] and check.gap_usd_month is None
+
+
 def test_a_safety_concern_is_urgent_whatever_the_pay() -> None:
     check = check_income(300.0, 88.75, safety_concern=True)
     assert check.flags == ["urgent"] and check.gap_usd_month is None
