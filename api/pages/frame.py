@@ -69,6 +69,7 @@ NAV: dict[str, tuple[tuple[str, str], ...]] = {
         ("pages.employers", N_("Employers")),
         ("pages.seasons", N_("Market survey")),
         ("pages.tracks", N_("Training tracks")),
+        ("pages.people_page", N_("People and tokens")),
         ("pages.audit_log", N_("Audit log")),
     ),
     "employer": (("pages.employer", N_("Your business")),),

@@ -236,5 +236,40 @@ def test_an_admin_vets_an_employer_with_a_note(client, user, session) -> None:
 
 def test_the_role_pages_are_for_their_roles(client, user) -> None:
     sign_in(client, user("counsellor"))
-    for path in ("/employer", "/admin/employers", "/admin/audit", "/tracks"):
+    for path in ("/employer", "/admin/employers", "/admin/audit", "/admin/people", "/tracks"):
         assert client.get(path).status_code == 403, path
+
+
+def test_an_admin_adds_a_person_and_issues_and_revokes_a_token(client, user, session) -> None:
+    sign_in(client, user("admin", org="Pathways Operator"))
+    added = _form(
+        client,
+        "/admin/people/users",
+        {"username": "sophea", "role": "counsellor", "password": "a long enough password"},
+        page_path="/admin/people",
+    )
+    assert added.status_code == 302
+    text = client.get("/admin/people").get_data(as_text=True)
+    assert "signs in as sophea" in text
+    taken = _form(
+        client,
+        "/admin/people/users",
+        {"username": "sophea", "role": "counsellor", "password": "a long enough password"},
+        page_path="/admin/people",
+    )
+    assert taken.status_code == 422 and "is taken" in taken.get_data(as_text=True)
+    issued = _form(
+        client,
+        "/admin/people/tokens",
+        {"org": "Survey NGO", "role": "surveyor", "user": "import script"},
+        page_path="/admin/people",
+    )
+    token = re.search(r'<code class="token">([^<]+)</code>', issued.get_data(as_text=True))
+    assert issued.status_code == 200 and token
+    headers = {"Authorization": f"Bearer {token.group(1)}"}
+    assert client.get("/api/v1/me", headers=headers).json["role"] == "surveyor"
+    prefix = token.group(1)[:11]
+    assert f"Token {prefix}" in client.get("/admin/people").get_data(as_text=True)
+    revoked = _form(client, f"/admin/people/tokens/{prefix}/revoke", {}, page_path="/admin/people")
+    assert revoked.status_code == 302
+    assert client.get("/api/v1/me", headers=headers).status_code == 401
