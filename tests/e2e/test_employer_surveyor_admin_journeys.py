@@ -152,3 +152,20 @@ def test_an_admin_vets_an_employer(page, site, width, user, sign_in_browser, lan
     page.click("form[action$='/tokens'] button[type=submit]")
     assert page.locator("code.token").inner_text().startswith("pw_")
     check_page(page, width, f"admin-{lang}-4-people")
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_surveyor_compares_the_sample_seasons_and_reads_the_tracks(
+    page, site, width, runner, user, sign_in_browser, lang
+) -> None:
+    assert runner.invoke(args=["load-sample"]).exit_code == 0
+    sign_in_browser(page, user("surveyor", org="Survey NGO"), lang)
+    page.wait_for_url("**/seasons")
+    check_page(page, width, f"surveyor-{lang}-5-sample-seasons")
+    page.locator("a[href*='/diff?against=']").first.click()
+    page.wait_for_url("**/diff?against=*")
+    assert page.locator("svg.chart[role=img]").count() == 1
+    assert page.locator("table.stack tbody tr").count() > 0
+    check_page(page, width, f"surveyor-{lang}-6-diff")
+    page.goto(site.url("/tracks"))
+    check_page(page, width, f"surveyor-{lang}-7-tracks")
