@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: run test install dev lint typecheck pytest clean messages browser catalogs
+.PHONY: run test install dev lint typecheck pytest fuzz clean messages browser catalogs
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -65,6 +65,12 @@ pytest: dev catalogs browser
 	$(BIN)/python -m pytest -q
 
 test: lint typecheck pytest
+
+# The fuzzing of `make test` with many more examples per operation and role, fresh
+# random ones each run (FUZZ_EXAMPLES=1000 make fuzz for a night).
+FUZZ_EXAMPLES ?= 200
+fuzz: dev
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python -m pytest -q tests/api/test_fuzz.py
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .mypy_cache .ruff_cache .hypothesis tests/e2e/artifacts

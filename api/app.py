@@ -19,6 +19,7 @@ from api.errors import register_error_handlers
 from api.extensions import limiter, smorest
 from api.http import guards
 from api.http.converters import IdConverter
+from api.http.openapi import ProblemResponses
 from api.store.db import close_session, init_database
 
 API_SPEC_OPTIONS: dict[str, Any] = {
@@ -63,7 +64,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.teardown_appcontext(close_session)
 
     limiter.init_app(app)
-    smorest.init_app(app)
+    smorest.init_app(app, spec_kwargs={"extra_plugins": [ProblemResponses(app)]})
     http.register(app)  # the JSON API under /api/v1
     pages.register(app)  # the pages people use
     register_error_handlers(app)

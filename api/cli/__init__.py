@@ -15,6 +15,7 @@ from flask.cli import FlaskGroup
 
 from api.app import create_app
 from api.cli.allocations import allocate_command
+from api.cli.backup import backup_command, restore_command
 from api.cli.casework import follow_ups_due_command, report_command
 from api.cli.database import init_db, load_sample_command
 from api.cli.serve import serve
@@ -34,6 +35,8 @@ COMMANDS: tuple[click.Command, ...] = (
     allocate_command,
     follow_ups_due_command,
     report_command,
+    backup_command,
+    restore_command,
 )
 
 

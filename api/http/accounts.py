@@ -13,6 +13,7 @@ from api.auth import current_principal, issue_token, require_roles, revoke_token
 from api.config import current_config
 from api.errors import NotFound, Unprocessable
 from api.http.caching import no_store
+from api.http.fields import UtcDateTime
 from api.services.users import MAX_PASSWORD, create_user
 from api.store.db import get_session, unit_of_work
 from api.store.models import ROLES, Organisation
@@ -33,7 +34,7 @@ class MeSchema(ma.Schema):
 class OrganisationSchema(ma.Schema):
     id = ma.fields.Integer()
     name = ma.fields.String()
-    created_at = ma.fields.DateTime()
+    created_at = UtcDateTime()
 
 
 class TokenRequest(ma.Schema):

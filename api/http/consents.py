@@ -9,9 +9,8 @@ from flask_smorest import Blueprint
 
 from api.auth import current_principal, require_roles
 from api.http.caching import no_store
-from api.http.fields import Text
-from api.http.problems import READ, WRITE, problems
-from api.http.survivors import UtcDateTime
+from api.http.fields import Text, UtcDateTime
+from api.http.problems import problems
 from api.services import consents as service
 from api.store.db import get_session
 from api.store.models.casework import CONSENT_METHODS
@@ -49,7 +48,7 @@ class ConsentSchema(ma.Schema):
 @blp.post("/survivors/<int:survivor_id>/consents")
 @blp.arguments(ConsentIn)
 @blp.response(201, ConsentSchema)
-@problems(blp, *WRITE, 404)
+@problems(blp, 404)
 @require_roles("counsellor")
 def record_consent(body: dict[str, Any], survivor_id: int) -> Any:
     """Record that a survivor of your NGO gave or withdrew consent (takes effect at once)."""
@@ -59,7 +58,7 @@ def record_consent(body: dict[str, Any], survivor_id: int) -> Any:
 @blp.get("/survivors/<int:survivor_id>/consents")
 @blp.arguments(PageArgs, location="query")
 @blp.response(200, page_schema(ConsentSchema, "ConsentPage"))
-@problems(blp, *READ, 404, 422)
+@problems(blp, 404, 422)
 @require_roles("counsellor", "admin")
 def list_consents(args: dict[str, Any], survivor_id: int) -> dict[str, Any]:
     """A survivor's consent history, newest first."""

@@ -9,10 +9,14 @@ MAX_ID = 2**31 - 1
 
 
 class IdConverter(IntegerConverter):
-    """``<int:...>`` limited to 1..2**31-1: a larger number is no record (404), not a
-    value the database refuses (a 500)."""
+    """``<int:...>`` as an id the database can hold: a larger number is no record (the
+    view's 404), not a value the database refuses (a 500).
 
-    def __init__(self, map: object, *args: object, **kwargs: object) -> None:
-        kwargs.setdefault("min", 1)
-        kwargs.setdefault("max", MAX_ID)
-        super().__init__(map, *args, **kwargs)  # type: ignore[arg-type]
+    Out-of-range numbers are not refused here: a converter that refuses makes werkzeug
+    try the address's other rules, and a PATCH to ``/vacancies/<huge>`` would be a 405
+    naming the GET rule. They become 0, an id no row has (ids start at 1).
+    """
+
+    def to_python(self, value: str) -> int:
+        number = int(value)
+        return number if 1 <= number <= MAX_ID else 0

@@ -13,8 +13,7 @@ from api.auth import current_principal, require_roles
 from api.config import current_config
 from api.errors import BadRequest, PreconditionRequired
 from api.http.caching import no_store
-from api.http.fields import Text
-from api.http.problems import WRITE, problems
+from api.http.fields import Text, UtcDateTime
 from api.services import employers as service
 from api.store.db import get_session
 from api.store.models import Employer, Vacancy
@@ -58,9 +57,9 @@ class EmployerSchema(ma.Schema):
     vetting = Text()
     vetting_note = Text(metadata={"description": "Admins only"})
     decided_by = ma.fields.Integer(allow_none=True, metadata={"description": "Admins only"})
-    decided_at = ma.fields.DateTime(allow_none=True)
+    decided_at = UtcDateTime(allow_none=True)
     approved_for_risk = ma.fields.Boolean()
-    created_at = ma.fields.DateTime()
+    created_at = UtcDateTime()
 
     @ma.post_dump
     def _internal_to_admins(self, data: dict[str, Any], **_kwargs: Any) -> dict[str, Any]:
@@ -156,8 +155,8 @@ class VacancySchema(ma.Schema):
     )
     description = Text()
     version = ma.fields.Integer()
-    created_at = ma.fields.DateTime()
-    updated_at = ma.fields.DateTime()
+    created_at = UtcDateTime()
+    updated_at = UtcDateTime()
 
 
 class VacancyQuery(PageArgs):
@@ -263,6 +262,7 @@ def get_vacancy(vacancy_id: int) -> tuple[Vacancy, dict[str, str]]:
 @blp.patch("/vacancies/<int:vacancy_id>")
 @blp.arguments(VacancyPatch)
 @blp.response(200, VacancySchema, headers={"ETag": {"schema": {"type": "string"}}})
+@blp.alt_response(428, description="No If-Match header")
 @blp.doc(
     parameters=[
         {
@@ -274,7 +274,6 @@ def get_vacancy(vacancy_id: int) -> tuple[Vacancy, dict[str, str]]:
         }
     ]
 )
-@problems(blp, *WRITE, 404, 409, 428)
 @require_roles("employer", "admin")
 def update_vacancy(body: dict[str, Any], vacancy_id: int) -> tuple[Vacancy, dict[str, str]]:
     """Change your vacancy; send If-Match with the version you read (stale: 409; fewer

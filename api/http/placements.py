@@ -13,9 +13,8 @@ from api.config import current_config
 from api.errors import BadRequest
 from api.http.caching import no_store
 from api.http.employers import CURRENCIES, PAY_UNITS
-from api.http.fields import Text
-from api.http.problems import READ, WRITE, problems
-from api.http.survivors import UtcDateTime
+from api.http.fields import Text, UtcDateTime
+from api.http.problems import problems
 from api.services import follow_ups, placements
 from api.store.db import get_session
 from api.store.models.casework import CLOSURE_REASONS, END_REASONS, PLACEMENT_KINDS
@@ -243,7 +242,7 @@ class ClosureSchema(ma.Schema):
 @blp.post("/placements")
 @blp.arguments(PlacementIn)
 @blp.response(201, PlacementSchema)
-@problems(blp, *WRITE, 404, 409)
+@problems(blp, 404, 409)
 @require_roles("counsellor")
 def create_placement(body: dict[str, Any]) -> Any:
     """Record a training, a job (the survivor's choice of offer) or an own business."""
@@ -252,7 +251,7 @@ def create_placement(body: dict[str, Any]) -> Any:
 
 @blp.get("/placements/<int:placement_id>")
 @blp.response(200, PlacementSchema)
-@problems(blp, *READ, 404)
+@problems(blp, 404)
 @require_roles("counsellor", "admin")
 def get_placement(placement_id: int) -> Any:
     """One placement of your NGO."""
@@ -261,7 +260,7 @@ def get_placement(placement_id: int) -> Any:
 
 @blp.get("/survivors/<int:survivor_id>/placements")
 @blp.response(200, page_schema(PlacementSchema, "PlacementList"))
-@problems(blp, *READ, 404)
+@problems(blp, 404)
 @require_roles("counsellor", "admin")
 def list_placements(survivor_id: int) -> dict[str, Any]:
     """A survivor's placements, oldest first."""
@@ -274,7 +273,7 @@ def list_placements(survivor_id: int) -> dict[str, Any]:
 @blp.post("/placements/<int:placement_id>/end")
 @blp.arguments(EndIn)
 @blp.response(200, PlacementSchema)
-@problems(blp, *WRITE, 404, 409)
+@problems(blp, 404, 409)
 @require_roles("counsellor")
 def end_placement(body: dict[str, Any], placement_id: int) -> Any:
     """Record that a placement ended, and why."""
@@ -308,7 +307,7 @@ def _idempotency_key() -> str | None:
         }
     ]
 )
-@problems(blp, *WRITE, 404, 409)
+@problems(blp, 404, 409)
 @require_roles("counsellor")
 def record_follow_up(body: dict[str, Any], placement_id: int) -> Any:
     """Record a follow-up of a job or a business; flags a low income or a safety concern."""
@@ -319,7 +318,7 @@ def record_follow_up(body: dict[str, Any], placement_id: int) -> Any:
 
 @blp.get("/placements/<int:placement_id>/follow-ups")
 @blp.response(200, page_schema(FollowUpSchema, "FollowUpList"))
-@problems(blp, *READ, 404)
+@problems(blp, 404)
 @require_roles("counsellor", "admin")
 def list_follow_ups(placement_id: int) -> dict[str, Any]:
     """A placement's follow-ups, oldest first."""
@@ -332,7 +331,7 @@ def list_follow_ups(placement_id: int) -> dict[str, Any]:
 @blp.get("/follow-ups/due")
 @blp.arguments(DueArgs, location="query")
 @blp.response(200, DuePage)
-@problems(blp, *READ, 422)
+@problems(blp, 422)
 @require_roles("counsellor", "admin")
 def due(args: dict[str, Any]) -> dict[str, Any]:
     """Your NGO's follow-ups due soon or overdue: urgent first, then overdue, then by date."""
@@ -347,7 +346,7 @@ def due(args: dict[str, Any]) -> dict[str, Any]:
 @blp.post("/survivors/<int:survivor_id>/closure")
 @blp.arguments(ClosureIn)
 @blp.response(201, ClosureSchema)
-@problems(blp, *WRITE, 404, 409)
+@problems(blp, 404, 409)
 @require_roles("counsellor")
 def close_case(body: dict[str, Any], survivor_id: int) -> Any:
     """Close a survivor's case ("reintegrated" needs 12 months of livable income)."""

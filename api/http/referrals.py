@@ -9,9 +9,8 @@ from flask_smorest import Blueprint
 
 from api.auth import current_principal, require_roles
 from api.http.caching import no_store
-from api.http.fields import Text
-from api.http.problems import READ, WRITE, problems
-from api.http.survivors import UtcDateTime
+from api.http.fields import Text, UtcDateTime
+from api.http.problems import problems
 from api.services import referrals as service
 from api.store.db import get_session
 from api.store.pagination import PageArgs, page_schema
@@ -74,7 +73,7 @@ ReferralPage = page_schema(ReferralSchema, "ReferralPage")
 @blp.post("/vacancies/<int:vacancy_id>/referrals")
 @blp.arguments(ReferralIn)
 @blp.response(201, ReferralSchema)
-@problems(blp, *WRITE, 404, 409)
+@problems(blp, 404, 409)
 @require_roles("counsellor")
 def refer(body: dict[str, Any], vacancy_id: int) -> Any:
     """Refer a consenting survivor of your NGO (409: no position left; 422: no consent)."""
@@ -84,7 +83,7 @@ def refer(body: dict[str, Any], vacancy_id: int) -> Any:
 @blp.get("/vacancies/<int:vacancy_id>/referrals")
 @blp.arguments(PageArgs, location="query")
 @blp.response(200, ReferralPage)
-@problems(blp, *READ, 404, 422)
+@problems(blp, 404, 422)
 @require_roles("counsellor", "employer", "admin")
 def list_vacancy_referrals(args: dict[str, Any], vacancy_id: int) -> dict[str, Any]:
     """Referrals to a vacancy: an employer's to its own, a counsellor's of its NGO."""
@@ -96,7 +95,7 @@ def list_vacancy_referrals(args: dict[str, Any], vacancy_id: int) -> dict[str, A
 @blp.get("/referrals")
 @blp.arguments(PageArgs, location="query")
 @blp.response(200, ReferralPage)
-@problems(blp, *READ, 422)
+@problems(blp, 422)
 @require_roles("counsellor", "employer", "admin")
 def list_referrals(args: dict[str, Any]) -> dict[str, Any]:
     """Referrals you may see, oldest first."""
@@ -105,7 +104,7 @@ def list_referrals(args: dict[str, Any]) -> dict[str, Any]:
 
 @blp.get("/referrals/<int:referral_id>")
 @blp.response(200, ReferralSchema)
-@problems(blp, *READ, 404)
+@problems(blp, 404)
 @require_roles("counsellor", "employer", "admin")
 def get_referral(referral_id: int) -> Any:
     """One referral you may see."""
@@ -115,7 +114,7 @@ def get_referral(referral_id: int) -> Any:
 @blp.post("/referrals/<int:referral_id>/decision")
 @blp.arguments(DecisionIn)
 @blp.response(200, ReferralSchema)
-@problems(blp, *WRITE, 404, 409)
+@problems(blp, 404, 409)
 @require_roles("employer")
 def decide(body: dict[str, Any], referral_id: int) -> Any:
     """Accept or decline a pending referral to your vacancy, with a reason."""
@@ -125,7 +124,7 @@ def decide(body: dict[str, Any], referral_id: int) -> Any:
 @blp.post("/referrals/<int:referral_id>/withdraw")
 @blp.arguments(WithdrawIn)
 @blp.response(200, ReferralSchema)
-@problems(blp, *WRITE, 404, 409)
+@problems(blp, 404, 409)
 @require_roles("counsellor")
 def withdraw(body: dict[str, Any], referral_id: int) -> Any:
     """Withdraw an open referral of your NGO; its position is free again."""

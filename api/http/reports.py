@@ -12,7 +12,7 @@ from api.auth import current_principal, require_roles
 from api.config import current_config
 from api.http.caching import no_store
 from api.http.fields import Text
-from api.http.problems import READ, problems
+from api.http.problems import problems
 from api.services import reports as service
 from api.store.db import get_session
 
@@ -92,7 +92,7 @@ class ReportSchema(ma.Schema):
         }
     }
 )
-@problems(blp, *READ, 422)
+@problems(blp, 422)
 @require_roles("counsellor", "admin", "employer")
 def outcomes(args: dict[str, Any]) -> Any:
     """Placements, follow-ups, work at 3/6/12 months and income, by track, town, employer

@@ -14,6 +14,7 @@ from api.auth import current_principal, require_roles
 from api.config import current_config
 from api.errors import BadRequest, NotFound, Unprocessable
 from api.extensions import smorest
+from api.http.fields import UtcDateTime
 from api.services import surveys as service
 from api.store.db import get_session
 from api.store.models import ROLES, Season, SurveyJob, SurveyLivingCost
@@ -69,8 +70,8 @@ class SeasonSchema(ma.Schema):
     working_days_per_month = ma.fields.Float()
     minimum_wage_usd_month = Money()
     living_wage_usd_month = Money()
-    created_at = ma.fields.DateTime()
-    published_at = ma.fields.DateTime(allow_none=True)
+    created_at = UtcDateTime()
+    published_at = UtcDateTime(allow_none=True)
     jobs_rows = ma.fields.Integer()
     living_cost_rows = ma.fields.Integer()
 

@@ -6,7 +6,6 @@ included, is sent with ``Cache-Control: no-store``. Only ids go into URLs.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 import marshmallow as ma
@@ -16,7 +15,7 @@ from flask_smorest import Blueprint
 from api.auth import current_principal, require_roles
 from api.config import current_config
 from api.http.caching import no_store
-from api.http.fields import WholeMatch
+from api.http.fields import UtcDateTime, WholeMatch
 from api.services import recommendations
 from api.services import survivors as service
 from api.store import jsonio
@@ -35,15 +34,6 @@ blp = Blueprint(
 
 
 blp.after_request(no_store)
-
-
-class UtcDateTime(ma.fields.DateTime):
-    """ISO 8601 with its UTC offset: SQLite returns the stored UTC times naive."""
-
-    def _serialize(self, value: Any, attr: Any, obj: Any, **kwargs: Any) -> Any:
-        if isinstance(value, datetime) and value.tzinfo is None:
-            value = value.replace(tzinfo=UTC)
-        return super()._serialize(value, attr, obj, **kwargs)
 
 
 CODE = ma.fields.String(validate=ma.validate.Length(min=1, max=40))

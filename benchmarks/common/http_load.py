@@ -11,20 +11,27 @@ from concurrent.futures import ThreadPoolExecutor
 from benchmarks.common.timing import percentile
 
 
-def post(port: int, path: str, body: bytes, headers: dict[str, str]) -> tuple[int, float]:
-    """One POST on a new connection to 127.0.0.1; its status and wall time in ms."""
+def send(
+    port: int, method: str, path: str, body: bytes | None, headers: dict[str, str]
+) -> tuple[int, bytes, dict[str, str], float]:
+    """One request on a new connection to 127.0.0.1: status, body, headers, wall time in ms."""
     start = time.perf_counter()
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
     try:
-        conn.request(
-            "POST", path, body=body, headers={"Content-Type": "application/json", **headers}
-        )
+        sent = {"Content-Type": "application/json", **headers} if body is not None else headers
+        conn.request(method, path, body=body, headers=sent)
         response = conn.getresponse()
-        response.read()
-        status = response.status
+        raw = response.read()
+        status, got = response.status, dict(response.getheaders())
     finally:
         conn.close()
-    return status, (time.perf_counter() - start) * 1000.0
+    return status, raw, got, (time.perf_counter() - start) * 1000.0
+
+
+def post(port: int, path: str, body: bytes, headers: dict[str, str]) -> tuple[int, float]:
+    """One POST on a new connection to 127.0.0.1; its status and wall time in ms."""
+    status, _, _, ms = send(port, "POST", path, body, headers)
+    return status, ms
 
 
 def load_test(

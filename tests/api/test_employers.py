@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import json
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from itertools import product
 
 import pytest
@@ -518,6 +518,26 @@ def test_pay_uses_the_current_published_season_when_there_is_one(
 )
 def test_an_id_beyond_any_row_is_404(client, counsellor, url) -> None:
     assert_problem(client.get(url, headers=counsellor), 404)
+
+
+@pytest.mark.parametrize("vacancy_id", ["0", "2147483648", "99999999999999999999"])
+def test_a_patch_to_an_id_beyond_any_row_is_404_not_405(client, vetted_employer, vacancy_id):
+    """Found by fuzzing: the address also has a GET, and an id the converter refused
+    made werkzeug answer 405 (Allow: GET) to the PATCH."""
+    response = client.patch(
+        f"/api/v1/vacancies/{vacancy_id}", json={"positions": 2}, headers=vetted_employer
+    )
+    assert_problem(response, 404)
+
+
+def test_times_in_answers_carry_their_utc_offset(client, vetted_employer, admin) -> None:
+    """Found by fuzzing: SQLite gives back naive times, sent without an offset, which
+    the document's date-time format (RFC 3339) does not allow."""
+    vacancy = post_vacancy(client, vetted_employer)
+    employer = client.get("/api/v1/employers", headers=admin).get_json()["items"][0]
+    organisations = client.get("/api/v1/organisations", headers=admin).get_json()["items"]
+    for stamp in [vacancy["created_at"], employer["created_at"], organisations[0]["created_at"]]:
+        assert datetime.fromisoformat(stamp).utcoffset() == timedelta(0), stamp
 
 
 @pytest.mark.parametrize(
