@@ -138,9 +138,17 @@ class DiffSchema(ma.Schema):
     changed = ma.fields.List(ma.fields.Nested(DiffChange))
 
 
-class Empty(ma.Schema):
+class PublicationIn(ma.Schema):
     class Meta:
         unknown = ma.RAISE
+
+    allow_towns_without_living_costs = ma.fields.Boolean(
+        load_default=False,
+        metadata={
+            "description": "publish even though the season's jobs name towns it has no "
+            "living costs for (otherwise 422 naming them)"
+        },
+    )
 
 
 def _with_counts(session: Session, seasons: list[Season]) -> list[dict[str, Any]]:
@@ -280,13 +288,22 @@ def _read_upload() -> dict[str, Any]:
 
 
 @blp.post("/seasons/<int:season_id>/publish")
-@blp.arguments(Empty)
+@blp.arguments(PublicationIn)
 @blp.response(200, SeasonSchema)
 @require_roles(*WRITERS)
-def publish_season(_body: dict[str, Any], season_id: int) -> dict[str, Any]:
-    """Publish a draft: it becomes read-only, and current if it is the newest."""
+def publish_season(body: dict[str, Any], season_id: int) -> dict[str, Any]:
+    """Publish a draft: it becomes read-only, and current if it is the newest.
+
+    422 naming the towns when the season's jobs name towns with no living costs in it,
+    unless ``allow_towns_without_living_costs`` is true.
+    """
     session = get_session()
-    season = service.publish(session, current_principal(), season_id)
+    season = service.publish(
+        session,
+        current_principal(),
+        season_id,
+        allow_towns_without_living_costs=body["allow_towns_without_living_costs"],
+    )
     return _with_counts(session, [season])[0]
 
 

@@ -2,17 +2,18 @@
 the API, so what a page shows is what the API answers.
 
 ``frame`` is what every page shares (sign-in, language, the role guard, errors as
-pages); ``signin``, ``counsellor``, ``casework`` and ``surveyor`` are the pages themselves.
+pages); ``signin``, ``counsellor``, ``casework``, ``employer``, ``surveyor`` and ``admin``
+are the pages themselves.
 """
 
 from __future__ import annotations
 
 from flask import Flask
 
-from api.pages import casework, counsellor, signin, surveyor
+from api.pages import admin, casework, counsellor, employer, signin, surveyor
 from api.pages.frame import bp, init_app
 
-__all__ = ["casework", "counsellor", "register", "signin", "surveyor"]
+__all__ = ["admin", "casework", "counsellor", "employer", "register", "signin", "surveyor"]
 
 
 def register(app: Flask) -> None:

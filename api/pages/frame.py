@@ -64,9 +64,15 @@ NAV: dict[str, tuple[tuple[str, str], ...]] = {
         ("pages.allocation", N_("Cohort allocation")),
         ("pages.follow_ups", N_("Follow-ups due")),
     ),
-    "surveyor": (("pages.seasons", N_("Market survey")),),
-    "admin": (("pages.seasons", N_("Market survey")),),
-    "employer": (),
+    "surveyor": (("pages.seasons", N_("Market survey")), ("pages.tracks", N_("Training tracks"))),
+    "admin": (
+        ("pages.employers", N_("Employers")),
+        ("pages.seasons", N_("Market survey")),
+        ("pages.tracks", N_("Training tracks")),
+        ("pages.people_page", N_("People and tokens")),
+        ("pages.audit_log", N_("Audit log")),
+    ),
+    "employer": (("pages.employer", N_("Your business")),),
 }
 ROLE_NAMES = {
     "admin": N_("Administrator"),

@@ -18,7 +18,8 @@ from api.store.db import get_session
 START = {
     "counsellor": "pages.survivors",
     "surveyor": "pages.seasons",
-    "admin": "pages.seasons",
+    "admin": "pages.employers",
+    "employer": "pages.employer",
 }
 
 

@@ -100,9 +100,12 @@ def list_tracks(
     cursor: str | None,
     town: str | None = None,
     skill_family: str | None = None,
+    provider_org_id: int | None = None,
 ) -> dict[str, Any]:
-    """One page of tracks, by code."""
+    """One page of tracks, by code (``provider_org_id``: one NGO's own)."""
     stmt = select(Track)
+    if provider_org_id is not None:
+        stmt = stmt.where(Track.provider_org_id == provider_org_id)
     if town:
         stmt = stmt.where(Track.town == town)
     if skill_family:

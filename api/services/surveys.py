@@ -17,11 +17,13 @@ import pandas as pd
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from api.audit import audit
 from api.auth import Principal, may_see
 from api.errors import Conflict, Forbidden, NotFound, Unprocessable, flatten_messages
 from api.store.db import unit_of_work
 from api.store.engine_inputs import ENGINE_INPUTS
 from api.store.models import (
+    AuditEvent,
     Occupation,
     Organisation,
     Season,
@@ -302,8 +304,50 @@ def upload(
     return {table: len(frame) for table, frame in parsed.items()}
 
 
-def publish(session: Session, principal: Principal, season_id: int) -> Season:
-    """Freeze a draft season that has jobs rows. Commits."""
+def towns_without_living_costs(session: Session, season_id: int) -> list[str]:
+    """Codes of the towns the season's jobs name but its living costs do not, sorted."""
+    costed = select(SurveyLivingCost.town).where(SurveyLivingCost.season_id == season_id)
+    stmt = (
+        select(SurveyJob.town)
+        .where(SurveyJob.season_id == season_id, SurveyJob.town.not_in(costed))
+        .distinct()
+        .order_by(SurveyJob.town)
+    )
+    return list(session.scalars(stmt))
+
+
+def _town_names(session: Session, codes: Sequence[str]) -> dict[str, str]:
+    stmt = select(Town.code, Town.name).where(Town.code.in_(codes))
+    return {str(code): str(name) for code, name in session.execute(stmt)}
+
+
+def publish_preview(session: Session, season_id: int) -> dict[str, Any]:
+    """What publishing the season would change: its rows, the towns whose jobs have no
+    living costs, and the diff against the season that is current now (None if none)."""
+    season = get_season(session, season_id)
+    current = current_season(session)
+    return {
+        "season": season,
+        "rows": row_counts(session, [season.id])[season.id],
+        "towns_without_living_costs": towns_without_living_costs(session, season.id),
+        "current": current,
+        "diff": diff(session, season.id, current.id) if current is not None else None,
+    }
+
+
+def publish(
+    session: Session,
+    principal: Principal,
+    season_id: int,
+    *,
+    allow_towns_without_living_costs: bool = False,
+) -> Season:
+    """Freeze a draft season that has jobs rows. Commits.
+
+    A season whose jobs name towns it has no living costs for is refused (422 naming
+    them) unless ``allow_towns_without_living_costs``: once current, it would change
+    every counsellor's figures for those towns.
+    """
     season = get_season(session, season_id)
     _writable(season, principal)
     jobs = session.scalar(
@@ -314,10 +358,49 @@ def publish(session: Session, principal: Principal, season_id: int) -> Season:
             "A season needs at least one jobs row before it is published.",
             [{"field": "jobs", "message": "no rows uploaded"}],
         )
+    missing = towns_without_living_costs(session, season.id)
+    if missing and not allow_towns_without_living_costs:
+        names = _town_names(session, missing)
+        listed = ", ".join(f"{code} ({names.get(code, code)})" for code in missing)
+        raise Unprocessable(
+            f"The season's jobs name {len(missing)} town(s) with no living costs: {listed}. "
+            "Upload their living costs, or publish with "
+            "allow_towns_without_living_costs: true.",
+            [
+                {
+                    "field": "living_costs",
+                    "message": f"no living costs for {code} ({names.get(code, code)})",
+                    "town": code,
+                }
+                for code in missing
+            ],
+        )
     with unit_of_work(session):
         season.status = "published"
         season.published_at = utcnow()
+        audit(session, principal, "publish", "season", season.id, season.org_id)
     return season
+
+
+def publishers(session: Session, season_ids: Sequence[int]) -> dict[int, str]:
+    """``{season_id: "user (organisation)"}`` of who published each season, from the
+    audit rows (a season published by a sample load or before the rows were kept has
+    none)."""
+    if not season_ids:
+        return {}
+    stmt = (
+        select(AuditEvent.entity_id, User.name, Organisation.name)
+        .join(User, User.id == AuditEvent.user_id)
+        .join(Organisation, Organisation.id == User.org_id)
+        .where(
+            AuditEvent.entity == "season",
+            AuditEvent.action == "publish",
+            AuditEvent.entity_id.in_(season_ids),
+        )
+    )
+    return {
+        int(sid): f"{user} ({org})" for sid, user, org in session.execute(stmt) if sid is not None
+    }
 
 
 def delete_season(session: Session, principal: Principal, season_id: int) -> None:

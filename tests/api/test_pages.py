@@ -206,7 +206,7 @@ def _create_draft(client, label: str) -> int:
     return int(re.search(r"/seasons/(\d+)/survey", page).group(1))
 
 
-def test_a_surveyor_drops_in_a_workbook_and_it_is_published(client, user) -> None:
+def test_a_surveyor_drops_in_a_workbook_and_publishes_it_after_review(client, user) -> None:
     sign_in(client, user("surveyor", org="Survey NGO"))
     season_id = _create_draft(client, "2027-dry")
     page = client.get("/seasons")
@@ -214,7 +214,7 @@ def test_a_surveyor_drops_in_a_workbook_and_it_is_published(client, user) -> Non
         f"/seasons/{season_id}/survey",
         data={
             "file": (io.BytesIO((SAMPLE_2026 / "survey.xlsx").read_bytes()), "survey.xlsx"),
-            "publish": "1",
+            "publish": "1",  # the old form's box: uploading never publishes now
             "csrf_token": csrf(page),
         },
         content_type="multipart/form-data",
@@ -222,9 +222,17 @@ def test_a_surveyor_drops_in_a_workbook_and_it_is_published(client, user) -> Non
     )
     text = response.get_data(as_text=True)
     assert response.status_code == 200
+    assert "still a draft" in text and "kept as published" not in text
+    assert re.search(r">[1-9][0-9]* jobs, 15 living costs</td>", text)
+    review = client.get(f"/seasons/{season_id}/publish")
+    assert "first current market survey" in review.get_data(as_text=True)
+    published = client.post(
+        f"/seasons/{season_id}/publish", data={"csrf_token": csrf(review)}, follow_redirects=True
+    )
+    text = published.get_data(as_text=True)
     assert "Published: season 2027-dry" in text
     assert "kept as published" in text
-    assert re.search(r">[1-9][0-9]* jobs, 15 living costs</td>", text)
+    assert re.search(r"published \d{4}-\d\d-\d\d by surveyor1 \(Survey NGO\)", text)
 
 
 def test_a_bad_spreadsheet_lists_the_rows_to_fix_and_saves_nothing(client, user) -> None:
@@ -241,7 +249,6 @@ def test_a_bad_spreadsheet_lists_the_rows_to_fix_and_saves_nothing(client, user)
         data={
             "file": (io.BytesIO(bad.encode()), "jobs.csv"),
             "table": "jobs",
-            "publish": "1",
             "csrf_token": csrf(page),
         },
         content_type="multipart/form-data",

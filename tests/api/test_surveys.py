@@ -274,7 +274,8 @@ def test_publish_freezes_the_season(client, surveyor, season_id, session) -> Non
     empty = client.post(f"/api/v1/seasons/{season_id}/publish", json={}, headers=surveyor)
     assert empty.status_code == 422  # needs at least one jobs row
     upload_csv(client, surveyor, season_id, GOOD_JOBS)
-    published = client.post(f"/api/v1/seasons/{season_id}/publish", json={}, headers=surveyor)
+    anyway = {"allow_towns_without_living_costs": True}
+    published = client.post(f"/api/v1/seasons/{season_id}/publish", json=anyway, headers=surveyor)
     assert published.status_code == 200
     assert published.json["status"] == "published"
     assert published.json["published_at"]
@@ -285,6 +286,32 @@ def test_publish_freezes_the_season(client, surveyor, season_id, session) -> Non
     assert counts(session, season_id) == (2, 0)
     current = client.get("/api/v1/seasons/current", headers=surveyor).json
     assert (current["id"], current["stale"]) == (season_id, False)
+
+
+def test_publish_refuses_towns_without_living_costs_unless_asked(
+    client, surveyor, season_id, session
+) -> None:
+    upload_csv(client, surveyor, season_id, GOOD_JOBS)
+    upload_csv(client, surveyor, season_id, GOOD_COSTS, "living_costs")  # PNH only
+    refused = client.post(f"/api/v1/seasons/{season_id}/publish", json={}, headers=surveyor)
+    assert refused.status_code == 422
+    assert "Siem Reap" in refused.json["detail"]
+    assert [e["town"] for e in refused.json["errors"]] == ["SRP"]
+    assert client.get(f"/api/v1/seasons/{season_id}", headers=surveyor).json["status"] == "draft"
+    assert client.get("/api/v1/seasons/current", headers=surveyor).status_code == 404
+    anyway = {"allow_towns_without_living_costs": True}
+    published = client.post(f"/api/v1/seasons/{season_id}/publish", json=anyway, headers=surveyor)
+    assert published.status_code == 200
+    assert client.get("/api/v1/seasons/current", headers=surveyor).json["id"] == season_id
+
+
+def test_publish_takes_no_unknown_field(client, surveyor, season_id) -> None:
+    upload_csv(client, surveyor, season_id, GOOD_JOBS)
+    response = client.post(
+        f"/api/v1/seasons/{season_id}/publish", json={"force": True}, headers=surveyor
+    )
+    assert response.status_code == 422
+    assert client.get(f"/api/v1/seasons/{season_id}", headers=surveyor).json["status"] == "draft"
 
 
 def test_a_draft_can_be_deleted(client, surveyor, season_id, session) -> None:
@@ -311,7 +338,11 @@ def test_an_old_current_season_is_stale_in_seasons_current_and_health(
     }
     sid = client.post("/api/v1/seasons", json=body, headers=surveyor).json["id"]
     upload_csv(client, surveyor, sid, GOOD_JOBS)
-    client.post(f"/api/v1/seasons/{sid}/publish", json={}, headers=surveyor)
+    client.post(
+        f"/api/v1/seasons/{sid}/publish",
+        json={"allow_towns_without_living_costs": True},
+        headers=surveyor,
+    )
     current = client.get("/api/v1/seasons/current", headers=surveyor).json
     assert (current["age_days"], current["stale"], current["stale_after_months"]) == (400, True, 9)
     health = client.get("/api/v1/health").json["current_season"]

@@ -1,0 +1,229 @@
+"""The employer's pages: the business and its vetting, vacancies (checked against the
+law as the API checks them), and the referrals to them (no identity) to decide."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext
+
+from api.config import current_config
+from api.errors import ApiError
+from api.pages.frame import N_, bp, error_page, names, page_for
+from api.services.employers import (
+    create_vacancy,
+    get_vacancy,
+    list_vacancies,
+    own_employer,
+    register_employer,
+    update_vacancy,
+)
+from api.services.referrals import decide, list_referrals
+from api.store.db import get_session
+from training_catalog import rules
+
+PAY_UNITS = ("month", "week", "day")
+CURRENCIES = ("USD", "KHR")
+# Codes the pages show as words (translated where shown): pay units, vetting and
+# referral statuses.
+WORDS = (
+    N_("month"),
+    N_("week"),
+    N_("day"),
+    N_("pending"),
+    N_("vetted"),
+    N_("rejected"),
+    N_("suspended"),
+    N_("accepted"),
+    N_("declined"),
+    N_("withdrawn"),
+)
+
+# The law checks' findings in plain words, by rule; the rule itself is shown beside them.
+LAW_TEXTS = {
+    rules.RULE_MINIMUM_AGE: N_("Nobody under 15 may be hired for any work."),
+    rules.RULE_HAZARDOUS: N_("This work is hazardous: nobody under 18 may do it."),
+    rules.RULE_NIGHT_WORK: N_("Work between 22:00 and 05:00: nobody under 18 may do it."),
+    rules.RULE_EXPLOITATION_RISK: N_(
+        "This work carries a risk of exploitation: it is never offered to anyone under 18."
+    ),
+    rules.RULE_RISK_APPROVAL: N_(
+        "This work carries a risk of exploitation: an administrator must approve your "
+        "business for it first."
+    ),
+}
+TEXT_LIMITS = {"name": 200, "town": 8, "sector": 200, "contact": 300, "description": 2000}
+
+
+@bp.get("/employer")
+@page_for("employer")
+def employer() -> Any:
+    """The business, its vetting status, its vacancies and the referrals to them."""
+    db = get_session()
+    business = own_employer(db, g.principal)
+    if business is None:
+        return render_template("employer/register.html", values={}, errors=[], towns=_towns())
+    vacancies = list_vacancies(db, g.principal, 500, None, {})["items"]
+    referrals = list_referrals(db, g.principal, 500, None)["items"]
+    return render_template(
+        "employer/home.html", business=business, vacancies=vacancies, referrals=referrals
+    )
+
+
+@bp.post("/employer")
+@page_for("employer")
+def register() -> Any:
+    values = {k: request.form.get(k, "").strip() for k in ("name", "town", "sector", "contact")}
+    errors = _text_problems(values, required=("name", "town"))
+    if not errors:
+        try:
+            register_employer(get_session(), g.principal, values)
+        except ApiError as exc:
+            get_session().rollback()
+            errors = exc.errors or [{"field": "name", "message": exc.detail}]
+    if errors:
+        page = render_template(
+            "employer/register.html", values=values, errors=errors, towns=_towns()
+        )
+        return page, 422
+    flash(gettext("Your business is registered. An administrator will vet it."))
+    return redirect(url_for("pages.employer"))
+
+
+@bp.route("/employer/vacancies/new", methods=["GET", "POST"])
+@page_for("employer")
+def new_vacancy() -> Any:
+    if request.method == "GET":
+        return _vacancy_form({"pay_unit": "month", "currency": "USD", "positions": 1})
+    values, errors = _vacancy_values(request.form)
+    if not errors:
+        try:
+            create_vacancy(get_session(), g.principal, current_config(), values)
+        except ApiError as exc:
+            get_session().rollback()
+            errors = exc.errors or [{"field": "occupation", "message": exc.detail}]
+    if errors:
+        return _vacancy_form(request.form, errors), 422
+    flash(gettext("The vacancy is posted."))
+    return redirect(url_for("pages.employer"))
+
+
+@bp.route("/employer/vacancies/<int:vacancy_id>", methods=["GET", "POST"])
+@page_for("employer")
+def edit_vacancy(vacancy_id: int) -> Any:
+    db = get_session()
+    try:
+        vacancy = get_vacancy(db, g.principal, vacancy_id)
+    except ApiError as exc:
+        return error_page(exc.status, exc)
+    if request.method == "GET":
+        current = {f: getattr(vacancy, f) for f in _FIELDS}
+        current["hires_from_track"] = (
+            vacancy.hires_from_track.code if vacancy.hires_from_track else ""
+        )
+        return _vacancy_form(current, vacancy=vacancy)
+    values, errors = _vacancy_values(request.form)
+    if not errors:
+        try:
+            version = int(request.form.get("version", "0"))
+            update_vacancy(db, g.principal, current_config(), vacancy_id, version, values)
+        except ValueError:
+            errors = [{"field": "version", "message": gettext("missing")}]
+        except ApiError as exc:
+            db.rollback()
+            errors = exc.errors or [{"field": "version", "message": exc.detail}]
+    if errors:
+        vacancy = get_vacancy(db, g.principal, vacancy_id)
+        return _vacancy_form(request.form, errors, vacancy=vacancy), 422
+    flash(gettext("The vacancy is saved."))
+    return redirect(url_for("pages.employer"))
+
+
+@bp.post("/employer/referrals/<int:referral_id>")
+@page_for("employer")
+def decide_referral(referral_id: int) -> Any:
+    decision = request.form.get("decision", "")
+    reason = request.form.get("reason", "").strip()
+    if decision not in ("accept", "decline") or len(reason) > 2000:
+        return error_page(400)
+    try:
+        decide(get_session(), g.principal, referral_id, {"decision": decision, "reason": reason})
+    except ApiError as exc:
+        get_session().rollback()
+        return error_page(exc.status, exc)
+    flash(gettext("Accepted.") if decision == "accept" else gettext("Declined."))
+    return redirect(url_for("pages.employer"))
+
+
+_FIELDS = (
+    "occupation",
+    "town",
+    "pay",
+    "pay_unit",
+    "currency",
+    "positions",
+    "min_age",
+    "provides_food",
+    "provides_room",
+    "night_shift",
+    "description",
+)
+
+
+def _towns() -> list[str]:
+    return sorted(names().towns, key=lambda c: names().of("towns", c, "en"))
+
+
+def _text_problems(values: Mapping[str, str], required: tuple[str, ...]) -> list[dict[str, str]]:
+    errors = [{"field": f, "message": gettext("is required")} for f in required if not values[f]]
+    errors += [
+        {"field": f, "message": gettext("at most %(n)s characters", n=TEXT_LIMITS[f])}
+        for f, v in values.items()
+        if f in TEXT_LIMITS and len(v) > TEXT_LIMITS[f]
+    ]
+    return errors
+
+
+def _vacancy_values(form: Mapping[str, str]) -> tuple[dict[str, Any], list[dict[str, str]]]:
+    """The form's values in the API's types, and what cannot be read as such."""
+    text = {f: form.get(f, "").strip() for f in ("occupation", "town", "description")}
+    errors = _text_problems(text, required=("occupation", "town"))
+    values: dict[str, Any] = dict(text)
+    for field, choices in (("pay_unit", PAY_UNITS), ("currency", CURRENCIES)):
+        values[field] = form.get(field, "")
+        if values[field] not in choices:
+            errors.append({"field": field, "message": gettext("choose one")})
+    for field, kind, low in (("pay", float, 0.0), ("positions", int, 1), ("min_age", int, 0)):
+        try:
+            values[field] = kind(form.get(field, "").replace(",", "").strip())
+            if values[field] < low or (field == "pay" and values[field] <= 0):
+                raise ValueError
+        except ValueError:
+            errors.append({"field": field, "message": gettext("must be a number above 0")})
+    for flag in ("provides_food", "provides_room", "night_shift"):
+        values[flag] = form.get(flag) == "1"
+    values["hires_from_track"] = form.get("hires_from_track") or None
+    return values, errors
+
+
+def _vacancy_form(
+    values: Mapping[str, Any], errors: list[dict[str, Any]] | None = None, vacancy: Any = None
+) -> str:
+    by_field: dict[str, list[str]] = {}
+    for e in errors or []:
+        rule = e.get("rule")
+        message = f"{gettext(LAW_TEXTS[rule])} ({rule})" if rule in LAW_TEXTS else e["message"]
+        by_field.setdefault(e.get("field", ""), []).append(message)
+    return render_template(
+        "employer/vacancy.html",
+        values=values,
+        errors=by_field,
+        vacancy=vacancy,
+        occupations=sorted(names().occupations, key=lambda c: names().of("occupations", c, "en")),
+        towns=_towns(),
+        tracks=sorted(names().tracks),
+        pay_units=PAY_UNITS,
+        currencies=CURRENCIES,
+    )
