@@ -25,6 +25,7 @@ from api import create_app
 from api.auth import OPEN_ENDPOINTS, issue_token, roles_of
 from api.store.models import Base
 from tests.api.access_world import ACTORS, SURVEY_NGO, AccessWorld, survivor_body
+from tests.api.casework_factories import SVR_COSTS
 from tests.api.catalog_factories import track_body, vacancy_body
 from tests.conftest import database_url
 
@@ -308,6 +309,9 @@ BODIES: dict[tuple[str, str], Callable[[AccessWorld], Any]] = {
 def _fresh_draft(world: AccessWorld, actor: str) -> dict[str, Any]:
     body = BODIES["POST", "/seasons"](world)
     draft = world.call("surveyor", "POST", "/seasons", body).get_json()["id"]
+    # A complete survey: the jobs' town has its living costs, so publishing it is allowed.
+    costs = {"table": "living_costs", "rows": [{"town": "SVR", **SVR_COSTS, "currency": "USD"}]}
+    world.call("surveyor", "POST", f"/seasons/{draft}/survey", costs)
     jobs = {"table": "jobs", "rows": [JOB_ROW]}
     world.call("surveyor", "POST", f"/seasons/{draft}/survey", jobs)
     return {"season_id": draft}
