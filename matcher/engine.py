@@ -24,7 +24,6 @@ import numpy as np
 
 from market_survey.types import MarketSnapshot
 from matcher import explain
-from matcher.outcomes import Retention
 from matcher.pathways import prepare_market
 from matcher.prepared import (
     OWN_BUSINESS,
@@ -45,6 +44,7 @@ from matcher.results import (
     TrackRef,
     TrackScores,
 )
+from matcher.retention import Retention
 from matcher.rules import NO_RULE, NOT_A_CANDIDATE, RULE_NAMES
 from matcher.safeguards import SurvivorContext, first_rule, survivor_context
 from matcher.scoring import (

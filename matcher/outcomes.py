@@ -48,6 +48,7 @@ from sklearn.metrics import brier_score_loss, log_loss, roc_auc_score
 from sklearn.model_selection import GroupKFold
 from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
+from threadpoolctl import threadpool_limits
 
 from matcher.prepared import FloatArray, Int64Array, PreparedMarket
 from matcher.safeguards import SurvivorContext
@@ -145,12 +146,9 @@ def pathway_features(
     comps = components_at(profile, p, ctx, rows, tabs)
     family = p.candidates.family[rows]
     families = np.array([*SKILL_FAMILIES, NO_FAMILY], dtype=object)
-    levels = np.full(len(SKILL_FAMILIES) + 1, np.nan)
-    for name, level in profile.aptitudes.items():
-        if name in SKILL_FAMILIES:
-            levels[SKILL_FAMILIES.index(name)] = min(max(int(level), 0), 5)
+    levels = aptitude_levels(profile)
     town = p.candidates.town[rows]
-    distance = np.where(ctx.home_town[town], 0.0, np.where(ctx.willing_town[town], 1.0, 2.0))
+    distance = distance_of(ctx, town)
     track = p.candidates.track[rows]
     track_codes = np.array([t.code for t in p.catalog.tracks] + [NO_TRACK], dtype=object)
     months = np.array([t.duration_months for t in p.catalog.tracks] + [0], np.float64)
@@ -178,6 +176,21 @@ def pathway_features(
             "family": families[family],
         }
     )
+
+
+def aptitude_levels(profile: Profile) -> FloatArray:
+    """Aptitude 0-5 per skill family, then NaN for "no family" (NaN where not assessed)."""
+    levels = np.full(len(SKILL_FAMILIES) + 1, np.nan)
+    for name, level in profile.aptitudes.items():
+        if name in SKILL_FAMILIES:
+            levels[SKILL_FAMILIES.index(name)] = min(max(int(level), 0), 5)
+    return levels
+
+
+def distance_of(ctx: SurvivorContext, town: Int64Array) -> FloatArray:
+    """0 in the home province, 1 in a town the survivor named, 2 elsewhere."""
+    out: FloatArray = np.where(ctx.home_town[town], 0.0, np.where(ctx.willing_town[town], 1.0, 2.0))
+    return out
 
 
 # --- labels ---------------------------------------------------------------------------
@@ -331,6 +344,11 @@ class ShrunkRates(TransformerMixin, BaseEstimator):  # type: ignore[misc]
 
     def transform(self, X: pd.DataFrame) -> pd.DataFrame:
         return self._apply(X, self.overall_, self.group_rate_, self.levels_)
+
+    def rate(self, column: str, level: str, group: str) -> float:
+        """``{column}_rate`` of one row with ``level`` in ``group`` (as ``transform``)."""
+        fallback = self.group_rate_.get(group, self.overall_)
+        return float(self.levels_[column].get((level, group), fallback))
 
     def fit_transform(
         self,
@@ -581,37 +599,21 @@ class OutcomeModel:
         """Calibrated P(in work at the 12-month follow-up) of each row of ``frame``."""
         if self.encoder is None:
             return _predict(self.pipeline, self.calibrator, frame)
-        return self.predict_fast(frame)
-
-    def predict_fast(self, frame: pd.DataFrame) -> FloatArray:
-        """:meth:`predict` through ``encoder``: the same numbers (a tested property)."""
-        assert self.encoder is not None
         rated = self.pipeline[0].transform(frame[list(FEATURES)])
-        raw = self.pipeline[-1].predict_proba(self.encoder.transform(rated))[:, 1]
+        return self.predict_encoded(self.encoder.transform(rated))
+
+    def fast_encoder(self) -> FastColumns:
+        """The fitted columns as lookup tables (built once if the model lacks them)."""
+        if self.encoder is None:
+            raise OutcomeError(f"model {self.version!r} was saved without its fast encoder")
+        return self.encoder
+
+    def predict_encoded(self, x: FloatArray) -> FloatArray:
+        """:meth:`predict` from rows the columns already encoded (``FastColumns``)."""
+        raw = self.pipeline[-1].predict_proba(x)[:, 1]
         a, b = float(self.calibrator.coef_[0, 0]), float(self.calibrator.intercept_[0])
         out: FloatArray = 1.0 / (1.0 + np.exp(-(a * _logit(raw)[:, 0] + b)))
         return out
-
-    def contributions(self, frame: pd.DataFrame) -> list[dict[str, float]]:
-        """Per row, per input: P with the row's value minus P with the reference value.
-
-        A positive figure raises this pathway's chance of lasting against a typical
-        placement; the counsellor reads the largest of each sign.
-        """
-        n = len(frame)
-        if n == 0:
-            return []
-        base = self.predict(frame)
-        swapped = []
-        for column in FEATURES:
-            alt = frame.copy()
-            alt[column] = self.reference[column]
-            swapped.append(alt)
-        alts = self.predict(pd.concat(swapped, ignore_index=True)).reshape(len(FEATURES), n)
-        return [
-            {column: float(base[i] - alts[j, i]) for j, column in enumerate(FEATURES)}
-            for i in range(n)
-        ]
 
 
 Progress = Callable[[str, float], None]
@@ -628,54 +630,73 @@ class FastColumns:
     far more than the arithmetic on a request's few dozen rows.
     """
 
+    #: The level name of the index every never-seen level gets.
+    UNSEEN = "\x00unseen"
+
     def __init__(self, columns: ColumnTransformer, reference: pd.DataFrame) -> None:
         self.numeric = [*NUMERIC, *(f"{c}_rate" for c in RATE_COLUMNS)]
         base = reference.iloc[[0]].reset_index(drop=True)
         self.base = columns.transform(base)[0]
-        self.blocks: dict[str, tuple[npt.NDArray[np.int64], Any]] = {}
+        # Per numeric column: its block of output columns, their values at 0, their
+        # slope, and their values for a missing input.
+        self.affine: list[tuple[npt.NDArray[np.int64], FloatArray, FloatArray, FloatArray]] = []
         for column in self.numeric:
             probe = pd.concat([base] * 3, ignore_index=True)
             probe[column] = [0.0, 1.0, np.nan]
             out = columns.transform(probe)
             block = np.flatnonzero(~np.all(out == out[0], axis=0) | np.isnan(out).any(axis=0))
-            self.blocks[column] = (
-                block,
-                (out[0, block], out[1, block] - out[0, block], out[2, block]),
-            )
-        for column in CATEGORICAL:
-            levels = [
-                str(v)
-                for v in columns.named_transformers_["categories"].categories_[
-                    list(CATEGORICAL).index(column)
-                ]
-            ]
-            probe = pd.concat([base] * (len(levels) + 1), ignore_index=True)
-            probe[column] = [*levels, "\x00unseen"]
+            zero = out[0, block]
+            self.affine.append((block, zero, out[1, block] - zero, out[2, block]))
+        # Per category: its block, its levels (the last one stands for every unseen
+        # level) and the block's values per level.
+        self.names: dict[str, list[str]] = {}
+        self.index: dict[str, dict[str, int]] = {}
+        self.tables: list[tuple[npt.NDArray[np.int64], FloatArray]] = []
+        categories = columns.named_transformers_["categories"].categories_
+        for k, column in enumerate(CATEGORICAL):
+            levels = [*(str(v) for v in categories[k]), self.UNSEEN]
+            probe = pd.concat([base] * len(levels), ignore_index=True)
+            probe[column] = levels
             out = columns.transform(probe)
             block = np.flatnonzero(~np.all(out == out[0], axis=0))
-            table = {level: out[i, block] for i, level in enumerate(levels)}
-            self.blocks[column] = (block, (table, out[-1, block]))
+            self.names[column] = levels
+            self.index[column] = {level: i for i, level in enumerate(levels)}
+            self.tables.append((block, out[:, block]))
 
-    def transform(self, frame: pd.DataFrame) -> FloatArray:
-        """The transformer's output for ``frame`` (FEATURES and the rate columns)."""
-        n = len(frame)
-        out = np.tile(self.base, (n, 1))
-        for column in self.numeric:
-            block, (zero, slope, missing) = self.blocks[column]
-            x = frame[column].to_numpy(np.float64)
+    def level_index(
+        self, column: str, values: Sequence[Any] | npt.NDArray[Any]
+    ) -> npt.NDArray[np.int64]:
+        """The level index of each of ``values`` of category ``column`` (unseen: the last)."""
+        index = self.index[column]
+        unseen = len(index) - 1
+        return np.fromiter((index.get(str(v), unseen) for v in values), np.int64, count=len(values))
+
+    def level_names(self, column: str) -> list[str]:
+        """The levels of ``column`` by index (the last one is ``UNSEEN``)."""
+        return self.names[column]
+
+    def encode(self, numeric: FloatArray, levels: npt.NDArray[np.int64]) -> FloatArray:
+        """The transformer's output from the numeric columns (``self.numeric`` order) and
+        the category level indices (``CATEGORICAL`` order) of some rows."""
+        out = np.tile(self.base, (numeric.shape[0], 1))
+        for k, (block, zero, slope, missing) in enumerate(self.affine):
+            x = numeric[:, k]
             values = zero[None, :] + x[:, None] * slope[None, :]
             nan = np.isnan(x)
             if nan.any():
                 values[nan] = missing
             out[:, block] = values
-        for column in CATEGORICAL:
-            block, (table, unseen) = self.blocks[column]
-            out[:, block] = (
-                np.stack([table.get(str(v), unseen) for v in frame[column].to_numpy()])
-                if n
-                else np.zeros((0, block.size))
-            )
+        for k, (block, table) in enumerate(self.tables):
+            out[:, block] = table[levels[:, k]]
         return out
+
+    def transform(self, frame: pd.DataFrame) -> FloatArray:
+        """The transformer's output for ``frame`` (FEATURES and the rate columns)."""
+        numeric = frame[self.numeric].to_numpy(np.float64).reshape(len(frame), len(self.numeric))
+        levels = np.empty((len(frame), len(CATEGORICAL)), np.int64)
+        for k, column in enumerate(CATEGORICAL):
+            levels[:, k] = self.level_index(column, frame[column].to_numpy())
+        return self.encode(numeric, levels)
 
 
 def _predict(pipeline: Pipeline, calibrator: LogisticRegression, frame: pd.DataFrame) -> FloatArray:
@@ -808,6 +829,7 @@ def train(
     report_min_cell: int = 11,
     seed: int = 0,
     progress: Progress | None = None,
+    threads: int = 1,
 ) -> OutcomeModel:
     """Train, backtest held out in time, and refit on everything.
 
@@ -828,6 +850,10 @@ def train(
     seed : int, default 0
     progress : callable, optional
         ``progress(stage, fraction)``.
+    threads : int, default 1
+        Native threads (OpenMP, BLAS) the fitting may use. One by default: training
+        runs beside the service's workers, and on a busy machine threads that wait for
+        each other cost far more than they save (``benchmarks/README.md``).
 
     Returns
     -------
@@ -839,9 +865,32 @@ def train(
         A bad version name, too few outcomes, or a held-out period with no known
         12-month outcome of each kind.
     """
-    tell = progress or (lambda _s, _f: None)
     if not _VERSION.match(version):
         raise OutcomeError(f"version {version!r} must be letters, digits, '.', '_' or '-'")
+    with threadpool_limits(limits=threads):
+        return _train(
+            data,
+            version=version,
+            min_outcomes=min_outcomes,
+            holdout_share=holdout_share,
+            min_frequency=min_frequency,
+            report_min_cell=report_min_cell,
+            seed=seed,
+            tell=progress or (lambda _s, _f: None),
+        )
+
+
+def _train(
+    data: OutcomeData,
+    *,
+    version: str,
+    min_outcomes: int,
+    holdout_share: float,
+    min_frequency: int,
+    report_min_cell: int,
+    seed: int,
+    tell: Progress,
+) -> OutcomeModel:
     started = time.perf_counter()
     months = [f"m{m}" for m in MONTHS]
     any_follow_up = data.follow_ups[months].notna().any(axis=1).to_numpy()
@@ -1027,81 +1076,3 @@ def load_model(folder: str | Path, version: str) -> OutcomeModel:
     if not isinstance(model, OutcomeModel) or model.version != version:
         raise OutcomeError(f"{blob.name} is not the model {version!r}")
     return model
-
-
-# --- the engine's seam ----------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Retention:
-    """An outcome model as the engine uses it: probabilities and their reasons.
-
-    ``report_min_cell``: an employer's or a track's record is quoted only for groups of
-    at least this many placements with a 12-month follow-up.
-    """
-
-    model: OutcomeModel
-    report_min_cell: int = 11
-
-    @property
-    def version(self) -> str:
-        """The model's name, as ``model_version`` cites it."""
-        return self.model.version
-
-    def probabilities(
-        self,
-        profile: Profile,
-        prepared: PreparedMarket,
-        ctx: SurvivorContext,
-        rows: Int64Array,
-        tabs: Tables | None = None,
-    ) -> FloatArray:
-        """Calibrated P(in work at 12 months) of candidate ``rows`` (empty: empty)."""
-        if rows.size == 0:
-            return np.zeros(0, np.float64)
-        return self.model.predict(pathway_features(profile, prepared, ctx, rows, tabs))
-
-    def reasons(
-        self,
-        profile: Profile,
-        prepared: PreparedMarket,
-        ctx: SurvivorContext,
-        rows: Int64Array,
-        tabs: Tables | None = None,
-    ) -> list[tuple[str, ...]]:
-        """Per row, the counsellor's sentences: the chance, the records of the employer
-        and the track (large enough groups only), and the inputs that raise and lower
-        it most against a typical placement."""
-        if rows.size == 0:
-            return []
-        frame = pathway_features(profile, prepared, ctx, rows, tabs)
-        p = self.model.predict(frame)
-        effects = self.model.contributions(frame)
-        out: list[tuple[str, ...]] = []
-        for i in range(len(frame)):
-            words = [
-                f"Chance of still being in work after a year: {round(100 * p[i])}% "
-                f"(outcome model {self.version})"
-            ]
-            employer = str(frame["employer"].iat[i])
-            track = str(frame["track"].iat[i])
-            rec = self.model.records.get("employer", {}).get(employer)
-            if employer != NO_EMPLOYER and rec and rec.followed >= self.report_min_cell:
-                words.append(
-                    f"Of {rec.followed} placed with this employer, {rec.lasted} were still "
-                    "there after a year"
-                )
-            rec = self.model.records.get("track", {}).get(track)
-            if track != NO_TRACK and rec and rec.followed >= self.report_min_cell:
-                words.append(
-                    f"Of {rec.followed} placed after this track, {rec.lasted} were still in "
-                    "work after a year"
-                )
-            ranked = sorted(effects[i].items(), key=lambda kv: kv[1])
-            low, high = ranked[0], ranked[-1]
-            if high[1] >= 0.01:
-                words.append(f"Raises it most: {FEATURE_WORDS[high[0]]}")
-            if low[1] <= -0.01:
-                words.append(f"Lowers it most: {FEATURE_WORDS[low[0]]}")
-            out.append(tuple(words))
-        return out

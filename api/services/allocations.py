@@ -59,7 +59,7 @@ from matcher.allocate import (
 )
 from matcher.allocate import Allocation as Solved
 from matcher.engine import model_version
-from matcher.outcomes import Retention
+from matcher.retention import Retention
 
 Progress = Callable[[str, float], None]
 

@@ -26,7 +26,8 @@ from api.store.db import unit_of_work
 from api.store.engine_inputs import ENGINE_INPUTS
 from api.store.models import OutcomeModelVersion
 from api.store.outcomes import MODELS, outcomes_count, training_data
-from matcher.outcomes import OutcomeError, Retention, save_model, train
+from matcher.outcomes import OutcomeError, save_model, train
+from matcher.retention import Retention
 
 log = logging.getLogger(__name__)
 

@@ -206,4 +206,4 @@ def test_the_fast_path_gives_the_pipelines_numbers(
     frame.loc[10:30, "aptitude"] = np.nan
     slow = _predict(model.pipeline, model.calibrator, frame)
     assert model.encoder is not None
-    assert np.allclose(model.predict_fast(frame), slow, rtol=0, atol=1e-9)
+    assert np.allclose(model.predict(frame), slow, rtol=0, atol=1e-9)
