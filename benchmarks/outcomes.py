@@ -8,7 +8,8 @@ Prints, per seed, on a synthetic market with a known ground truth (``matcher.sim
   placements, and its expected calibration error against the ground truth's own (what
   sampling alone gives a perfectly calibrated model on that many outcomes);
 - for a cohort allocated to scarce seats: the *true* expected lasting placements of
-  the status quo (arrival order), of the engine without the model, of the engine with
+  the status quo (arrival order, each taking their first stated wish with a free seat,
+  as ``POST /allocations`` reports it), of the engine without the model, of the engine with
   it (maximising predicted lasting placements), and of the best allocation the ground
   truth allows under the same seats and rules;
 - the churning high-pay employers' predicted retention against the steady ones';
@@ -98,6 +99,17 @@ def _cohort_matrices(
             out["model"][i, ti] = r[k]
             out["true_model"][i, ti] = t[k]
             out["true_best"][i, ti] = t[sel].max()
+    return out
+
+
+def _wish_ranks(p: PreparedMarket, cohort: list) -> np.ndarray:
+    """Each survivor's stated rank of each track (1 = first wish; 0 = not wished)."""
+    out = np.zeros((len(cohort), len(p.catalog.tracks)), np.int64)
+    for i, profile in enumerate(cohort):
+        for rank, code in enumerate(profile.preferences, start=1):
+            ti = p.catalog.track_index.get(code)
+            if ti is not None and out[i, ti] == 0:
+                out[i, ti] = rank
     return out
 
 
@@ -201,11 +213,16 @@ def _one_seed(
     seats = rng.integers(0, 4, len(p.catalog.tracks)).astype(np.int64)
     mats = _cohort_matrices(p, cohort, truth, retention, TODAY)
     order = np.arange(len(cohort), dtype=np.int64)
-    sq = status_quo(mats["score"], seats, arrival_order=order)
+    # The status quo as the allocation reports it: arrival order, each survivor taking
+    # their first stated wish with a free seat (else their best-scoring free seat).
+    wishes = _wish_ranks(p, cohort)
+    sq = status_quo(mats["score"], seats, arrival_order=order, preference_ranks=wishes)
+    by_score = status_quo(mats["score"], seats, arrival_order=order)
     plain = allocate(mats["score"], seats, arrival_order=order)
     learned = allocate(mats["model"], seats, arrival_order=order)
     best = allocate(mats["true_best"], seats, arrival_order=order)
     v_sq = _value(sq.track_of, mats["true_base"])
+    v_by_score = _value(by_score.track_of, mats["true_base"])
     v_plain = _value(plain.track_of, mats["true_base"])
     v_model = _value(learned.track_of, mats["true_model"])
     v_best = _value(best.track_of, mats["true_best"])
@@ -214,7 +231,8 @@ def _one_seed(
         "true expected lasting placements"
     )
     print(
-        f"  status quo {v_sq:.2f}; engine without the model {v_plain:.2f}; "
+        f"  status quo {v_sq:.2f} (arrival order by the engine's score instead of the "
+        f"wishes: {v_by_score:.2f}); engine without the model {v_plain:.2f}; "
         f"with the model {v_model:.2f}; best the truth allows {v_best:.2f}"
     )
     print(
