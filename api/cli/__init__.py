@@ -15,6 +15,7 @@ from flask.cli import FlaskGroup
 
 from api.app import create_app
 from api.cli.allocations import allocate_command
+from api.cli.avoid import avoid_list
 from api.cli.backup import backup_command, restore_command
 from api.cli.casework import follow_ups_due_command, report_command
 from api.cli.database import init_db, load_sample_command
@@ -40,6 +41,7 @@ COMMANDS: tuple[click.Command, ...] = (
     restore_command,
     simulate_outcomes,
     train_model,
+    avoid_list,
 )
 
 

@@ -165,3 +165,58 @@ def test_bad_avoid_list_entries_are_422_naming_the_field_and_a_repeat_is_409(wor
         headers=world.admin,
     )
     assert_problem(again, 409)
+
+
+def test_the_avoid_list_from_the_shell_is_the_same_list(world, runner) -> None:
+    vacancy = world.vacancy("Phnom Penh Garments", "8153", "PNH", 200)
+    survivor = world.survivor(relocation="anywhere")
+    assert runner.invoke(args=["avoid-list", "list"]).output.strip() == "The avoid list is empty."
+    added = runner.invoke(
+        args=["avoid-list", "add", "--town", "PNH", "--reason", "scam compounds recruit here"]
+    )
+    assert added.exit_code == 0, added.output
+    entry = int(added.output.split()[2].rstrip(":"))
+    offered, excluded = _offered(world, survivor)
+    assert vacancy not in offered
+    assert excluded[vacancy].endswith("a town no one is sent to: scam compounds recruit here")
+    listed = runner.invoke(args=["avoid-list", "list"]).output
+    assert listed.strip() == f"{entry}  town PNH  scam compounds recruit here"
+    api = world.client.get("/api/v1/avoid-list", headers=world.admin).get_json()["items"]
+    assert [(e["id"], e["town"]) for e in api] == [(entry, "PNH")]
+
+    removed = runner.invoke(args=["avoid-list", "remove", str(entry)])
+    assert removed.exit_code == 0 and removed.output.strip() == f"Removed entry {entry}."
+    offered, _ = _offered(world, survivor)
+    assert vacancy in offered
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["add", "--town", "XXX", "--reason", "r"], "Name a town by its code. (town: unknown"),
+        (["add", "--employer", "999999", "--reason", "r"], "Name an employer by its id."),
+        (["add", "--employer", "ten", "--reason", "r"], "--employer must be a whole number"),
+        (["add", "--town", "PNH", "--employer", "1", "--reason", "r"], "exactly one of"),
+        (["add", "--town", "PNH", "--reason", "  "], "--reason must be 1 to 2000 characters"),
+        (["remove", "424242"], "There is no avoid-list entry 424242."),
+        (["remove", "1.5"], "ENTRY must be a whole number"),
+    ],
+)
+def test_a_bad_avoid_list_command_says_why_in_one_line_and_writes_nothing(
+    world, runner, args, said
+) -> None:
+    result = runner.invoke(args=["avoid-list", *args])
+    assert result.exit_code != 0
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert len(lines) == 1 and said in lines[0], result.output
+    assert world.client.get("/api/v1/avoid-list", headers=world.admin).get_json()["items"] == []
+
+
+def test_the_same_town_twice_from_the_shell_is_refused(world, runner) -> None:
+    first = runner.invoke(args=["avoid-list", "add", "--town", "BVT", "--reason", "casinos"])
+    assert first.exit_code == 0
+    again = runner.invoke(args=["avoid-list", "add", "--town", "BVT", "--reason", "again"])
+    assert again.exit_code != 0
+    assert again.output.strip() == "Error: That town is on the avoid list already."
+    items = world.client.get("/api/v1/avoid-list", headers=world.admin).get_json()["items"]
+    assert [e["reason"] for e in items] == ["casinos"]
