@@ -7,16 +7,14 @@ from typing import Any
 
 import marshmallow as ma
 from flask_smorest import Blueprint
-from sqlalchemy import select
 
 from api.auth import current_principal, require_roles
 from api.http.employers import VacancySchema
 from api.http.fields import Text, UtcDateTime
 from api.services import lures as service
-from api.store.catalog import HELD
-from api.store.db import get_session, unit_of_work
-from api.store.models import AVOID_KINDS, Vacancy
-from api.store.pagination import PageArgs, page_schema, paginate
+from api.store.db import get_session
+from api.store.models import AVOID_KINDS
+from api.store.pagination import PageArgs, page_schema
 
 blp = Blueprint("lures", __name__, url_prefix="/api/v1", description="Lure detection (admin)")
 
@@ -82,15 +80,7 @@ def remove_avoid(entry_id: int) -> None:
 @require_roles("admin")
 def held_vacancies(args: dict[str, Any]) -> dict[str, Any]:
     """Vacancies held for review as possible lures, with what looked wrong."""
-    session = get_session()
-    with unit_of_work(session):
-        items, next_cursor = paginate(
-            session,
-            select(Vacancy).where(Vacancy.review == HELD[0]),
-            Vacancy.id,
-            args["limit"],
-            args["cursor"],
-        )
+    items, next_cursor = service.list_held(get_session(), args["limit"], args["cursor"])
     return {"items": items, "next_cursor": next_cursor}
 
 

@@ -94,3 +94,33 @@ def component_bars(components: Mapping[str, float | None]) -> Markup:
         )
     parts.append("</table>")
     return Markup("".join(parts))  # noqa: S704 (numbers and escaped labels only)
+
+
+def calibration_chart(points: Iterable[Mapping[str, float]], size: int = 240) -> Markup:
+    """Predicted against observed chance of lasting, per group of placements: dots on
+    the diagonal mean the model's "60%" comes true six times in ten."""
+    pts = list(points)
+    pad = 30
+    span = size - 2 * pad
+
+    def at(value: float, flip: bool = False) -> float:
+        return pad + (1.0 - value if flip else value) * span
+
+    label = gettext(
+        "Calibration: predicted against observed share still in work after a year, %(n)s groups",
+        n=len(pts),
+    )
+    parts = [
+        f'<svg class="chart" role="img" width="{size}" height="{size}" '
+        f'viewBox="0 0 {size} {size}" aria-label="{escape(label)}">',
+        f'<rect x="{pad}" y="{pad}" width="{span}" height="{span}" fill="none" stroke="#90a4ae"/>',
+        f'<line x1="{at(0)}" y1="{at(0, True)}" x2="{at(1)}" y2="{at(1, True)}" '
+        'stroke="#90a4ae" stroke-dasharray="4 2"/>',
+        f'<text x="{pad}" y="{size - 8}" font-size="11">{escape(gettext("predicted"))}</text>',
+        f'<text x="2" y="{pad - 8}" font-size="11">{escape(gettext("observed"))}</text>',
+    ]
+    for pt in pts:
+        x, y = at(float(pt["predicted"])), at(float(pt["observed"]), True)
+        parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" fill="#1f5f8b"/>')
+    parts.append("</svg>")
+    return Markup("".join(parts))  # noqa: S704 (numbers and escaped labels only)

@@ -70,6 +70,8 @@ NAV: dict[str, tuple[tuple[str, str], ...]] = {
         ("pages.seasons", N_("Market survey")),
         ("pages.tracks", N_("Training tracks")),
         ("pages.people_page", N_("People and tokens")),
+        ("pages.safety", N_("Avoid list and held vacancies")),
+        ("pages.models", N_("Outcome models")),
         ("pages.audit_log", N_("Audit log")),
     ),
     "employer": (("pages.employer", N_("Your business")),),

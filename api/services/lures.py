@@ -14,7 +14,7 @@ from api.audit import audit
 from api.auth import Principal
 from api.config import ServiceConfig
 from api.errors import Conflict, NotFound, Unprocessable
-from api.store.catalog import to_engine_vacancy
+from api.store.catalog import HELD, to_engine_vacancy
 from api.store.db import unit_of_work
 from api.store.lures import load_avoid_list, market_pay
 from api.store.models import AvoidEntry, Employer, Occupation, Town, Vacancy
@@ -30,6 +30,16 @@ def list_avoid(
     """One page of the avoid list."""
     with unit_of_work(session):
         return paginate(session, select(AvoidEntry), AvoidEntry.id, limit, cursor)
+
+
+def list_held(
+    session: Session, limit: int, cursor: str | None
+) -> tuple[Sequence[Vacancy], str | None]:
+    """One page of the vacancies held for review as possible lures."""
+    with unit_of_work(session):
+        return paginate(
+            session, select(Vacancy).where(Vacancy.review == HELD[0]), Vacancy.id, limit, cursor
+        )
 
 
 def add_avoid(session: Session, principal: Principal, data: Mapping[str, Any]) -> AvoidEntry:

@@ -173,3 +173,46 @@ def test_training_with_too_few_outcomes_is_a_422_naming_the_count(loop_app: Flas
     bad = client.post("/api/v1/models/train", json={"seed": "x"}, headers=auth(admin))
     assert bad.status_code == 422
     assert client.get("/api/v1/models", headers=auth(admin)).get_json()["items"] == []
+
+
+@pytest.mark.slow  # trains a second model on 300 simulated placements through the page
+def test_an_admin_reads_the_model_trains_another_and_rolls_back_on_the_page(trained) -> None:
+    from api.auth import Principal  # noqa: PLC0415  (test helper, as conftest does)
+    from api.config import service_config  # noqa: PLC0415
+    from api.services.users import create_user  # noqa: PLC0415
+    from tests.conftest import Login, csrf, sign_in  # noqa: PLC0415
+
+    app, client, _ = trained
+    with app.extensions["pathways.db"].sessions() as session:
+        create_user(
+            session,
+            Principal.operator(),
+            service_config(app.config),
+            username="model-admin",
+            role="admin",
+            password="model-admin-password",
+            org=SHELTER,
+        )
+        first = session.scalar(select(OutcomeModelVersion.version))
+    sign_in(client, Login("model-admin", "model-admin-password"))
+    page = client.get("/admin/models").get_data(as_text=True)
+    assert f"In the score now: {first}" in page
+    chart = page[page.index("<svg") : page.index("</svg>")]
+    assert "Calibration: predicted against observed" in chart
+    assert chart.count("<circle") >= 5  # the backtest's groups of placements
+    assert "Gender: female" in page and "Age: under 18" in page and "ROC AUC" in page
+
+    form = {"csrf_token": csrf(client.get("/admin/models"))}  # "activate" left unticked
+    assert client.post("/admin/models/train", data=form).status_code == 302
+    page = client.get("/admin/models").get_data(as_text=True)
+    assert f"In the score now: {first}" in page
+    with app.extensions["pathways.db"].sessions() as session:
+        second = session.scalar(
+            select(OutcomeModelVersion.version).where(OutcomeModelVersion.version != first)
+        )
+    assert f"Use {second} in the score" in page
+    form = {"csrf_token": csrf(client.get("/admin/models"))}
+    assert client.post(f"/admin/models/{second}/activate", data=form).status_code == 302
+    assert f"In the score now: {second}" in client.get("/admin/models").get_data(as_text=True)
+    missing = client.post("/admin/models/nope/activate", data=form)
+    assert missing.status_code == 404 and "<nav" in missing.get_data(as_text=True)

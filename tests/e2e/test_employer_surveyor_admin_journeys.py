@@ -38,6 +38,8 @@ WORDS = {
         "published": "Published: season 2027-dry",
         "vetted": "vetted",
         "save_decision": "Save the decision",
+        "avoided_bavet": "Town: Bavet",
+        "no_model": "No model is in the score",
     },
     "km": {
         "pending": "កំពុងរង់ចាំអ្នកគ្រប់គ្រង",
@@ -51,6 +53,8 @@ WORDS = {
         "published": "បានផ្សព្វផ្សាយ៖ រដូវ 2027-dry",
         "vetted": "បានត្រួតពិនិត្យ",
         "save_decision": "រក្សាទុកសេចក្តីសម្រេច",
+        "avoided_bavet": "ទីក្រុង៖ បាវិត",
+        "no_model": "គ្មានគំរូក្នុងពិន្ទុទេ",
     },
 }
 LANGS = ["en", "km"]
@@ -152,6 +156,17 @@ def test_an_admin_vets_an_employer(page, site, width, user, sign_in_browser, lan
     page.click("form[action$='/tokens'] button[type=submit]")
     assert page.locator("code.token").inner_text().startswith("pw_")
     check_page(page, width, f"admin-{lang}-4-people")
+    page.goto(site.url("/admin/safety"))
+    page.check("[name=kind][value=town]")
+    page.select_option("#avoid-town", "BVT")
+    page.fill("[name=reason]", "scam compounds recruit here")
+    page.click("form[action$='/avoid'] button[type=submit]")
+    page.wait_for_url("**/admin/safety")
+    assert words["avoided_bavet"] in page.inner_text("main")
+    check_page(page, width, f"admin-{lang}-5-avoid-list")
+    page.goto(site.url("/admin/models"))
+    assert words["no_model"] in page.inner_text("main")
+    check_page(page, width, f"admin-{lang}-6-models")
 
 
 @pytest.mark.parametrize("lang", LANGS)
