@@ -221,7 +221,8 @@ def _vacancy_form(
     by_field: dict[str, list[str]] = {}
     for e in errors or []:
         rule = e.get("rule")
-        message = f"{gettext(LAW_TEXTS[rule])} ({rule})" if rule in LAW_TEXTS else say(e["message"])
+        law = rule in LAW_TEXTS
+        message = f"{gettext(LAW_TEXTS[rule])} ({say(rule)})" if law else say(e["message"])
         by_field.setdefault(e.get("field", ""), []).append(message)
     return render_template(
         "employer/vacancy.html",

@@ -269,6 +269,24 @@ SURVEY = (
     N_("the %(table)s table has 1 problem"),
 )
 
+# training_catalog/rules.py: the law and the safeguards a vacancy's finding cites.
+LAW = (
+    N_("Labour Law 1997, art. 177(1): minimum working age 15"),
+    N_(
+        "Labour Law 1997, art. 177(2) and the 2004 Prakas on hazardous child labour: no "
+        "hazardous work under 18"
+    ),
+    N_("Labour Law 1997, art. 144: no night work (the period including 22:00-05:00) under 18"),
+    N_(
+        "Pathways safeguard (FACTS.md, OHCHR 2023 [T8]): occupations with an exploitation "
+        "risk are never offered to minors"
+    ),
+    N_(
+        "Pathways safeguard (FACTS.md): occupations with an exploitation risk need an "
+        "admin's explicit approval of the employer"
+    ),
+)
+
 # marshmallow's messages, as the API's schemas (the vacancy's among them) give them.
 FIELDS = (
     N_("Missing data for required field."),
@@ -301,4 +319,4 @@ FIELDS = (
     N_("cannot exceed positions (%(n)s)"),
 )
 
-BOOK = PATHWAY + EXCLUDED + PARTS + ALLOCATION + CASEWORK + SURVEY + FIELDS
+BOOK = PATHWAY + EXCLUDED + PARTS + ALLOCATION + CASEWORK + SURVEY + LAW + FIELDS

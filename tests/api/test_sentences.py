@@ -14,6 +14,7 @@ from pathlib import Path
 
 from api.pages import reasons
 from api.pages.sentences import BOOK
+from training_catalog import rules
 
 ROOT = Path(__file__).resolve().parents[2]
 # The modules whose sentences pages show, and which of their strings are sentences:
@@ -130,3 +131,9 @@ def test_every_reason_the_engine_gives_the_sample_is_in_the_book(client, runner,
     assert len(sentences) > 100
     unknown = sorted({s for s in sentences if not reasons.known(s)})
     assert not unknown, "\n".join(unknown)
+
+
+def test_every_rule_a_vacancy_s_finding_cites_is_in_the_book() -> None:
+    cited = [value for name, value in vars(rules).items() if name.startswith("RULE_")]
+    assert len(cited) >= 5
+    assert [rule for rule in cited if not reasons.known(rule)] == []

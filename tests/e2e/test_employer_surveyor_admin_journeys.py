@@ -30,6 +30,7 @@ WORDS = {
         "pending": "waiting for an administrator",
         "post": "Post a vacancy",
         "under_15": "Nobody under 15",
+        "article": "art. 177",
         "posted": "The vacancy is posted.",
         "town": "Svay Rieng",
         "saved_nothing": "Nothing was saved.",
@@ -43,6 +44,7 @@ WORDS = {
         "pending": "កំពុងរង់ចាំអ្នកគ្រប់គ្រង",
         "post": "ដាក់ប្រកាសមុខតំណែងទំនេរ",
         "under_15": "ក្រោម ១៥ ឆ្នាំ",
+        "article": "មាត្រា 177",
         "posted": "មុខតំណែងទំនេរត្រូវបានដាក់ប្រកាស។",
         "town": "ស្វាយរៀង",
         "saved_nothing": "គ្មានអ្វីត្រូវបានរក្សាទុកទេ។",
@@ -79,7 +81,7 @@ def test_an_employer_registers_and_posts_a_vacancy(
     page.fill("[name=min_age]", "14")
     page.click("main button[type=submit]")
     beside = page.locator("#min_age-error")
-    assert words["under_15"] in beside.inner_text() and "art. 177" in beside.inner_text()
+    assert words["under_15"] in beside.inner_text() and words["article"] in beside.inner_text()
     assert page.get_attribute("[name=min_age]", "aria-describedby") == "min_age-error"
     check_page(page, width, f"employer-{lang}-3-law-check")
 
