@@ -8,7 +8,6 @@ and training tracks (the catalog names tracks in English only).
 from __future__ import annotations
 
 import html
-import io
 import re
 from html.parser import HTMLParser
 
@@ -16,7 +15,7 @@ from sqlalchemy import select
 
 from api.store.models import Employer, Survivor, Track
 from tests.api.builders import COSTS_2008, SHELTER, World, job
-from tests.conftest import csrf, sign_in
+from tests.conftest import csrf, drop_in, sign_in
 
 # Three English words in a row make a sentence a Khmer reader cannot read.
 ENGLISH = re.compile(r"[A-Za-z][a-z'-]+(?:[ ,;:]+[A-Za-z][a-z'-]+){2,}")
@@ -157,15 +156,7 @@ def test_a_survey_s_rows_to_fix_are_said_in_khmer(client, user) -> None:
     assert _post(client, "/seasons", season).status_code == 302
     page = client.get("/seasons")
     season_id = re.search(r"/seasons/(\d+)/survey", page.get_data(as_text=True)).group(1)
-    response = client.post(
-        f"/seasons/{season_id}/survey",
-        data={
-            "file": (io.BytesIO(BAD_JOBS.encode()), "jobs.csv"),
-            "table": "jobs",
-            "csrf_token": csrf(page),
-        },
-        content_type="multipart/form-data",
-    )
+    response = drop_in(client, season_id, BAD_JOBS)
     text = html.unescape(response.get_data(as_text=True))
     assert response.status_code == 422
     assert "ទីក្រុងមិនស្គាល់ 'Siem Reep'; តើអ្នកចង់មានន័យថា SRP (Siem Reap) ឬ?" in text
