@@ -14,6 +14,7 @@ import pytest
 from api.auth import Principal
 from api.services.employers import register_employer
 from api.store.models import Organisation
+from tests.api.casework_factories import SHELTER, Case
 from tests.e2e.conftest import check_page
 
 # Each journey opens four to six pages and runs axe-core on each.
@@ -39,6 +40,11 @@ WORDS = {
         "published": "Published: season 2027-dry",
         "vetted": "vetted",
         "save_decision": "Save the decision",
+        "skill": "Mechanics and driving (4/5)",
+        "accepted": "Accepted.",
+        "declined": "Declined.",
+        "offered": "offered: the employer accepts",
+        "declined_case": "declined by the employer",
     },
     "km": {
         "pending": "កំពុងរង់ចាំអ្នកគ្រប់គ្រង",
@@ -53,6 +59,11 @@ WORDS = {
         "published": "បានផ្សព្វផ្សាយ៖ រដូវ 2027-dry",
         "vetted": "បានត្រួតពិនិត្យ",
         "save_decision": "រក្សាទុកសេចក្តីសម្រេច",
+        "skill": "មេកានិច (4/5)",
+        "accepted": "បានទទួលយក។",
+        "declined": "បានបដិសេធ។",
+        "offered": "បានផ្តល់ជូន៖ និយោជកទទួលយក",
+        "declined_case": "និយោជកបានបដិសេធ",
     },
 }
 LANGS = ["en", "km"]
@@ -171,3 +182,48 @@ def test_a_surveyor_compares_the_sample_seasons_and_reads_the_tracks(
     check_page(page, width, f"surveyor-{lang}-6-diff")
     page.goto(site.url("/tracks"))
     check_page(page, width, f"surveyor-{lang}-7-tracks")
+
+
+def _decide(page, referral_id: int, decision: str, reason: str) -> None:
+    form = page.locator(f"form[action$='/employer/referrals/{referral_id}']")
+    form.locator("[name=reason]").fill(reason)
+    form.locator(f"button[value={decision}]").click()
+    page.wait_for_url("**/employer")
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_an_employer_accepts_one_referral_and_declines_another(
+    page, site, width, client, token, user, sign_in_browser, lang
+) -> None:
+    words = WORDS[lang]
+    case = Case(client, token)  # set up through the API: vetted employer, consent, referrals
+    case.season()
+    vacancy_id = case.vacancy()
+    taken, turned_down = case.survivor(), case.survivor()
+    accept = case.refer(vacancy_id, taken)["id"]
+    decline = case.refer(vacancy_id, turned_down)["id"]
+
+    sign_in_browser(page, user("employer", org="Golden Wheel Garage"), lang)
+    page.wait_for_url("**/employer")
+    main = page.inner_text("main")
+    assert main.count(words["skill"]) == 2  # skills and training, by skill family
+    for identity in ("SRS-T-001", "SRS-T-002", "case note", "female", "KH-20"):
+        assert identity not in page.content()  # no case code, note, gender or home
+    check_page(page, width, f"employer-{lang}-5-referrals")
+    _decide(page, accept, "accept", "met the candidate")
+    assert words["accepted"] in page.inner_text("main")
+    _decide(page, decline, "decline", "no opening this month")
+    assert words["declined"] in page.inner_text("main")
+    assert page.locator("form[action*='/employer/referrals/']").count() == 0
+    check_page(page, width, f"employer-{lang}-6-decided")
+
+    page.context.clear_cookies()
+    sign_in_browser(page, user("counsellor", org=SHELTER), lang)
+    page.goto(site.url(f"/survivors/{taken}/case"))
+    assert words["offered"] in page.inner_text("main")
+    assert "met the candidate" in page.inner_text("main")
+    check_page(page, width, f"counsellor-{lang}-case-offered")
+    page.goto(site.url(f"/survivors/{turned_down}/case"))
+    assert words["declined_case"] in page.inner_text("main")
+    assert "no opening this month" in page.inner_text("main")
+    check_page(page, width, f"counsellor-{lang}-case-declined")
