@@ -11,7 +11,8 @@ from flask_babel import gettext
 
 from api.config import current_config
 from api.errors import ApiError
-from api.pages.frame import N_, bp, error_page, names, page_for, say
+from api.pages.frame import bp, error_page, names, page_for, say
+from api.pages.sentences import N_
 from api.services.employers import (
     create_vacancy,
     get_vacancy,
@@ -221,8 +222,10 @@ def _vacancy_form(
     by_field: dict[str, list[str]] = {}
     for e in errors or []:
         rule = e.get("rule")
-        law = rule in LAW_TEXTS
-        message = f"{gettext(LAW_TEXTS[rule])} ({say(rule)})" if law else say(e["message"])
+        if rule in LAW_TEXTS:
+            message = f"{gettext(LAW_TEXTS[rule])} ({say(rule)})"
+        else:
+            message = say(e["message"])
         by_field.setdefault(e.get("field", ""), []).append(message)
     return render_template(
         "employer/vacancy.html",

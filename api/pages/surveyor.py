@@ -10,9 +10,9 @@ from flask_babel import gettext
 
 from api.config import current_config
 from api.errors import ApiError
-from api.pages.frame import N_, bp, error_page, name_of, page_for
+from api.pages.frame import bp, error_page, name_of, page_for
 from api.pages.season_charts import pay_change_by_town, pay_change_chart
-from api.pages.sentences import VENUES
+from api.pages.sentences import N_, VENUES
 from api.services.catalog import list_tracks
 from api.services.surveys import (
     NUMBER_FIELDS,
