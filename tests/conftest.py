@@ -3,6 +3,7 @@ when DATABASE_URL names one), the app, its clients, and tokens per role."""
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import shutil
@@ -180,3 +181,17 @@ def sign_in(client: FlaskClient, login: Login, next_page: str | None = None) -> 
     form = {"username": login.username, "password": login.password}
     target = f"/login?next={next_page}" if next_page else "/login"
     return client.post(target, data=form | {"csrf_token": csrf(client.get("/"))})
+
+
+def drop_in(client: FlaskClient, season_id: int | str, rows: str, table: str = "jobs") -> Any:
+    """Upload a CSV table on the surveyor's page, as a person drops a file in."""
+    page = client.get("/seasons")
+    return client.post(
+        f"/seasons/{season_id}/survey",
+        data={
+            "file": (io.BytesIO(rows.encode()), f"{table}.csv"),
+            "table": table,
+            "csrf_token": csrf(page),
+        },
+        content_type="multipart/form-data",
+    )

@@ -15,6 +15,7 @@ from api.errors import BadRequest, PreconditionRequired
 from api.http.caching import no_store
 from api.http.fields import Text, UtcDateTime
 from api.services import employers as service
+from api.services.employers import VacancyCreate, VacancyPatch
 from api.store.db import get_session
 from api.store.models import Employer, Vacancy
 from api.store.models.catalog import VETTING_STATUSES
@@ -24,10 +25,6 @@ blp = Blueprint("employers", __name__, url_prefix="/api/v1", description="Employ
 
 
 blp.after_request(no_store)
-
-
-PAY_UNITS = ("day", "week", "month")
-CURRENCIES = ("USD", "KHR")
 
 
 class EmployerIn(ma.Schema):
@@ -76,60 +73,6 @@ INTERNAL_FIELDS = ("vetting_note", "decided_by")
 
 class EmployerQuery(PageArgs):
     vetting = Text(load_default=None, validate=ma.validate.OneOf(VETTING_STATUSES))
-
-
-def _default(required: bool, value: Any) -> dict[str, Any]:
-    """A load default only when posting: a change leaves absent fields alone."""
-    return {"load_default": value} if required else {}
-
-
-def _vacancy_fields(required: bool) -> dict[str, ma.fields.Field[Any]]:
-    """Writable fields of a vacancy; required ones to post, none to change."""
-    need: dict[str, Any] = {"required": True} if required else {}
-
-    def flag() -> ma.fields.Boolean:
-        return ma.fields.Boolean(**_default(required, False))
-
-    return {
-        "occupation": Text(validate=ma.validate.Length(min=1, max=4), **need),
-        "town": Text(validate=ma.validate.Length(min=1, max=8), **need),
-        "pay": ma.fields.Float(
-            validate=ma.validate.Range(min=0, min_inclusive=False, max=1_000_000_000), **need
-        ),
-        "pay_unit": Text(validate=ma.validate.OneOf(PAY_UNITS), **need),
-        "currency": Text(validate=ma.validate.OneOf(CURRENCIES), **need),
-        "positions": ma.fields.Integer(
-            strict=True, validate=ma.validate.Range(min=1, max=100_000), **need
-        ),
-        "provides_food": flag(),
-        "provides_room": flag(),
-        "min_age": ma.fields.Integer(
-            strict=True, validate=ma.validate.Range(min=0, max=99), **need
-        ),
-        "night_shift": ma.fields.Boolean(
-            metadata={"description": "any work between 22:00 and 05:00"},
-            **_default(required, False),
-        ),
-        "hires_from_track": Text(
-            allow_none=True,
-            validate=ma.validate.Length(min=1, max=64),
-            **_default(required, None),
-        ),
-        "description": Text(validate=ma.validate.Length(max=2000), **_default(required, "")),
-    }
-
-
-VacancyCreate = ma.Schema.from_dict(_vacancy_fields(required=True), name="VacancyCreate")
-VacancyPatch = ma.Schema.from_dict(
-    {
-        **_vacancy_fields(required=False),
-        "positions_filled": ma.fields.Integer(
-            strict=True, validate=ma.validate.Range(min=0, max=100_000)
-        ),
-        "status": Text(validate=ma.validate.OneOf(("open", "closed"))),
-    },
-    name="VacancyPatch",
-)
 
 
 class VacancySchema(ma.Schema):

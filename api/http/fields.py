@@ -2,26 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
 import marshmallow as ma
 
-from api.http.guards import text_problem
+from api.services.fields import Text
 
-
-class Text(ma.fields.String):
-    """A string without NUL characters or lone surrogates (no database stores them)."""
-
-    def _deserialize(
-        self, value: Any, attr: str | None, data: Mapping[str, Any] | None, **kwargs: Any
-    ) -> Any:
-        text = super()._deserialize(value, attr, data, **kwargs)
-        message = None if text is None else text_problem(text)
-        if message:
-            raise ma.ValidationError(message)
-        return text
+__all__ = ["Text", "UtcDateTime", "WholeMatch"]
 
 
 class WholeMatch(ma.validate.Regexp):

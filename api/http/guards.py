@@ -9,37 +9,25 @@ from __future__ import annotations
 
 import json
 import math
-import re
 from collections.abc import Iterator
 from typing import Any
 
 from flask import current_app, g, request
 
 from api.errors import BadRequest, Unprocessable
+from api.services.fields import text_problem
 
 # Endpoints that take a survey file: they get MAX_CONTENT_LENGTH, the others the small
 # MAX_BODY_BYTES (a JSON body of a few fields, a sign-in form).
 UPLOAD_ENDPOINTS = frozenset({"surveys.upload_survey", "pages.upload_survey"})
 MAX_JSON_DEPTH = 32  # the deepest of our bodies is 3; Python's parser gives up near 1000
 MAX_PROBLEMS = 10
-# A lone half of a surrogate pair: valid in a JSON escape, not in UTF-8 (no driver can
-# store it).
-_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def limit_body() -> None:
     """Cap the body of every request but the survey uploads (werkzeug answers 413)."""
     if request.endpoint not in UPLOAD_ENDPOINTS:
         request.max_content_length = int(current_app.config["MAX_BODY_BYTES"])
-
-
-def text_problem(text: str) -> str | None:
-    """Why a text cannot be stored (a NUL, a lone surrogate), or None."""
-    if "\x00" in text:
-        return "must not contain NUL characters"
-    if _SURROGATE.search(text):
-        return "must not contain a lone surrogate (\\ud800-\\udfff): it is not Unicode text"
-    return None
 
 
 def check_text() -> None:

@@ -12,7 +12,6 @@ from api.auth import current_principal, require_roles
 from api.config import current_config
 from api.errors import BadRequest
 from api.http.caching import no_store
-from api.http.employers import CURRENCIES, PAY_UNITS
 from api.http.fields import Text, UtcDateTime
 from api.http.problems import problems
 from api.services import follow_ups, placements
@@ -20,6 +19,7 @@ from api.store.db import get_session
 from api.store.models.casework import CLOSURE_REASONS, END_REASONS, PLACEMENT_KINDS
 from api.store.pagination import page_schema
 from casework import LEFT_REASONS
+from market_survey.money import CURRENCIES, PAY_UNITS
 
 blp = Blueprint(
     "placements",

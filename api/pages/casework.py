@@ -12,7 +12,8 @@ from flask_babel import gettext
 
 from api.config import current_config
 from api.errors import ApiError
-from api.pages.frame import N_, bp, error_page, page_for
+from api.pages.frame import bp, error_page, page_for
+from api.pages.sentences import N_
 from api.services.case_file import read_case_file
 from api.services.follow_ups import due_for, record_follow_up
 from api.services.placements import close_case, create_placement

@@ -12,7 +12,7 @@ from typing import Any
 from flask_babel import gettext
 from markupsafe import Markup, escape
 
-from api.pages.frame import N_
+from api.pages.sentences import N_
 
 WIDTH = 320
 BAR_HEIGHT = 18

@@ -12,7 +12,8 @@ from api.config import current_config
 from api.errors import ApiError
 from api.pages import forms
 from api.pages.charts import component_bars, income_chart, money_scale
-from api.pages.frame import N_, bp, error_page, names, page_for
+from api.pages.frame import bp, error_page, names, page_for
+from api.pages.sentences import N_
 from api.services.allocations import confirm, propose, read_allocation
 from api.services.intake import change_intake, record_intake
 from api.services.recommendations import list_recommendations, read_recommendation, recommend

@@ -11,7 +11,8 @@ from flask_babel import gettext
 
 from api.config import current_config
 from api.errors import ApiError
-from api.pages.frame import N_, bp, error_page, names, page_for
+from api.pages.frame import bp, error_page, names, page_for, say
+from api.pages.sentences import N_
 from api.services.employers import (
     create_vacancy,
     get_vacancy,
@@ -19,6 +20,7 @@ from api.services.employers import (
     own_employer,
     register_employer,
     update_vacancy,
+    vacancy_fields,
 )
 from api.services.referrals import decide, list_referrals
 from api.store.db import get_session
@@ -186,26 +188,32 @@ def _text_problems(values: Mapping[str, str], required: tuple[str, ...]) -> list
     return errors
 
 
-def _vacancy_values(form: Mapping[str, str]) -> tuple[dict[str, Any], list[dict[str, str]]]:
-    """The form's values in the API's types, and what cannot be read as such."""
-    text = {f: form.get(f, "").strip() for f in ("occupation", "town", "description")}
-    errors = _text_problems(text, required=("occupation", "town"))
-    values: dict[str, Any] = dict(text)
-    for field, choices in (("pay_unit", PAY_UNITS), ("currency", CURRENCIES)):
-        values[field] = form.get(field, "")
-        if values[field] not in choices:
-            errors.append({"field": field, "message": gettext("choose one")})
-    for field, kind, low in (("pay", float, 0.0), ("positions", int, 1), ("min_age", int, 0)):
-        try:
-            values[field] = kind(form.get(field, "").replace(",", "").strip())
-            if values[field] < low or (field == "pay" and values[field] <= 0):
-                raise ValueError
-        except ValueError:
-            errors.append({"field": field, "message": gettext("must be a number above 0")})
+def _vacancy_values(form: Mapping[str, str]) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The form read by the API's own schema (``VacancyCreate``): the fields in their
+    types, or every field it refuses, named as the API names them."""
+    raw: dict[str, Any] = {}
+    for field in ("occupation", "town", "pay", "pay_unit", "currency", "positions", "min_age"):
+        value = form.get(field, "").strip()
+        if value:
+            raw[field] = _number(value) if field in NUMBERS else value
+    raw["description"] = form.get("description", "").strip()
+    raw["hires_from_track"] = form.get("hires_from_track") or None
     for flag in ("provides_food", "provides_room", "night_shift"):
-        values[flag] = form.get(flag) == "1"
-    values["hires_from_track"] = form.get("hires_from_track") or None
-    return values, errors
+        raw[flag] = form.get(flag) == "1"
+    try:
+        return vacancy_fields(raw), []
+    except ApiError as exc:
+        return raw, exc.errors
+
+
+# Numbers a person types with thousands commas; whole ones are sent as integers, as a
+# JSON body would carry them.
+NUMBERS = ("pay", "positions", "min_age")
+
+
+def _number(typed: str) -> Any:
+    plain = typed.replace(",", "")
+    return int(plain) if plain.isascii() and plain.isdigit() else plain
 
 
 def _vacancy_form(
@@ -214,7 +222,10 @@ def _vacancy_form(
     by_field: dict[str, list[str]] = {}
     for e in errors or []:
         rule = e.get("rule")
-        message = f"{gettext(LAW_TEXTS[rule])} ({rule})" if rule in LAW_TEXTS else e["message"]
+        if rule in LAW_TEXTS:
+            message = f"{gettext(LAW_TEXTS[rule])} ({say(rule)})"
+        else:
+            message = say(e["message"])
         by_field.setdefault(e.get("field", ""), []).append(message)
     return render_template(
         "employer/vacancy.html",

@@ -33,6 +33,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from api.auth import Principal
 from api.errors import problem
 from api.pages import i18n, reasons
+from api.pages.sentences import N_
 from api.services.page_sessions import resume_page_session
 from api.services.reference import Names, reference_names
 from api.store.db import get_session
@@ -49,11 +50,6 @@ babel = Babel()
 
 P = ParamSpec("P")
 R = TypeVar("R")
-
-
-def N_(text: str) -> str:
-    """Mark a string for the catalogs; it is translated where it is shown."""
-    return text
 
 
 # What each role's navigation offers: (endpoint, label).
@@ -129,9 +125,9 @@ def wish_name(code: str) -> str:
     return name_of(kind, code)
 
 
-def say(sentence: str) -> str:
-    """One of the engine's reasons in the page's language."""
-    return reasons.say(sentence, language(), names())
+def say(sentence: str | None) -> str:
+    """A sentence of the engine or a use case in the page's language (none: nothing)."""
+    return reasons.say(sentence, language(), names()) if sentence else ""
 
 
 def local_path(target: str) -> str | None:

@@ -1,178 +1,124 @@
-"""The engine's reasons and warnings, said in Khmer on a Khmer page.
+"""The engine's and the use cases' sentences, said in Khmer on a Khmer page.
 
-The engine words its reasons in English (``matcher/explain.py``); the pages read the
-commonest sentences back into their parts and say them again from the Khmer catalog,
-with the town, occupation and skill family by their Khmer names. A sentence not known
-here is shown as the engine wrote it.
+The engine and the use cases word their sentences in English (the API's contract);
+``api.pages.sentences`` holds each as a catalog template. A sentence is read back by
+its template into its parts, the parts that name a town, an occupation or a skill
+family are given their Khmer names (a part that is itself a sentence, such as the
+rule inside an allocation's reason, is said again the same way), and the template's
+Khmer is filled with them. A paragraph is said sentence by sentence.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
 
 from flask_babel import gettext
 
+from api.pages.sentences import BOOK
 from api.services.reference import Names
 
-
-def _(text: str, **values: object) -> str:
-    """The catalog's sentence in the page's language."""
-    return str(gettext(text, **values))
-
-
-ORDINALS = {"First": 1, "Second": 2, "Third": 3, "Fourth": 4, "Fifth": 5}
-PATTERNS: list[tuple[re.Pattern[str], Callable[[dict[str, str]], str]]] = []
+PLACEHOLDER = re.compile(r"%\((\w+)\)s|%%")
+# Parts that are sentences of the book themselves, said again before being put in.
+NESTED = frozenset({"choice", "date", "venue", "why", "detail", "have", "needed", "state"})
+# A list of sentences inside one, as the closure's refusal joins them.
+LISTED = frozenset({"missing"})
+SENTENCE_END = re.compile(r"(?<=\.) (?=\S)")
 
 
-def _says(pattern: str) -> Callable[[Callable[[dict[str, str]], str]], None]:
-    def add(render: Callable[[dict[str, str]], str]) -> None:
-        PATTERNS.append((re.compile(pattern), render))
+@dataclass(frozen=True)
+class Template:
+    """One catalog entry and the pattern that reads its English back into parts."""
 
-    return add
-
-
-@_says(r"^(?P<nth>First|Second|Third|Fourth|Fifth) choice of the survivor$")
-def _choice(m: dict[str, str]) -> str:
-    return _("Wish %(n)s of the survivor", n=ORDINALS[m["nth"]])
+    msgid: str
+    pattern: re.Pattern[str]
+    literal: int  # how many characters are not placeholders: the more, the surer a match
 
 
-@_says(r"^Aptitude for (?P<family>\w+): (?P<level>\d) of 5$")
-def _aptitude(m: dict[str, str]) -> str:
-    return _("Aptitude for %(family)s: %(level)s of 5", family=m["family"], level=m["level"])
+def _template(msgid: str) -> Template:
+    regex, seen, end = ["^"], set(), 0
+    for m in PLACEHOLDER.finditer(msgid):
+        regex.append(re.escape(msgid[end : m.start()]))
+        name = m.group(1)
+        if name is None:
+            regex.append("%")
+        elif name in seen:
+            regex.append(f"(?P={name})")
+        else:
+            seen.add(name)
+            regex.append(f"(?P<{name}>.+?)")
+        end = m.end()
+    regex += [re.escape(msgid[end:]), "$"]
+    literal = len(PLACEHOLDER.sub("", msgid))
+    return Template(msgid, re.compile("".join(regex), re.DOTALL), literal)
 
 
-@_says(r"^Aptitude for (?P<family>\w+) not assessed$")
-def _no_aptitude(m: dict[str, str]) -> str:
-    return _("Aptitude for %(family)s not assessed", family=m["family"])
+@cache
+def templates() -> tuple[Template, ...]:
+    """The book's templates with placeholders, the most literal first."""
+    made = (_template(msgid) for msgid in BOOK if PLACEHOLDER.search(msgid))
+    return tuple(sorted(made, key=lambda t: -t.literal))
 
 
-@_says(r"^(?P<left>\d+) of (?P<seats>\d+) seats left, next intake (?P<date>[\d-]+)$")
-def _seats(m: dict[str, str]) -> str:
-    return _(
-        "%(left)s of %(seats)s seats left, next intake %(date)s",
-        left=m["left"],
-        seats=m["seats"],
-        date=m["date"],
-    )
+EXACT = frozenset(msgid.replace("%%", "%") for msgid in BOOK if not PLACEHOLDER.search(msgid))
 
 
-@_says(r"^Trains (?P<months>\d+) months in (?P<town>.+)$")
-def _trains(m: dict[str, str]) -> str:
-    return _("Trains %(months)s months in %(town)s", months=m["months"], town=m["town"])
+def read(sentence: str) -> tuple[str, dict[str, str]] | None:
+    """The catalog entry ``sentence`` was written from and its parts, or None."""
+    if sentence in EXACT:
+        return sentence, {}
+    for template in templates():
+        match = template.pattern.match(sentence)
+        if match:
+            return template.msgid, match.groupdict()
+    return None
 
 
-@_says(r"^Vacancy at (?P<employer>.+): (?P<n>\d+) positions left$")
-def _vacancy(m: dict[str, str]) -> str:
-    return _("Vacancy at %(employer)s: %(n)s positions left", employer=m["employer"], n=m["n"])
-
-
-@_says(r"^(?P<employer>.+) has committed to hire graduates of this track$")
-def _committed(m: dict[str, str]) -> str:
-    return _("%(employer)s has committed to hire graduates of this track", **m)
-
-
-@_says(r"^(?P<n>\d+) openings for (?P<occupation>.+) in (?P<town>.+) this season$")
-def _openings(m: dict[str, str]) -> str:
-    return _("%(n)s openings for %(occupation)s in %(town)s this season", **m)
-
-
-@_says(r"^In the survivor's home province$")
-def _home(_m: dict[str, str]) -> str:
-    return _("In the survivor's home province")
-
-
-@_says(r"^(?P<town>.+) is a town the survivor is willing to move to$")
-def _willing(m: dict[str, str]) -> str:
-    return _("%(town)s is a town the survivor is willing to move to", **m)
-
-
-@_says(r"^(?P<town>.+) is a town the survivor must avoid$")
-def _avoid(m: dict[str, str]) -> str:
-    return _("%(town)s is a town the survivor must avoid", **m)
-
-
-@_says(r"^Work in (?P<town>.+): outside the home province and the towns the survivor named$")
-def _outside(m: dict[str, str]) -> str:
-    return _("Work in %(town)s: outside the home province and the towns named", **m)
-
-
-@_says(r"^Work in (?P<town>.+): outside the home province$")
-def _outside_home(m: dict[str, str]) -> str:
-    return _("Work in %(town)s: outside the home province", **m)
-
-
-@_says(
-    r"^(?P<verb>Pays|Earns about) \$(?P<gross>[\d,]+) a month; food, a room and other needs in "
-    r"(?P<town>.+) cost \$(?P<costs>[\d,]+)$"
-)
-def _pays(m: dict[str, str]) -> str:
-    return _(
-        "Earns about $%(gross)s a month; food, a room and other needs in %(town)s cost $%(costs)s",
-        gross=m["gross"],
-        town=m["town"],
-        costs=m["costs"],
-    )
-
-
-@_says(
-    r"^Pays \$(?P<gross>[\d,]+) a month; the employer provides (?P<given>.+?); .+ in "
-    r"(?P<town>.+) cost \$(?P<costs>[\d,]+)$"
-)
-def _pays_with(m: dict[str, str]) -> str:
-    return _(
-        "Pays $%(gross)s a month; the employer provides %(given)s; the rest in %(town)s "
-        "costs $%(costs)s",
-        gross=m["gross"],
-        given=_(m["given"]),
-        town=m["town"],
-        costs=m["costs"],
-    )
-
-
-@_says(r"^Below the living wage in (?P<town>.+)$")
-def _below(m: dict[str, str]) -> str:
-    return _("Below the living wage in %(town)s", **m)
-
-
-@_says(r"^Under 18: a parent or guardian must consent to the contract$")
-def _minor(_m: dict[str, str]) -> str:
-    return _("Under 18: a parent or guardian must consent to the contract")
-
-
-@_says(r"^Learned on the job: employers take beginners$")
-def _on_the_job(_m: dict[str, str]) -> str:
-    return _("Learned on the job: employers take beginners")
-
-
-def N_(text: str) -> str:
-    """Mark a string for the catalogs (``api.pages.frame`` imports this module)."""
-    return text
-
-
-# What an employer provides, as the engine lists it: said from the catalog above.
-PROVIDED = (N_("food"), N_("a room"), N_("food and a room"))
+def known(sentence: str) -> bool:
+    """Whether the book holds ``sentence`` (or each sentence of a paragraph)."""
+    return _said(sentence, lambda msgid, parts: msgid) is not None
 
 
 def say(sentence: str, language: str, names: Names) -> str:
-    """The sentence in ``language``: the engine's English, or its Khmer when known."""
+    """The sentence in ``language``: the English as written, or its Khmer when known."""
     if language != "km":
         return sentence
-    for pattern, render in PATTERNS:
-        match = pattern.match(sentence)
-        if match:
-            return render(_named(match.groupdict(), names))
-    return sentence
+    said = _said(sentence, lambda msgid, parts: str(gettext(msgid, **_named(parts, names))))
+    return sentence if said is None else said
+
+
+Render = Callable[[str, dict[str, str]], str]
+
+
+def _said(sentence: str, render: Render) -> str | None:
+    found = read(sentence)
+    if found is None:
+        pieces = SENTENCE_END.split(sentence)
+        if len(pieces) == 1:
+            return None
+        said = [_said(piece, render) for piece in pieces]
+        return None if None in said else " ".join(s for s in said if s is not None)
+    msgid, parts = found
+    for name, value in parts.items():
+        if name in NESTED:
+            parts[name] = _said(value, render) or value
+        elif name in LISTED:
+            parts[name] = "; ".join(_said(v, render) or v for v in value.split("; "))
+    return render(msgid, parts)
 
 
 def _named(parts: dict[str, str], names: Names) -> dict[str, str]:
+    """The parts that name a code by its English name, named in Khmer."""
     towns = dict(names.towns.values())
     occupations = {en.casefold(): km for en, km in names.occupations.values()}
+    families = {code: km for code, (_en, km) in names.skill_families.items() if km}
     out = dict(parts)
     if "town" in out:
-        out["town"] = towns.get(out["town"], out["town"])
+        out["town"] = towns.get(out["town"]) or out["town"]
     if "occupation" in out:
-        out["occupation"] = occupations.get(out["occupation"].casefold(), out["occupation"])
-    if "family" in out and out["family"] in names.skill_families:
-        out["family"] = names.skill_families[out["family"]][1] or out["family"]
+        out["occupation"] = occupations.get(out["occupation"].casefold()) or out["occupation"]
+    if "family" in out:
+        out["family"] = families.get(out["family"], out["family"])
     return out

@@ -12,7 +12,8 @@ from api.config import current_config
 from api.errors import ApiError
 from api.pages.charts import calibration_chart
 from api.pages.counsellor import GENDER_LABELS, LITERACY_LABELS
-from api.pages.frame import N_, bp, error_page, names, page_for
+from api.pages.frame import bp, error_page, names, page_for
+from api.pages.sentences import N_
 from api.services import lures, outcome_models
 from api.services.employers import list_employers
 from api.store.db import get_session

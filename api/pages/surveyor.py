@@ -10,8 +10,9 @@ from flask_babel import gettext
 
 from api.config import current_config
 from api.errors import ApiError
-from api.pages.frame import N_, bp, error_page, name_of, page_for
+from api.pages.frame import bp, error_page, name_of, page_for
 from api.pages.season_charts import pay_change_by_town, pay_change_chart
+from api.pages.sentences import N_, VENUES
 from api.services.catalog import list_tracks
 from api.services.surveys import (
     NUMBER_FIELDS,
@@ -29,17 +30,9 @@ from api.store.db import get_session
 from market_survey.errors import SurveyError
 from market_survey.ingest import read_csv_bytes, read_workbook
 
-# The survey's codes the diff shows as words (translated where shown).
-WORDS = (
-    N_("wage"),
-    N_("self"),
-    N_("industrial"),
-    N_("market"),
-    N_("tourist"),
-    N_("office"),
-    N_("farm"),
-    N_("home"),
-)
+# The survey's codes the diff shows as words (translated where shown); the venues are
+# marked with the engine's words.
+WORDS = (N_("wage"), N_("self"), *VENUES)
 
 
 @bp.get("/seasons")

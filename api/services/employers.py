@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, TypeVarTuple
 
+import marshmallow as ma
 from sqlalchemy import Select, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -13,7 +14,8 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from api.auth import Principal
 from api.config import ServiceConfig
-from api.errors import Conflict, NotFound, Unprocessable
+from api.errors import Conflict, NotFound, Unprocessable, flatten_messages
+from api.services.fields import Text
 from api.services.lures import screen
 from api.services.referrals import lock_vacancy, positions_held
 from api.store.catalog import not_held, offerable, plain_occupation
@@ -22,7 +24,7 @@ from api.store.models import Employer, Occupation, Town, Track, Vacancy
 from api.store.models.base import utcnow
 from api.store.pagination import paginate
 from api.store.seasons import current_season
-from market_survey.money import amount_usd_month
+from market_survey.money import CURRENCIES, PAY_UNITS, amount_usd_month
 from market_survey.types import WORKING_DAYS_PER_MONTH
 from training_catalog import risk_approval_violation, vacancy_law_violations
 
@@ -42,6 +44,78 @@ VACANCY_FIELDS = (
     "night_shift",
     "description",
 )
+
+
+# --- a vacancy's fields --------------------------------------------------------------
+
+
+def _default(required: bool, value: Any) -> dict[str, Any]:
+    """A load default only when posting: a change leaves absent fields alone."""
+    return {"load_default": value} if required else {}
+
+
+def _vacancy_fields(required: bool) -> dict[str, ma.fields.Field[Any]]:
+    """Writable fields of a vacancy; required ones to post, none to change."""
+    need: dict[str, Any] = {"required": True} if required else {}
+
+    def flag() -> ma.fields.Boolean:
+        return ma.fields.Boolean(**_default(required, False))
+
+    return {
+        "occupation": Text(validate=ma.validate.Length(min=1, max=4), **need),
+        "town": Text(validate=ma.validate.Length(min=1, max=8), **need),
+        "pay": ma.fields.Float(
+            validate=ma.validate.Range(min=0, min_inclusive=False, max=1_000_000_000), **need
+        ),
+        "pay_unit": Text(validate=ma.validate.OneOf(PAY_UNITS), **need),
+        "currency": Text(validate=ma.validate.OneOf(CURRENCIES), **need),
+        "positions": ma.fields.Integer(
+            strict=True, validate=ma.validate.Range(min=1, max=100_000), **need
+        ),
+        "provides_food": flag(),
+        "provides_room": flag(),
+        "min_age": ma.fields.Integer(
+            strict=True, validate=ma.validate.Range(min=0, max=99), **need
+        ),
+        "night_shift": ma.fields.Boolean(
+            metadata={"description": "any work between 22:00 and 05:00"},
+            **_default(required, False),
+        ),
+        "hires_from_track": Text(
+            allow_none=True,
+            validate=ma.validate.Length(min=1, max=64),
+            **_default(required, None),
+        ),
+        "description": Text(validate=ma.validate.Length(max=2000), **_default(required, "")),
+    }
+
+
+#: A vacancy to post and a change to one: the API's bodies and the employer's form.
+VacancyCreate = ma.Schema.from_dict(_vacancy_fields(required=True), name="VacancyCreate")
+VacancyPatch = ma.Schema.from_dict(
+    {
+        **_vacancy_fields(required=False),
+        "positions_filled": ma.fields.Integer(
+            strict=True, validate=ma.validate.Range(min=0, max=100_000)
+        ),
+        "status": Text(validate=ma.validate.OneOf(("open", "closed"))),
+    },
+    name="VacancyPatch",
+)
+
+
+def vacancy_fields(
+    raw: Mapping[str, Any], schema: type[ma.Schema] = VacancyCreate
+) -> dict[str, Any]:
+    """A vacancy's fields as a person typed them, loaded by the API's schema; 422 naming
+    every bad field (the law's checks come after, in ``vacancy_problems``)."""
+    try:
+        loaded: dict[str, Any] = schema().load(raw)
+    except ma.ValidationError as exc:
+        raise Unprocessable(
+            "The vacancy cannot be posted as it stands.", flatten_messages(exc.messages)
+        ) from None
+    return loaded
 
 
 # --- money ---------------------------------------------------------------------------

@@ -216,3 +216,32 @@ def test_an_admin_reads_the_model_trains_another_and_rolls_back_on_the_page(trai
     assert f"In the score now: {second}" in client.get("/admin/models").get_data(as_text=True)
     missing = client.post("/admin/models/nope/activate", data=form)
     assert missing.status_code == 404 and "<nav" in missing.get_data(as_text=True)
+
+
+@pytest.mark.slow  # trains on 300 simulated placements (the fixture)
+def test_a_khmer_recommendation_page_says_what_the_model_expects_in_khmer(trained) -> None:
+    from api.auth import Principal  # noqa: PLC0415  (test helper, as conftest does)
+    from api.config import service_config  # noqa: PLC0415
+    from api.services.users import create_user  # noqa: PLC0415
+    from tests.conftest import Login, csrf, sign_in  # noqa: PLC0415
+
+    app, client, _ = trained
+    with app.extensions["pathways.db"].sessions() as session:
+        create_user(
+            session,
+            Principal.operator(),
+            service_config(app.config),
+            username="km-counsellor",
+            role="counsellor",
+            password="km-counsellor-password",
+            org=SHELTER,
+        )
+    sign_in(client, Login("km-counsellor", "km-counsellor-password"))
+    survivor = _first_survivor(app)
+    page = client.get(f"/survivors/{survivor}?lang=km")
+    made = client.post(f"/survivors/{survivor}", data={"csrf_token": csrf(page)})
+    text = made.get_data(as_text=True)
+    assert '<html lang="km">' in text
+    assert "ឱកាសនៅតែធ្វើការបន្ទាប់ពីមួយឆ្នាំ" in text
+    assert "Chance of still being in work" not in text
+    assert "Raises it most" not in text and "Lowers it most" not in text

@@ -13,7 +13,7 @@ from api import create_app
 from api.config import service_config
 from api.services.users import set_password
 from api.store.models import PageSession, User
-from tests.conftest import Login, csrf, sign_in
+from tests.conftest import Login, csrf, drop_in, sign_in
 
 SAMPLE_2026 = Path(__file__).resolve().parents[2] / "data" / "sample" / "seasons" / "2026"
 
@@ -243,16 +243,7 @@ def test_a_bad_spreadsheet_lists_the_rows_to_fix_and_saves_nothing(client, user)
         "PNH,7531,wage,market,200,150,month,USD,3\n"
         "Siem Reep,5141,wage,tourist,150,250,month,USD,2\n"
     )
-    page = client.get("/seasons")
-    response = client.post(
-        f"/seasons/{season_id}/survey",
-        data={
-            "file": (io.BytesIO(bad.encode()), "jobs.csv"),
-            "table": "jobs",
-            "csrf_token": csrf(page),
-        },
-        content_type="multipart/form-data",
-    )
+    response = drop_in(client, season_id, bad)
     text = response.get_data(as_text=True)
     assert response.status_code == 422
     assert "Nothing was saved" in text

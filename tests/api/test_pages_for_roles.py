@@ -273,3 +273,19 @@ def test_an_admin_adds_a_person_and_issues_and_revokes_a_token(client, user, ses
     revoked = _form(client, f"/admin/people/tokens/{prefix}/revoke", {}, page_path="/admin/people")
     assert revoked.status_code == 302
     assert client.get("/api/v1/me", headers=headers).status_code == 401
+
+
+def test_the_vacancy_form_refuses_what_the_api_refuses(client, user, token, auth) -> None:
+    sign_in(client, user("employer", org="Golden Wheel Garage"))
+    _register(client)
+    bad = {"positions": "0", "pay": "1e999", "min_age": "100", "description": "x" * 2001}
+    response = _form(client, "/employer/vacancies/new", {**VACANCY, **bad})
+    assert response.status_code == 422
+    shown = set(re.findall(r'id="(\w+)-error"', response.get_data(as_text=True)))
+    body = {**VACANCY, "pay": "1e999", "positions": 0, "min_age": 100, "description": "x" * 2001}
+    api = client.post(
+        "/api/v1/vacancies", json=body, headers=auth(token("employer", org="Golden Wheel Garage"))
+    )
+    assert api.status_code == 422
+    refused = {e["field"] for e in api.get_json()["errors"]}
+    assert shown == refused == {"positions", "pay", "min_age", "description"}

@@ -14,6 +14,7 @@ import pytest
 from api.auth import Principal
 from api.services.employers import register_employer
 from api.store.models import Organisation
+from tests.api.casework_factories import SHELTER, Case
 from tests.e2e.conftest import check_page
 
 # Each journey opens four to six pages and runs axe-core on each.
@@ -30,6 +31,7 @@ WORDS = {
         "pending": "waiting for an administrator",
         "post": "Post a vacancy",
         "under_15": "Nobody under 15",
+        "article": "art. 177",
         "posted": "The vacancy is posted.",
         "town": "Svay Rieng",
         "saved_nothing": "Nothing was saved.",
@@ -40,11 +42,17 @@ WORDS = {
         "save_decision": "Save the decision",
         "avoided_bavet": "Town: Bavet",
         "no_model": "No model is in the score",
+        "skill": "Mechanics and driving (4/5)",
+        "accepted": "Accepted.",
+        "declined": "Declined.",
+        "offered": "offered: the employer accepts",
+        "declined_case": "declined by the employer",
     },
     "km": {
         "pending": "កំពុងរង់ចាំអ្នកគ្រប់គ្រង",
         "post": "ដាក់ប្រកាសមុខតំណែងទំនេរ",
         "under_15": "ក្រោម ១៥ ឆ្នាំ",
+        "article": "មាត្រា 177",
         "posted": "មុខតំណែងទំនេរត្រូវបានដាក់ប្រកាស។",
         "town": "ស្វាយរៀង",
         "saved_nothing": "គ្មានអ្វីត្រូវបានរក្សាទុកទេ។",
@@ -55,6 +63,11 @@ WORDS = {
         "save_decision": "រក្សាទុកសេចក្តីសម្រេច",
         "avoided_bavet": "ទីក្រុង៖ បាវិត",
         "no_model": "គ្មានគំរូក្នុងពិន្ទុទេ",
+        "skill": "មេកានិច (4/5)",
+        "accepted": "បានទទួលយក។",
+        "declined": "បានបដិសេធ។",
+        "offered": "បានផ្តល់ជូន៖ និយោជកទទួលយក",
+        "declined_case": "និយោជកបានបដិសេធ",
     },
 }
 LANGS = ["en", "km"]
@@ -83,7 +96,7 @@ def test_an_employer_registers_and_posts_a_vacancy(
     page.fill("[name=min_age]", "14")
     page.click("main button[type=submit]")
     beside = page.locator("#min_age-error")
-    assert words["under_15"] in beside.inner_text() and "art. 177" in beside.inner_text()
+    assert words["under_15"] in beside.inner_text() and words["article"] in beside.inner_text()
     assert page.get_attribute("[name=min_age]", "aria-describedby") == "min_age-error"
     check_page(page, width, f"employer-{lang}-3-law-check")
 
@@ -184,3 +197,48 @@ def test_a_surveyor_compares_the_sample_seasons_and_reads_the_tracks(
     check_page(page, width, f"surveyor-{lang}-6-diff")
     page.goto(site.url("/tracks"))
     check_page(page, width, f"surveyor-{lang}-7-tracks")
+
+
+def _decide(page, referral_id: int, decision: str, reason: str) -> None:
+    form = page.locator(f"form[action$='/employer/referrals/{referral_id}']")
+    form.locator("[name=reason]").fill(reason)
+    form.locator(f"button[value={decision}]").click()
+    page.wait_for_url("**/employer")
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_an_employer_accepts_one_referral_and_declines_another(
+    page, site, width, client, token, user, sign_in_browser, lang
+) -> None:
+    words = WORDS[lang]
+    case = Case(client, token)  # set up through the API: vetted employer, consent, referrals
+    case.season()
+    vacancy_id = case.vacancy()
+    taken, turned_down = case.survivor(), case.survivor()
+    accept = case.refer(vacancy_id, taken)["id"]
+    decline = case.refer(vacancy_id, turned_down)["id"]
+
+    sign_in_browser(page, user("employer", org="Golden Wheel Garage"), lang)
+    page.wait_for_url("**/employer")
+    main = page.inner_text("main")
+    assert main.count(words["skill"]) == 2  # skills and training, by skill family
+    for identity in ("SRS-T-001", "SRS-T-002", "case note", "female", "KH-20"):
+        assert identity not in page.content()  # no case code, note, gender or home
+    check_page(page, width, f"employer-{lang}-5-referrals")
+    _decide(page, accept, "accept", "met the candidate")
+    assert words["accepted"] in page.inner_text("main")
+    _decide(page, decline, "decline", "no opening this month")
+    assert words["declined"] in page.inner_text("main")
+    assert page.locator("form[action*='/employer/referrals/']").count() == 0
+    check_page(page, width, f"employer-{lang}-6-decided")
+
+    page.context.clear_cookies()
+    sign_in_browser(page, user("counsellor", org=SHELTER), lang)
+    page.goto(site.url(f"/survivors/{taken}/case"))
+    assert words["offered"] in page.inner_text("main")
+    assert "met the candidate" in page.inner_text("main")
+    check_page(page, width, f"counsellor-{lang}-case-offered")
+    page.goto(site.url(f"/survivors/{turned_down}/case"))
+    assert words["declined_case"] in page.inner_text("main")
+    assert "no opening this month" in page.inner_text("main")
+    check_page(page, width, f"counsellor-{lang}-case-declined")
