@@ -64,7 +64,7 @@ from training_catalog.types import Catalog
 
 #: Stored with every recommendation, so that it can be explained later. Bump it
 #: whenever a rule, a component or a default weight changes.
-MODEL_VERSION = "matcher-1.2+banded-avoid-v3"
+MODEL_VERSION = "matcher-1.3+banded-avoid-good-at-v1"
 
 NO_JOB_DATA = "No vacancy or survey row for the occupations this track leads to this season"
 

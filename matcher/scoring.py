@@ -25,13 +25,28 @@ import numpy as np
 from matcher.prepared import BoolArray, FloatArray, Int64Array, PreparedMarket
 from matcher.safeguards import SurvivorContext
 from matcher.types import Profile
-from matcher.weights import COMPONENTS, Settings, Weights
+from matcher.weights import COMPONENTS, GOOD_APTITUDE, Settings, Weights
 from training_catalog.types import SKILL_FAMILIES
 
 SCORE_DECIMALS = 4
 
 #: Score bands (``Money.band``): livable or not, times flagged town or not.
 BANDS = 4.0
+
+
+def aptitude_value(level: float, settings: Settings) -> float:
+    """The aptitude component of a 0-5 level: a step where the survivor becomes good at
+    the trade (``GOOD_APTITUDE``), worth ``good_aptitude_share``, plus the rest times
+    ``level / 5``.
+
+    The study's failure was a trainee "not good at it": on a linear scale a 2 and a 3
+    differ as little as a 4 and a 5, and the cohort's allocation traded talent away
+    for small gains elsewhere. Monotone in the level (more aptitude never lowers a
+    pathway) and in [0, 1].
+    """
+    share = settings.good_aptitude_share
+    good = share if level >= GOOD_APTITUDE else 0.0
+    return good + (1.0 - share) * level / 5.0
 
 
 def preference_value(rank: int, settings: Settings) -> float:
@@ -54,10 +69,10 @@ def tables(profile: Profile, p: PreparedMarket, ctx: SurvivorContext) -> Tables:
     """Build one survivor's tables from the profile (aptitudes, wishes, towns)."""
     s = p.settings
     # aptitude: 0-5 assessment of the skill family the pathway uses.
-    aptitude = np.full(len(SKILL_FAMILIES) + 1, s.unassessed_aptitude)
+    aptitude = np.full(len(SKILL_FAMILIES) + 1, aptitude_value(s.unassessed_aptitude * 5.0, s))
     for family, level in profile.aptitudes.items():
         if family in SKILL_FAMILIES:
-            aptitude[SKILL_FAMILIES.index(family)] = min(max(level, 0), 5) / 5.0
+            aptitude[SKILL_FAMILIES.index(family)] = aptitude_value(min(max(level, 0), 5), s)
     # preference: the best wish each track, occupation and family matches.
     track_wish = np.zeros(len(p.catalog.tracks) + 1, np.float64)
     occupation_wish = np.zeros(len(p.catalog.occupations), np.float64)

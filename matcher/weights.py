@@ -24,6 +24,10 @@ COMPONENTS: tuple[str, ...] = (
     "commitment",
 )
 
+#: An aptitude (0-5) from which a survivor counts as good at a skill family: the
+#: study's trainees who said they were "not good at it" are those below it.
+GOOD_APTITUDE = 3
+
 #: Own-business venues of the survey (``JOB_COLUMNS`` ``venue``).
 VENUES: tuple[str, ...] = ("industrial", "market", "tourist", "office", "farm", "home")
 
@@ -142,7 +146,10 @@ class Settings:
     max_loan_months
         A loan that takes longer than this to repay gets a warning.
     unassessed_aptitude
-        Aptitude component for a skill family the counsellor has not assessed.
+        Aptitude, as a share of 5, for a skill family the counsellor has not assessed.
+    good_aptitude_share
+        Share of the aptitude component that is a step at ``GOOD_APTITUDE`` (good at
+        the trade or not); the rest is the level over 5 (``aptitude_value``).
     preference_step, preference_floor
         The k-th wish (0-based) scores ``max(1 - k * step, floor)``; unlisted is 0.
     same_family_preference
@@ -170,6 +177,7 @@ class Settings:
     loan_repayment_share: float = 0.5
     max_loan_months: int = 24
     unassessed_aptitude: float = 0.4
+    good_aptitude_share: float = 0.5
     preference_step: float = 0.2
     preference_floor: float = 0.2
     same_family_preference: float = 0.5
@@ -186,6 +194,7 @@ class Settings:
         unit = (
             "loan_repayment_share",
             "unassessed_aptitude",
+            "good_aptitude_share",
             "preference_step",
             "preference_floor",
             "same_family_preference",

@@ -53,6 +53,7 @@ def http_half(
     env = {
         "DATABASE_URL": url,
         "PATHWAYS_RATELIMIT": "1000000 per minute",
+        "PATHWAYS_RATELIMIT_WRITES": "1000000 per minute",
         "PATHWAYS_LOG_LEVEL": "WARNING",
     }
     targets = {

@@ -14,9 +14,16 @@ import numpy as np
 from numpy.typing import NDArray
 
 from matcher.allocate.flow import build_and_solve
+from matcher.weights import GOOD_APTITUDE
 
-#: An aptitude (0-5) from which a survivor counts as good at a skill family.
-GOOD_APTITUDE = 3
+__all__ = [
+    "GOOD_APTITUDE",
+    "CohortArrays",
+    "CohortFigures",
+    "cohort_figures",
+    "max_seated",
+    "seats_allow",
+]
 
 
 @dataclass(frozen=True)

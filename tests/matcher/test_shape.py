@@ -8,14 +8,16 @@ exactly optimal for these scores.
 from __future__ import annotations
 
 from dataclasses import replace
+from itertools import pairwise
 
 import numpy as np
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from matcher import Profile, Settings, recommend_prepared, track_scores_prepared
-from matcher.allocate import allocate
+from matcher.allocate import GOOD_APTITUDE, allocate
 from matcher.results import RecommendationItem
+from matcher.scoring import aptitude_value
 from tests.matcher.builders import TODAY
 from tests.matcher.test_allocate import brute_force
 from tests.matcher.test_properties import FAST, PREPARED, TOWN, TRACKS, profiles
@@ -63,6 +65,18 @@ def test_the_top_pick_is_never_dominated(p: Profile) -> None:
             and other.net_income_usd_month > top.net_income_usd_month
         )
         assert not dominates, (top, other)
+
+
+@FAST
+@given(st.floats(0.0, 1.0))
+def test_being_good_at_a_trade_is_the_largest_step_of_aptitude(share: float) -> None:
+    s = Settings(good_aptitude_share=share)
+    values = [aptitude_value(level, s) for level in range(6)]
+    assert values[0] == 0.0 and abs(values[5] - 1.0) < 1e-12
+    steps = [b - a for a, b in pairwise(values)]
+    assert all(step >= 0.0 for step in steps)
+    # From "not good at it" to good weighs at least as much as any other level.
+    assert steps[GOOD_APTITUDE - 1] >= max(steps) - 1e-12
 
 
 def _track_rank(p: Profile, code: str) -> int | None:
