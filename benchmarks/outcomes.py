@@ -1,6 +1,6 @@
 """The outcome model's goals on the simulator (issue 13), held out in time.
 
-    PYTHONPATH=. .venv/bin/python benchmarks/outcomes.py [--seeds 5,6,7] [--history 6000]
+    PYTHONPATH=. .venv/bin/python benchmarks/outcomes.py [--seeds 5,6,7] [--history 10000]
 
 Prints, per seed, on a synthetic market with a known ground truth (``matcher.simulate``):
 
@@ -134,7 +134,7 @@ def _resampled(data: OutcomeData, truth: GroundTruth, n: int, seed: int) -> Outc
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--seeds", default="5,6,7", help="simulation seeds, e.g. 5,6,7")
-    parser.add_argument("--history", type=int, default=6000, help="simulated placements")
+    parser.add_argument("--history", type=int, default=10_000, help="simulated placements")
     parser.add_argument("--cohort", type=int, default=60)
     parser.add_argument("--follow-ups", type=int, default=100_000)
     parser.add_argument(
