@@ -13,9 +13,12 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from api import create_app
+from api.auth import Principal
+from api.config import service_config
+from api.services.users import create_user
 from api.store.models import FollowUp, OutcomeModelVersion, Survivor
 from api.store.outcomes import MODELS
-from tests.conftest import PathwaysRunner, auth, database_url
+from tests.conftest import Login, PathwaysRunner, auth, csrf, database_url, sign_in
 
 SHELTER = "Svay Rieng Shelter"
 TODAY = "2026-11-01"
@@ -44,6 +47,22 @@ def _token(app: Flask, role: str, org: str = SHELTER) -> str:
         value = issue_token(session, org, role, None)
         session.commit()
     return value
+
+
+def _page_user(app: Flask, role: str) -> Login:
+    """A person of the shelter who signs in on the pages, in ``role``."""
+    login = Login(f"page-{role}", f"page-{role}-password")
+    with app.extensions["pathways.db"].sessions() as session:
+        create_user(
+            session,
+            Principal.operator(),
+            service_config(app.config),
+            username=login.username,
+            role=role,
+            password=login.password,
+            org=SHELTER,
+        )
+    return login
 
 
 def _first_survivor(app: Flask) -> int:
@@ -177,24 +196,10 @@ def test_training_with_too_few_outcomes_is_a_422_naming_the_count(loop_app: Flas
 
 @pytest.mark.slow  # trains a second model on 300 simulated placements through the page
 def test_an_admin_reads_the_model_trains_another_and_rolls_back_on_the_page(trained) -> None:
-    from api.auth import Principal  # noqa: PLC0415  (test helper, as conftest does)
-    from api.config import service_config  # noqa: PLC0415
-    from api.services.users import create_user  # noqa: PLC0415
-    from tests.conftest import Login, csrf, sign_in  # noqa: PLC0415
-
     app, client, _ = trained
+    sign_in(client, _page_user(app, "admin"))
     with app.extensions["pathways.db"].sessions() as session:
-        create_user(
-            session,
-            Principal.operator(),
-            service_config(app.config),
-            username="model-admin",
-            role="admin",
-            password="model-admin-password",
-            org=SHELTER,
-        )
         first = session.scalar(select(OutcomeModelVersion.version))
-    sign_in(client, Login("model-admin", "model-admin-password"))
     page = client.get("/admin/models").get_data(as_text=True)
     assert f"In the score now: {first}" in page
     chart = page[page.index("<svg") : page.index("</svg>")]
@@ -220,23 +225,8 @@ def test_an_admin_reads_the_model_trains_another_and_rolls_back_on_the_page(trai
 
 @pytest.mark.slow  # trains on 300 simulated placements (the fixture)
 def test_a_khmer_recommendation_page_says_what_the_model_expects_in_khmer(trained) -> None:
-    from api.auth import Principal  # noqa: PLC0415  (test helper, as conftest does)
-    from api.config import service_config  # noqa: PLC0415
-    from api.services.users import create_user  # noqa: PLC0415
-    from tests.conftest import Login, csrf, sign_in  # noqa: PLC0415
-
     app, client, _ = trained
-    with app.extensions["pathways.db"].sessions() as session:
-        create_user(
-            session,
-            Principal.operator(),
-            service_config(app.config),
-            username="km-counsellor",
-            role="counsellor",
-            password="km-counsellor-password",
-            org=SHELTER,
-        )
-    sign_in(client, Login("km-counsellor", "km-counsellor-password"))
+    sign_in(client, _page_user(app, "counsellor"))
     survivor = _first_survivor(app)
     page = client.get(f"/survivors/{survivor}?lang=km")
     made = client.post(f"/survivors/{survivor}", data={"csrf_token": csrf(page)})
