@@ -15,7 +15,7 @@ from api.errors import BadRequest, PreconditionRequired
 from api.http.caching import no_store
 from api.http.fields import Text, UtcDateTime
 from api.services import employers as service
-from api.services.employers import VacancyCreate, VacancyPatch
+from api.services.employers import EmployerIn, VacancyCreate, VacancyPatch
 from api.store.db import get_session
 from api.store.models import Employer, Vacancy
 from api.store.models.catalog import VETTING_STATUSES
@@ -25,13 +25,6 @@ blp = Blueprint("employers", __name__, url_prefix="/api/v1", description="Employ
 
 
 blp.after_request(no_store)
-
-
-class EmployerIn(ma.Schema):
-    name = Text(required=True, validate=ma.validate.Length(min=1, max=200))
-    town = Text(required=True, validate=ma.validate.Length(min=1, max=8))
-    sector = Text(load_default="", validate=ma.validate.Length(max=200))
-    contact = Text(load_default="", validate=ma.validate.Length(max=300))
 
 
 class VettingIn(ma.Schema):

@@ -15,6 +15,7 @@ from api.pages.frame import bp, error_page, names, page_for, say
 from api.pages.sentences import N_
 from api.services.employers import (
     create_vacancy,
+    employer_fields,
     get_vacancy,
     list_vacancies,
     own_employer,
@@ -56,7 +57,6 @@ LAW_TEXTS = {
         "business for it first."
     ),
 }
-TEXT_LIMITS = {"name": 200, "town": 8, "sector": 200, "contact": 300, "description": 2000}
 
 
 @bp.get("/employer")
@@ -78,17 +78,15 @@ def employer() -> Any:
 @page_for("employer")
 def register() -> Any:
     values = {k: request.form.get(k, "").strip() for k in ("name", "town", "sector", "contact")}
-    errors = _text_problems(values, required=("name", "town"))
-    if not errors:
-        try:
-            register_employer(get_session(), g.principal, values)
-        except ApiError as exc:
-            get_session().rollback()
-            errors = exc.errors or [{"field": "name", "message": exc.detail}]
+    errors: list[dict[str, Any]] = []
+    try:
+        register_employer(get_session(), g.principal, employer_fields(values))
+    except ApiError as exc:
+        get_session().rollback()
+        errors = exc.errors or [{"field": "name", "message": exc.detail}]
     if errors:
-        page = render_template(
-            "employer/register.html", values=values, errors=errors, towns=_towns()
-        )
+        said = [{**e, "message": say(e["message"])} for e in errors]
+        page = render_template("employer/register.html", values=values, errors=said, towns=_towns())
         return page, 422
     flash(gettext("Your business is registered. An administrator will vet it."))
     return redirect(url_for("pages.employer"))
@@ -176,16 +174,6 @@ _FIELDS = (
 
 def _towns() -> list[str]:
     return sorted(names().towns, key=lambda c: names().of("towns", c, "en"))
-
-
-def _text_problems(values: Mapping[str, str], required: tuple[str, ...]) -> list[dict[str, str]]:
-    errors = [{"field": f, "message": gettext("is required")} for f in required if not values[f]]
-    errors += [
-        {"field": f, "message": gettext("at most %(n)s characters", n=TEXT_LIMITS[f])}
-        for f, v in values.items()
-        if f in TEXT_LIMITS and len(v) > TEXT_LIMITS[f]
-    ]
-    return errors
 
 
 def _vacancy_values(form: Mapping[str, str]) -> tuple[dict[str, Any], list[dict[str, Any]]]:

@@ -46,6 +46,33 @@ VACANCY_FIELDS = (
 )
 
 
+# --- an employer's fields ------------------------------------------------------------
+
+
+class EmployerIn(ma.Schema):
+    """A business registering itself: the API's body and the employer's form."""
+
+    name = Text(required=True, validate=ma.validate.Length(min=1, max=200))
+    town = Text(required=True, validate=ma.validate.Length(min=1, max=8))
+    sector = Text(load_default="", validate=ma.validate.Length(max=200))
+    contact = Text(load_default="", validate=ma.validate.Length(max=300))
+
+
+def employer_fields(raw: Mapping[str, Any]) -> dict[str, Any]:
+    """A registration as a person typed it, loaded by the API's schema; 422 naming every
+    bad field."""
+    return _loaded(EmployerIn, raw, "The business cannot be registered as it stands.")
+
+
+def _loaded(schema: type[ma.Schema], raw: Mapping[str, Any], refused: str) -> dict[str, Any]:
+    """``raw`` loaded by ``schema``, or a 422 (``refused``) naming every bad field."""
+    try:
+        loaded: dict[str, Any] = schema().load(raw)
+    except ma.ValidationError as exc:
+        raise Unprocessable(refused, flatten_messages(exc.messages)) from None
+    return loaded
+
+
 # --- a vacancy's fields --------------------------------------------------------------
 
 
@@ -109,13 +136,7 @@ def vacancy_fields(
 ) -> dict[str, Any]:
     """A vacancy's fields as a person typed them, loaded by the API's schema; 422 naming
     every bad field (the law's checks come after, in ``vacancy_problems``)."""
-    try:
-        loaded: dict[str, Any] = schema().load(raw)
-    except ma.ValidationError as exc:
-        raise Unprocessable(
-            "The vacancy cannot be posted as it stands.", flatten_messages(exc.messages)
-        ) from None
-    return loaded
+    return _loaded(schema, raw, "The vacancy cannot be posted as it stands.")
 
 
 # --- money ---------------------------------------------------------------------------

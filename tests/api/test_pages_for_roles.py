@@ -289,3 +289,22 @@ def test_the_vacancy_form_refuses_what_the_api_refuses(client, user, token, auth
     assert api.status_code == 422
     refused = {e["field"] for e in api.get_json()["errors"]}
     assert shown == refused == {"positions", "pay", "min_age", "description"}
+
+
+def test_the_registration_form_refuses_what_the_api_refuses(client, user, token, auth, session):
+    sign_in(client, user("employer", org="Golden Wheel Garage"))
+    bad = {"name": "G" * 201, "town": "", "contact": "x" * 301}
+    response = _form(client, "/employer", bad)
+    assert response.status_code == 422
+    shown = set(re.findall(r'id="(\w+)-error"', response.get_data(as_text=True)))
+    api = client.post(
+        "/api/v1/employers", json=bad, headers=auth(token("employer", org="Golden Wheel Garage"))
+    )
+    assert api.status_code == 422
+    refused = {e["field"] for e in api.get_json()["errors"]}
+    assert shown == refused == {"name", "town", "contact"}
+    assert session.scalar(select(func.count()).select_from(Employer)) == 0
+    khmer = _form(client, "/employer?lang=km", bad, page_path="/employer?lang=km")
+    text = khmer.get_data(as_text=True)
+    assert khmer.status_code == 422 and '<html lang="km">' in text
+    assert "Longer than maximum length" not in text and "Shorter than minimum" not in text
