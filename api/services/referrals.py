@@ -120,14 +120,27 @@ def closed_case(session: Session, survivor_id: int) -> Closure | None:
     return session.scalar(select(Closure).where(Closure.survivor_id == survivor_id))
 
 
-def _suitability(session: Session, survivor: Survivor, vacancy: Vacancy, today: date) -> None:
+def work_age(survivor: Survivor, vacancy: Vacancy, today: date) -> int:
+    """The lowest age the survivor can be when this work starts, as the engine judges it:
+    today, or, for a vacancy that hires a track's graduates and a survivor who has not
+    completed that track, the year the track's next intake ends."""
     age = lowest_age(survivor.birth_year, today)
+    track = vacancy.hires_from_track
+    if track is None or track.next_start is None or track.code in survivor.completed_tracks:
+        return age
+    ends = add_months(track.next_start, track.duration_months)
+    return max(age, lowest_age(survivor.birth_year, ends))
+
+
+def _suitability(session: Session, survivor: Survivor, vacancy: Vacancy, today: date) -> None:
+    age = work_age(survivor, vacancy, today)
     problems = []
     if age < vacancy.min_age:
         problems.append(
             {
                 "field": "survivor_id",
-                "message": f"may be {age}; the vacancy needs {vacancy.min_age}",
+                "message": f"may be {age} when the work starts; the vacancy needs "
+                f"{vacancy.min_age}",
             }
         )
     occupation = session.get(Occupation, vacancy.occupation)

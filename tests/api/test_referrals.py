@@ -14,6 +14,7 @@ from sqlalchemy import select
 from api.store.models import AuditEvent
 from tests.api.builders import assert_problem
 from tests.api.casework_factories import THIS_YEAR, Case
+from tests.api.catalog_factories import track_body
 
 EMPLOYER_KEYS = {"id", "vacancy_id", "status", "skills", "training", "available_from"}
 
@@ -258,3 +259,17 @@ def test_an_employers_view_never_carries_identity(client, token) -> None:
                 assert set(item) == EMPLOYER_KEYS
 
     check()
+
+
+def test_a_vacancy_for_a_tracks_graduates_counts_the_age_when_the_track_ends(case) -> None:
+    """As the engine does: a 14-year-old who starts the motorcycle track next January is
+    15 when it ends, old enough for the garage that hires its graduates, not for a job
+    that starts now."""
+    next_year = THIS_YEAR + 1
+    case.post("/tracks", track_body(next_start=f"{next_year}-01-11"), case.surveyor)
+    graduates = case.vacancy(min_age=15, hires_from_track="motorcycle-repair-svr")
+    now = case.vacancy(min_age=15)
+    survivor = case.survivor(age=15)  # born this year - 15: at least 14 today
+    assert case.refer(graduates, survivor)["status"] == "pending"
+    problem = case.refer(now, survivor, status=422)
+    assert problem["errors"][0]["message"] == "may be 14 when the work starts; the vacancy needs 15"
