@@ -139,7 +139,7 @@ def _suitability(session: Session, survivor: Survivor, vacancy: Vacancy, today: 
         problems.append(
             {
                 "field": "survivor_id",
-                "message": f"may be {age} when the work starts; the vacancy needs "
+                "message": f"may be {age} when the work starts, and the vacancy needs "
                 f"{vacancy.min_age}",
             }
         )
@@ -154,7 +154,8 @@ def _suitability(session: Session, survivor: Survivor, vacancy: Vacancy, today: 
             }
         )
     if problems:
-        raise Unprocessable("The survivor cannot be referred to this vacancy.", problems)
+        why = "; ".join(p["message"] for p in problems)
+        raise Unprocessable(f"The survivor cannot be referred to this vacancy: {why}.", problems)
 
 
 # --- making and deciding -------------------------------------------------------------

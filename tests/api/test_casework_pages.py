@@ -83,3 +83,32 @@ def test_a_referral_becomes_a_job_its_follow_up_is_due_and_the_case_closes(
 def referral_employer_org(session, referral: Referral) -> str:
     vacancy = session.get(Vacancy, referral.vacancy_id)
     return vacancy.employer.organisation.name
+
+
+def test_a_refused_referral_says_why_in_the_pages_language(
+    client, runner, session, token, auth, user
+) -> None:
+    """Bavet Moto Service takes mechanics from 18: a 16-year-old is refused, and the
+    counsellor reads her age against the vacancy's, in Khmer."""
+    assert runner.invoke(args=["load-sample"]).exit_code == 0
+    young = session.scalar(select(Survivor).where(Survivor.case_code == "SRS-2026-001"))
+    vacancy = session.scalar(select(Vacancy).where(Vacancy.min_age == 18).limit(1))
+    assert young is not None and vacancy is not None
+    counsellor = auth(token("counsellor", org="Svay Rieng Shelter"))
+    consent = {"given": True, "method": "written", "guardian_consented": True}
+    recorded = client.post(
+        f"/api/v1/survivors/{young.id}/consents", json=consent, headers=counsellor
+    )
+    assert recorded.status_code == 201, recorded.get_json()
+    sign_in(client, user("counsellor", org="Svay Rieng Shelter"))
+    path = f"/survivors/{young.id}"
+    page = client.get(f"{path}?lang=km")
+    refused = client.post(
+        f"{path}/referrals", data={"vacancy_id": str(vacancy.id), "csrf_token": csrf(page)}
+    )
+    text = refused.get_data(as_text=True)
+    assert refused.status_code == 422
+    assert "មិនអាចបញ្ជូនជនរងគ្រោះទៅមុខតំណែងទំនេរនេះបានទេ៖ អាចមានអាយុ" in text
+    assert "តម្រូវឱ្យមានអាយុ 18 ឆ្នាំ" in text
+    assert "the vacancy needs" not in text
+    assert session.scalar(select(Referral.id).where(Referral.survivor_id == young.id)) is None

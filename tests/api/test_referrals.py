@@ -272,4 +272,6 @@ def test_a_vacancy_for_a_tracks_graduates_counts_the_age_when_the_track_ends(cas
     survivor = case.survivor(age=15)  # born this year - 15: at least 14 today
     assert case.refer(graduates, survivor)["status"] == "pending"
     problem = case.refer(now, survivor, status=422)
-    assert problem["errors"][0]["message"] == "may be 14 when the work starts; the vacancy needs 15"
+    said = "may be 14 when the work starts, and the vacancy needs 15"
+    assert problem["errors"][0]["message"] == said
+    assert problem["detail"] == f"The survivor cannot be referred to this vacancy: {said}."
