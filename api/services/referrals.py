@@ -337,7 +337,16 @@ def views(
         )
     }
     training = _training(session, survivors.values())
-    return [employer_view(r, survivors[r.survivor_id], training) for r in referrals]
+    vacancies = {
+        v.id: v
+        for v in session.scalars(
+            select(Vacancy).where(Vacancy.id.in_({r.vacancy_id for r in referrals}))
+        )
+    }
+    return [
+        employer_view(r, survivors[r.survivor_id], training, vacancies[r.vacancy_id])
+        for r in referrals
+    ]
 
 
 def _counsellor_view(referral: Referral) -> dict[str, Any]:
@@ -389,14 +398,27 @@ def _training(session: Session, survivors: Iterable[Survivor]) -> dict[int, Any]
 
 
 def employer_view(
-    referral: Referral, survivor: Survivor, training: Mapping[int, Any]
+    referral: Referral, survivor: Survivor, training: Mapping[int, Any], vacancy: Vacancy
 ) -> dict[str, Any]:
-    """What an employer may know of a referral (API.md: exactly these six fields)."""
+    """What an employer may know of a referral (API.md: exactly these six fields).
+
+    ``available_from`` is the latest of: the day of the referral, the end of a training
+    the survivor is in, and, for a vacancy that hires a track's graduates, the end of
+    that track's next intake unless the survivor has completed it.
+    """
     aptitudes = survivor.aptitudes or {}
     mine = training[survivor.id]
     available = referral.created_at.date()
     if mine["until"] is not None and mine["until"] > available:
         available = mine["until"]
+    track = vacancy.hires_from_track
+    if (
+        mine["until"] is None
+        and track is not None
+        and track.next_start is not None
+        and track.code not in survivor.completed_tracks
+    ):
+        available = max(available, add_months(track.next_start, track.duration_months))
     return {
         "id": referral.id,
         "vacancy_id": referral.vacancy_id,

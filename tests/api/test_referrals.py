@@ -270,7 +270,10 @@ def test_a_vacancy_for_a_tracks_graduates_counts_the_age_when_the_track_ends(cas
     graduates = case.vacancy(min_age=15, hires_from_track="motorcycle-repair-svr")
     now = case.vacancy(min_age=15)
     survivor = case.survivor(age=15)  # born this year - 15: at least 14 today
-    assert case.refer(graduates, survivor)["status"] == "pending"
+    referral = case.refer(graduates, survivor)
+    assert referral["status"] == "pending"
+    seen = case.get(f"/referrals/{referral['id']}", case.employer)
+    assert seen["available_from"] == f"{next_year}-09-11"  # when the 8-month track ends
     problem = case.refer(now, survivor, status=422)
     said = "may be 14 when the work starts, and the vacancy needs 15"
     assert problem["errors"][0]["message"] == said
