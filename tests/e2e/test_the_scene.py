@@ -13,7 +13,10 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from sqlalchemy import select
 
+from api.store.models import Track
+from casework import add_months
 from tests.e2e.conftest import check_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -21,6 +24,13 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 SHELTER = "Svay Rieng Shelter"
 GARAGE = "Golden Wheel Garage (sample)"
 CASE_CODE = "SRS-2026-916"
+
+
+def _track_ends(site, code: str) -> date:
+    with site.app.extensions["pathways.db"].sessions() as db:
+        track = db.scalar(select(Track).where(Track.code == code))
+        assert track is not None and track.next_start is not None
+        return add_months(track.next_start, track.duration_months)
 
 
 def test_the_scene_from_intake_to_a_lasting_income(
@@ -75,6 +85,7 @@ def test_the_scene_from_intake_to_a_lasting_income(
     page.goto(site.url("/employer"))
     main = page.inner_text("main")
     assert "មេកានិច (4/5)" in main
+    assert _track_ends(site, "motorcycle-repair-svr").isoformat() in main  # available from
     assert CASE_CODE not in page.content()
     form = page.locator("form[action*='/employer/referrals/']").first
     form.locator("[name=reason]").fill("she can start after the course")
