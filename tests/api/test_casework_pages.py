@@ -66,7 +66,9 @@ def test_a_referral_becomes_a_job_its_follow_up_is_due_and_the_case_closes(
         },
     )
     assert response.status_code == 302
-    assert "urgent" in client.get(f"{path}/case").get_data(as_text=True)
+    case = client.get(f"{path}/case").get_data(as_text=True)
+    assert "urgent" in case
+    assert re.search(r"\$0 a month · \$\d+ short of the living wage here \(\$\d+\)", case)
 
     page = client.get(f"{path}/case")
     refused = client.post(

@@ -112,6 +112,9 @@ def test_the_scene_from_intake_to_a_lasting_income(
         visit.locator("[name=monthly_income]").fill("230")
         visit.locator("button[type=submit]").click()
         page.wait_for_load_state()
+    visits = page.locator(".card li").all_inner_texts()
+    assert len(visits) == 2
+    assert all("គ្រប់គ្រាន់សម្រាប់ការរស់នៅ" in v for v in visits)  # livable, both times
     check_page(page, width, "scene-4-followed-up")
     page.select_option("[name=reason]", "reintegrated")
     page.click("form[action$='/close'] button[type=submit]")
