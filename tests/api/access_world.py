@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from tests.api.builders import job
 from tests.api.casework_factories import SVR_COSTS, THIS_YEAR
 from tests.api.catalog_factories import register_employer, track_body, vacancy_body, vet
 from tests.conftest import auth
@@ -77,24 +78,18 @@ class AccessWorld:
             f"/seasons/{published}/survey",
             {"table": "living_costs", "rows": [costs]},
         )
-        job = {
-            "town": "SVR",
-            "occupation": "7231",
-            "employment": "wage",
-            "venue": "market",
-            "pay_min": 150,
-            "pay_max": 200,
-            "pay_unit": "month",
-            "currency": "USD",
-            "openings": 5,
-            "source": "test",
-        }
+        mechanics = job("SVR", "7231", 150, 200, openings=5)
         self._ok(
-            "surveyor", "POST", f"/seasons/{published}/survey", {"table": "jobs", "rows": [job]}
+            "surveyor",
+            "POST",
+            f"/seasons/{published}/survey",
+            {"table": "jobs", "rows": [mechanics]},
         )
         self._ok("surveyor", "POST", f"/seasons/{published}/publish", {})
         draft = self._ok("surveyor", "POST", "/seasons", {**season, "label": "2027"})["id"]
-        self._ok("surveyor", "POST", f"/seasons/{draft}/survey", {"table": "jobs", "rows": [job]})
+        self._ok(
+            "surveyor", "POST", f"/seasons/{draft}/survey", {"table": "jobs", "rows": [mechanics]}
+        )
         self._ok("surveyor", "POST", "/tracks", track_body())
         employer_a = register_employer(self.client, h["employer_a"], name="Garage A (matrix)")
         vet(self.client, h["admin"], employer_a)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+from tests.api.builders import job
 from tests.api.catalog_factories import post_vacancy, register_employer, vet
 from tests.conftest import auth
 
@@ -64,20 +65,12 @@ class Case:
             self.surveyor,
             200,
         )
-        job = {
-            "town": "SVR",
-            "occupation": "7231",
-            "employment": "wage",
-            "venue": "market",
-            "pay_min": 150,
-            "pay_max": 200,
-            "pay_unit": "month",
-            "currency": "USD",
-            "openings": 5,
-            "source": "test",
-        }
+        mechanics = job("SVR", "7231", 150, 200, openings=5)
         self.post(
-            f"/seasons/{season_id}/survey", {"table": "jobs", "rows": [job]}, self.surveyor, 200
+            f"/seasons/{season_id}/survey",
+            {"table": "jobs", "rows": [mechanics]},
+            self.surveyor,
+            200,
         )
         self.post(f"/seasons/{season_id}/publish", {}, self.surveyor, 200)
         return int(season_id)

@@ -25,6 +25,7 @@ from api import create_app
 from api.auth import OPEN_ENDPOINTS, issue_token, roles_of
 from api.store.models import Base
 from tests.api.access_world import ACTORS, SURVEY_NGO, AccessWorld, survivor_body
+from tests.api.builders import job
 from tests.api.casework_factories import SVR_COSTS
 from tests.api.catalog_factories import track_body, vacancy_body
 from tests.conftest import database_url
@@ -317,18 +318,7 @@ def _fresh_draft(world: AccessWorld, actor: str) -> dict[str, Any]:
     return {"season_id": draft}
 
 
-JOB_ROW = {
-    "town": "SVR",
-    "occupation": "7231",
-    "employment": "wage",
-    "venue": "market",
-    "pay_min": 150,
-    "pay_max": 200,
-    "pay_unit": "month",
-    "currency": "USD",
-    "openings": 5,
-    "source": "test",
-}
+JOB_ROW = job("SVR", "7231", 150, 200, openings=5)
 
 
 def _fresh_allocation(world: AccessWorld, actor: str) -> dict[str, Any]:
