@@ -11,7 +11,7 @@ import math
 from matcher import rules as R
 from matcher.prepared import MARKET, OWN_BUSINESS, PreparedMarket
 from matcher.results import StartUp
-from matcher.safeguards import SurvivorContext
+from matcher.safeguards import SurvivorContext, work_age
 from matcher.types import Profile
 from matcher.weights import VENUES, Settings
 from training_catalog.types import LITERACY_LEVELS, SKILL_FAMILIES, Town
@@ -306,7 +306,7 @@ def excluded_reason(
         return f"{track.name} needs {track.min_literacy} literacy; the survivor's is {have}"
     if rule == R.VACANCY_MIN_AGE and vac is not None:
         year = int(p.catalog.track_work_year[p.candidates.track[i]])
-        when = max(year - ctx.birth_year - 1, ctx.age) if year > 0 else ctx.age
+        when = work_age(ctx.birth_year, ctx.age, year)
         return (
             f"{vac.employer_name} hires from age {vac.min_age}: the survivor may be only "
             f"{when} when work starts"

@@ -41,9 +41,10 @@ from matcher.prepared import (
     RuleCodes,
     TownCosts,
 )
+from matcher.safeguards import work_year
 from matcher.types import AvoidList, Vacancy
 from matcher.weights import VENUES, Settings
-from training_catalog.types import LITERACY_LEVELS, SKILL_FAMILIES, Catalog, Track
+from training_catalog.types import LITERACY_LEVELS, SKILL_FAMILIES, Catalog
 
 __all__ = ["PreparedMarket", "prepare_market"]
 
@@ -119,14 +120,6 @@ def _bool_col(values: Sequence[bool]) -> BoolArray:
     return np.asarray(values, dtype=np.bool_)
 
 
-def _work_year(track: Track) -> int:
-    """The year a graduate of the next intake starts work (0: no intake scheduled)."""
-    if track.next_start is None:
-        return 0
-    months = track.next_start.month - 1 + track.duration_months
-    return track.next_start.year + months // 12
-
-
 def _catalog_arrays(catalog: Catalog) -> CatalogArrays:
     towns = tuple(catalog.towns.values())
     town_index = {t.code: i for i, t in enumerate(towns)}
@@ -162,7 +155,9 @@ def _catalog_arrays(catalog: Catalog) -> CatalogArrays:
         track_min_literacy=np.array(
             [literacy_index.get(t.min_literacy, 0) for t in tracks] + [0], np.int32
         ),
-        track_work_year=np.array([_work_year(t) for t in tracks] + [0], np.int32),
+        track_work_year=np.array(
+            [work_year(t.next_start, t.duration_months) for t in tracks] + [0], np.int32
+        ),
     )
 
 

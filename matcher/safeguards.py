@@ -31,6 +31,20 @@ def lowest_age(birth_year: int, today: date) -> int:
     return today.year - birth_year - 1
 
 
+def work_year(next_start: date | None, duration_months: int) -> int:
+    """The year a graduate of a track's next intake starts work (0: no intake scheduled)."""
+    if next_start is None:
+        return 0
+    return next_start.year + (next_start.month - 1 + duration_months) // 12
+
+
+def work_age(birth_year: int, age: int, year: int) -> int:
+    """The lowest age when work starts: ``age`` (today's), or that in the work ``year``
+    if later (``year`` 0: work can start now). The engine's rule for a vacancy's minimum
+    age; ``first_rule`` applies it to many rows at once."""
+    return max(age, year - birth_year - 1) if year > 0 else age
+
+
 @dataclass(frozen=True, slots=True)
 class SurvivorContext:
     """What the rules derive from a profile once: age, allowed towns, eligible rows."""

@@ -44,7 +44,7 @@ from api.store.models.base import utcnow
 from api.store.models.casework import OPEN_STATUSES
 from api.store.pagination import paginate
 from casework import add_months
-from matcher.safeguards import lowest_age
+from matcher.safeguards import lowest_age, work_age, work_year
 
 EMPLOYER_FIELDS: tuple[str, ...] = (
     "id",
@@ -120,20 +120,19 @@ def closed_case(session: Session, survivor_id: int) -> Closure | None:
     return session.scalar(select(Closure).where(Closure.survivor_id == survivor_id))
 
 
-def work_age(survivor: Survivor, vacancy: Vacancy, today: date) -> int:
+def age_at_work(survivor: Survivor, vacancy: Vacancy, today: date) -> int:
     """The lowest age the survivor can be when this work starts, as the engine judges it:
     today, or, for a vacancy that hires a track's graduates and a survivor who has not
     completed that track, the year the track's next intake ends."""
     age = lowest_age(survivor.birth_year, today)
     track = vacancy.hires_from_track
-    if track is None or track.next_start is None or track.code in survivor.completed_tracks:
+    if track is None or track.code in survivor.completed_tracks:
         return age
-    ends = add_months(track.next_start, track.duration_months)
-    return max(age, lowest_age(survivor.birth_year, ends))
+    return work_age(survivor.birth_year, age, work_year(track.next_start, track.duration_months))
 
 
 def _suitability(session: Session, survivor: Survivor, vacancy: Vacancy, today: date) -> None:
-    age = work_age(survivor, vacancy, today)
+    age = age_at_work(survivor, vacancy, today)
     problems = []
     if age < vacancy.min_age:
         problems.append(
