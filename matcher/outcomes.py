@@ -28,6 +28,7 @@ import json
 import math
 import re
 import time
+import weakref
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -145,36 +146,68 @@ def pathway_features(
     rows = np.asarray(rows, np.int64)
     comps = components_at(profile, p, ctx, rows, tabs)
     family = p.candidates.family[rows]
-    families = np.array([*SKILL_FAMILIES, NO_FAMILY], dtype=object)
-    levels = aptitude_levels(profile)
     town = p.candidates.town[rows]
-    distance = distance_of(ctx, town)
     track = p.candidates.track[rows]
-    track_codes = np.array([t.code for t in p.catalog.tracks] + [NO_TRACK], dtype=object)
-    months = np.array([t.duration_months for t in p.catalog.tracks] + [0], np.float64)
-    town_codes = np.array([t.code for t in p.catalog.towns], dtype=object)
-    employers = np.array(
-        [NO_EMPLOYER if v is None else f"employer {v.employer_id}" for v in p.outlets.vacancy],
-        dtype=object,
-    )
-    wage = p.money.living_wage[rows]
-    ratio = np.divide(p.money.net[rows], wage, out=np.zeros(rows.size), where=wage > 0)
+    names = market_levels(p)
     n = rows.size
     return pd.DataFrame(
         {
-            "aptitude": levels[family],
+            "aptitude": aptitude_levels(profile)[family],
             "wish": comps[COMPONENTS.index("preference")],
-            "net_over_living_wage": ratio,
-            "distance": distance,
-            "training_months": months[track],
+            "net_over_living_wage": names.net_over_living_wage[rows],
+            "distance": distance_of(ctx, town),
+            "training_months": names.months[track],
             "commitment": comps[COMPONENTS.index("commitment")],
             "age_band": np.full(n, age_band(ctx.age), dtype=object),
             "literacy": np.full(n, profile.literacy, dtype=object),
-            "employer": employers[p.candidates.outlet[rows]],
-            "track": track_codes[track],
-            "town": town_codes[town],
-            "family": families[family],
+            "employer": names.employers[p.candidates.outlet[rows]],
+            "track": names.tracks[track],
+            "town": names.towns[town],
+            "family": names.families[family],
         }
+    )
+
+
+@dataclass(frozen=True)
+class MarketLevels:
+    """What a market's rows are to the model, by index: the level names of its
+    categories and the inputs that do not depend on the survivor."""
+
+    tracks: npt.NDArray[np.object_]  # per track index, NO_TRACK last (index -1)
+    towns: npt.NDArray[np.object_]  # per town index
+    families: npt.NDArray[np.object_]  # per skill family index, NO_FAMILY last
+    employers: npt.NDArray[np.object_]  # per outlet: "employer {id}" or NO_EMPLOYER
+    months: FloatArray  # training months per track index, 0 last
+    net_over_living_wage: FloatArray  # per candidate row (0 where no living wage)
+
+
+#: Per prepared market (weakly: dropped with it), its levels, built once.
+_LEVELS: weakref.WeakKeyDictionary[PreparedMarket, MarketLevels] = weakref.WeakKeyDictionary()
+
+
+def market_levels(p: PreparedMarket) -> MarketLevels:
+    """The one naming of a market's levels, for training rows and for scoring alike
+    (built once per prepared market)."""
+    got = _LEVELS.get(p)
+    if got is None:
+        got = _LEVELS[p] = _market_levels(p)
+    return got
+
+
+def _market_levels(p: PreparedMarket) -> MarketLevels:
+    wage = p.money.living_wage
+    return MarketLevels(
+        tracks=np.array([t.code for t in p.catalog.tracks] + [NO_TRACK], dtype=object),
+        towns=np.array([t.code for t in p.catalog.towns], dtype=object),
+        families=np.array([*SKILL_FAMILIES, NO_FAMILY], dtype=object),
+        employers=np.array(
+            [NO_EMPLOYER if v is None else f"employer {v.employer_id}" for v in p.outlets.vacancy],
+            dtype=object,
+        ),
+        months=np.array([t.duration_months for t in p.catalog.tracks] + [0], np.float64),
+        net_over_living_wage=np.divide(
+            p.money.net, wage, out=np.zeros(wage.shape, np.float64), where=wage > 0
+        ),
     )
 
 

@@ -29,7 +29,6 @@ from matcher.outcomes import (
     FEATURE_WORDS,
     FEATURES,
     NO_EMPLOYER,
-    NO_FAMILY,
     NO_TRACK,
     NUMERIC,
     RATE_COLUMNS,
@@ -37,13 +36,13 @@ from matcher.outcomes import (
     age_band,
     aptitude_levels,
     distance_of,
+    market_levels,
 )
 from matcher.prepared import FloatArray, Int64Array, PreparedMarket
 from matcher.safeguards import SurvivorContext
 from matcher.scoring import Tables, components_at
 from matcher.types import Profile
 from matcher.weights import COMPONENTS
-from training_catalog.types import SKILL_FAMILIES
 
 _WISH = COMPONENTS.index("preference")
 _COMMITMENT = COMPONENTS.index("commitment")
@@ -69,39 +68,25 @@ class MarketColumns:
         encoder = model.fast_encoder()
         self.encoder = encoder
         self.model = model
-        rates = model.pipeline[0]
-        self._rates = rates
-        tracks = [t.code for t in p.catalog.tracks] + [NO_TRACK]
-        towns = [t.code for t in p.catalog.towns]
-        families = [*SKILL_FAMILIES, NO_FAMILY]
-        employers = [
-            NO_EMPLOYER if v is None else f"employer {v.employer_id}" for v in p.outlets.vacancy
-        ]
-        months = np.array([t.duration_months for t in p.catalog.tracks] + [0], np.float64)
+        self._rates = rates = model.pipeline[0]
+        self.names = names = market_levels(p)
         track, town = p.candidates.track, p.candidates.town
         family, outlet = p.candidates.family, p.candidates.outlet
-        wage = p.money.living_wage
-        self.ratio = np.divide(
-            p.money.net, wage, out=np.zeros(wage.shape, np.float64), where=wage > 0
-        )
-        self.months = months[track]
-        self.track = encoder.level_index("track", tracks)[track]
-        self.town = encoder.level_index("town", towns)[town]
-        self.family = encoder.level_index("family", families)[family]
-        self.employer = encoder.level_index("employer", employers)[outlet]
+        self.ratio = names.net_over_living_wage
+        self.months = names.months[track]
+        self.track = encoder.level_index("track", names.tracks)[track]
+        self.town = encoder.level_index("town", names.towns)[town]
+        self.family = encoder.level_index("family", names.families)[family]
+        self.employer = encoder.level_index("employer", names.employers)[outlet]
         # The shrunk rates depend on (level, family) pairs: few distinct ones.
-        family_names = np.asarray(families, dtype=object)
-        by_column = {
-            "employer": (np.asarray(employers, dtype=object), outlet),
-            "track": (np.asarray(tracks, dtype=object), track),
-        }
+        by_column = {"employer": (names.employers, outlet), "track": (names.tracks, track)}
         self.rates = np.empty((track.size, len(RATE_COLUMNS)), np.float64)
         for k, column in enumerate(RATE_COLUMNS):
-            names, index = by_column[column]
-            keys = index * len(families) + family
+            levels, index = by_column[column]
+            keys = index * len(names.families) + family
             _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
             values = np.array(
-                [rates.rate(column, names[index[i]], family_names[family[i]]) for i in first],
+                [rates.rate(column, levels[index[i]], names.families[family[i]]) for i in first],
                 np.float64,
             )
             self.rates[:, k] = values[inverse]
@@ -265,6 +250,7 @@ class Retention:
         if rows.size == 0:
             return []
         p, effects = self.effects(profile, prepared, ctx, rows, tabs)
+        names = self.columns(prepared).names
         records = self.model.records
         out: list[tuple[str, ...]] = []
         for i, row in enumerate(rows):
@@ -272,8 +258,8 @@ class Retention:
                 f"Chance of still being in work after a year: {round(100 * p[i])}% "
                 f"(outcome model {self.version})"
             ]
-            employer = _employer_level(prepared, int(row))
-            track = _track_level(prepared, int(row))
+            employer = str(names.employers[prepared.candidates.outlet[row]])
+            track = str(names.tracks[prepared.candidates.track[row]])
             rec = records.get("employer", {}).get(employer)
             if employer != NO_EMPLOYER and rec and rec.followed >= self.report_min_cell:
                 words.append(
@@ -294,13 +280,3 @@ class Retention:
                 words.append(f"Lowers it most: {FEATURE_WORDS[FEATURES[low]]}")
             out.append(tuple(words))
         return out
-
-
-def _employer_level(p: PreparedMarket, row: int) -> str:
-    vacancy = p.outlets.vacancy[int(p.candidates.outlet[row])]
-    return NO_EMPLOYER if vacancy is None else f"employer {vacancy.employer_id}"
-
-
-def _track_level(p: PreparedMarket, row: int) -> str:
-    ti = int(p.candidates.track[row])
-    return NO_TRACK if ti < 0 else p.catalog.tracks[ti].code
