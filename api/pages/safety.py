@@ -55,7 +55,7 @@ def add_avoid() -> Any:
     if not errors:
         data = {
             "kind": kind,
-            "town": form.get("town") or None if kind == "town" else None,
+            "town": (form.get("town") or None) if kind == "town" else None,
             "employer_id": int(employer) if kind == "employer" else None,
             "reason": reason,
         }
