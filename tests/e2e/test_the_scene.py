@@ -76,7 +76,9 @@ def test_the_scene_from_intake_to_a_lasting_income(
     # She refers her to the garage, with the consent she recorded.
     cards.first.locator("form[action$='/referrals'] button").click()
     page.wait_for_load_state()
-    assert "Golden Wheel Garage" in page.inner_text("main")
+    referred = page.inner_text("main")
+    assert "បានបញ្ជូន៖ និយោជកឃើញជំនាញ" in referred  # referred: skills, never who she is
+    assert "Golden Wheel Garage" in referred and "កំពុងរង់ចាំនិយោជក" in referred  # waiting
     check_page(page, width, "scene-2-referred")
 
     # The garage sees her skills, never who she is, and accepts.
