@@ -10,6 +10,7 @@ cut off by the kill may or may not have been stored, but only whole.
 
 from __future__ import annotations
 
+import http.client
 import os
 import signal
 import subprocess
@@ -116,7 +117,9 @@ class Stream:
                     raise AssertionError((status, answer))
                 with self.lock:
                     self.consents.add(survivor_id)
-            except OSError:
+            except (OSError, http.client.HTTPException):
+                # Refused, reset, or cut mid-answer (headers read, body not): in every
+                # case the client holds no acknowledgement, so nothing is counted.
                 with self.lock:
                     self.cut_off += 1
                 if self.stop.is_set():
