@@ -17,7 +17,6 @@ from api.errors import ApiError
 from api.services import lures
 from api.store.db import get_database
 
-MAX_REASON = 2000  # as POST /avoid-list allows
 PAGE = 500
 
 
@@ -53,18 +52,15 @@ def add_command(town: str | None, employer: str | None, reason: str) -> None:
     if (town is None) == (employer is None):
         raise click.ClickException("name exactly one of --town CODE or --employer ID")
     employer_id = _number("--employer", employer) if employer is not None else None
-    reason = reason.strip()
-    if not 1 <= len(reason) <= MAX_REASON:
-        raise click.ClickException(f"--reason must be 1 to {MAX_REASON} characters")
-    data = {
+    raw = {
         "kind": "town" if town is not None else "employer",
         "town": town,
         "employer_id": employer_id,
-        "reason": reason,
+        "reason": reason.strip(),
     }
     with database_errors("add to the avoid list"), get_database().sessions() as session:
         try:
-            entry = lures.add_avoid(session, Principal.operator(), data)
+            entry = lures.add_avoid(session, Principal.operator(), lures.avoid_entry_fields(raw))
         except ApiError as exc:
             raise click.ClickException(_said(exc)) from None
         click.echo(f"Added entry {entry.id}: {_target(entry.kind, town, employer_id)}.")

@@ -12,20 +12,11 @@ from api.auth import current_principal, require_roles
 from api.http.employers import VacancySchema
 from api.http.fields import Text, UtcDateTime
 from api.services import lures as service
+from api.services.lures import AvoidEntryIn
 from api.store.db import get_session
-from api.store.models import AVOID_KINDS
 from api.store.pagination import PageArgs, page_schema
 
 blp = Blueprint("lures", __name__, url_prefix="/api/v1", description="Lure detection (admin)")
-
-
-class AvoidEntryIn(ma.Schema):
-    kind = Text(required=True, validate=ma.validate.OneOf(AVOID_KINDS))
-    town = Text(load_default=None, validate=ma.validate.Length(min=1, max=8))
-    employer_id = ma.fields.Integer(
-        load_default=None, strict=True, validate=ma.validate.Range(min=1, max=2**63 - 1)
-    )
-    reason = Text(required=True, validate=ma.validate.Length(min=1, max=2000))
 
 
 class AvoidSchema(ma.Schema):

@@ -3,6 +3,7 @@ and the outcome models that join the score (train, compare, roll back)."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from flask import flash, g, redirect, render_template, request, url_for
@@ -12,10 +13,11 @@ from api.config import current_config
 from api.errors import ApiError
 from api.pages.charts import calibration_chart
 from api.pages.counsellor import GENDER_LABELS, LITERACY_LABELS
-from api.pages.frame import bp, error_page, names, page_for
+from api.pages.frame import bp, error_page, names, page_for, say
 from api.pages.sentences import N_
 from api.services import lures, outcome_models
 from api.services.employers import list_employers
+from api.services.fields import TEXT_PROBLEMS
 from api.store.db import get_session
 from api.store.outcomes import outcomes_count
 
@@ -43,31 +45,37 @@ def safety() -> Any:
 @page_for("admin")
 def add_avoid() -> Any:
     form = request.form
-    kind, reason = form.get("kind", ""), form.get("reason", "").strip()
-    errors: dict[str, str] = {}
-    if kind not in ("town", "employer"):
-        errors["kind"] = gettext("choose one")
-    if not 1 <= len(reason) <= MAX_TEXT:
-        errors["reason"] = gettext("Say why, in up to 2000 characters.")
-    employer = form.get("employer_id", "")
-    if kind == "employer" and not employer.isdigit():
-        errors["employer_id"] = gettext("choose one")
-    if not errors:
-        data = {
-            "kind": kind,
-            "town": (form.get("town") or None) if kind == "town" else None,
-            "employer_id": int(employer) if kind == "employer" else None,
-            "reason": reason,
-        }
-        try:
-            lures.add_avoid(get_session(), g.principal, data)
-        except ApiError as exc:
-            get_session().rollback()
-            errors[exc.errors[0]["field"] if exc.errors else "kind"] = exc.detail
-        else:
-            flash(gettext("Added to the avoid list."))
-            return redirect(url_for("pages.safety"))
-    return _safety(errors=errors, form=form), 422
+    kind, employer = form.get("kind", ""), form.get("employer_id", "")
+    raw = {
+        "kind": kind,
+        "town": (form.get("town") or None) if kind == "town" else None,
+        # The form sends text; the API's schema takes the number an API client sends.
+        "employer_id": (int(employer) if re.fullmatch(r"[0-9]{1,18}", employer) else employer)
+        if kind == "employer" and employer
+        else None,
+        "reason": form.get("reason", "").strip(),
+    }
+    try:
+        lures.add_avoid(get_session(), g.principal, lures.avoid_entry_fields(raw))
+    except ApiError as exc:
+        get_session().rollback()
+        errors = {e["field"]: _hint(e["field"], e["message"]) for e in exc.errors}
+        return _safety(errors=errors or {"kind": say(exc.detail)}, form=form), 422
+    flash(gettext("Added to the avoid list."))
+    return redirect(url_for("pages.safety"))
+
+
+def _hint(field: str, message: str) -> str:
+    """What the form says of a field the API's schema or use case refused: the form's
+    own words where it has them, else (and for text no database stores) the refusal
+    in the page's language."""
+    hints = {
+        "kind": gettext("choose one"),
+        "town": gettext("choose one"),
+        "employer_id": gettext("choose one"),
+        "reason": gettext("Say why, in up to 2000 characters."),
+    }
+    return say(message) if message in TEXT_PROBLEMS else hints.get(field) or say(message)
 
 
 @bp.post("/admin/safety/avoid/<int:entry_id>/remove")

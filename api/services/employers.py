@@ -14,8 +14,8 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from api.auth import Principal
 from api.config import ServiceConfig
-from api.errors import Conflict, NotFound, Unprocessable, flatten_messages
-from api.services.fields import Text
+from api.errors import Conflict, NotFound, Unprocessable
+from api.services.fields import Text, loaded
 from api.services.lures import screen
 from api.services.referrals import lock_vacancy, positions_held
 from api.store.catalog import not_held, offerable, plain_occupation
@@ -61,16 +61,7 @@ class EmployerIn(ma.Schema):
 def employer_fields(raw: Mapping[str, Any]) -> dict[str, Any]:
     """A registration as a person typed it, loaded by the API's schema; 422 naming every
     bad field."""
-    return _loaded(EmployerIn, raw, "The business cannot be registered as it stands.")
-
-
-def _loaded(schema: type[ma.Schema], raw: Mapping[str, Any], refused: str) -> dict[str, Any]:
-    """``raw`` loaded by ``schema``, or a 422 (``refused``) naming every bad field."""
-    try:
-        loaded: dict[str, Any] = schema().load(raw)
-    except ma.ValidationError as exc:
-        raise Unprocessable(refused, flatten_messages(exc.messages)) from None
-    return loaded
+    return loaded(EmployerIn, raw, "The business cannot be registered as it stands.")
 
 
 # --- a vacancy's fields --------------------------------------------------------------
@@ -136,7 +127,7 @@ def vacancy_fields(
 ) -> dict[str, Any]:
     """A vacancy's fields as a person typed them, loaded by the API's schema; 422 naming
     every bad field (the law's checks come after, in ``vacancy_problems``)."""
-    return _loaded(schema, raw, "The vacancy cannot be posted as it stands.")
+    return loaded(schema, raw, "The vacancy cannot be posted as it stands.")
 
 
 # --- money ---------------------------------------------------------------------------

@@ -9,17 +9,25 @@ from typing import Any
 
 import marshmallow as ma
 
+from api.errors import Unprocessable, flatten_messages
+
 # A lone half of a surrogate pair: valid in a JSON escape, not in UTF-8 (no driver can
 # store it).
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
+NUL_PROBLEM = "must not contain NUL characters"
+SURROGATE_PROBLEM = "must not contain a lone surrogate (\\ud800-\\udfff): it is not Unicode text"
+#: What ``text_problem`` may say.
+TEXT_PROBLEMS = (NUL_PROBLEM, SURROGATE_PROBLEM)
+
+
 def text_problem(text: str) -> str | None:
     """Why a text cannot be stored (a NUL, a lone surrogate), or None."""
     if "\x00" in text:
-        return "must not contain NUL characters"
+        return NUL_PROBLEM
     if _SURROGATE.search(text):
-        return "must not contain a lone surrogate (\\ud800-\\udfff): it is not Unicode text"
+        return SURROGATE_PROBLEM
     return None
 
 
@@ -34,3 +42,12 @@ class Text(ma.fields.String):
         if message:
             raise ma.ValidationError(message)
         return text
+
+
+def loaded(schema: type[ma.Schema], raw: Mapping[str, Any], refused: str) -> dict[str, Any]:
+    """``raw`` loaded by ``schema``, or a 422 (``refused``) naming every bad field."""
+    try:
+        out: dict[str, Any] = schema().load(raw)
+    except ma.ValidationError as exc:
+        raise Unprocessable(refused, flatten_messages(exc.messages)) from None
+    return out

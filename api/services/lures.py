@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import marshmallow as ma
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -14,10 +15,11 @@ from api.audit import audit
 from api.auth import Principal
 from api.config import ServiceConfig
 from api.errors import Conflict, NotFound, Unprocessable
+from api.services.fields import Text, loaded
 from api.store.catalog import HELD, to_engine_vacancy
 from api.store.db import unit_of_work
 from api.store.lures import load_avoid_list, market_pay
-from api.store.models import AvoidEntry, Employer, Occupation, Town, Vacancy
+from api.store.models import AVOID_KINDS, AvoidEntry, Employer, Occupation, Town, Vacancy
 from api.store.pagination import paginate
 from matcher.safeguards import lure_signs
 
@@ -40,6 +42,24 @@ def list_held(
         return paginate(
             session, select(Vacancy).where(Vacancy.review == HELD[0]), Vacancy.id, limit, cursor
         )
+
+
+class AvoidEntryIn(ma.Schema):
+    """A town (by code) or an employer (by id) to avoid, and why: the API's body, the
+    safety page's form and ``pathways avoid-list add``."""
+
+    kind = Text(required=True, validate=ma.validate.OneOf(AVOID_KINDS))
+    town = Text(load_default=None, validate=ma.validate.Length(min=1, max=8))
+    employer_id = ma.fields.Integer(
+        load_default=None, strict=True, validate=ma.validate.Range(min=1, max=2**63 - 1)
+    )
+    reason = Text(required=True, validate=ma.validate.Length(min=1, max=2000))
+
+
+def avoid_entry_fields(raw: Mapping[str, Any]) -> dict[str, Any]:
+    """An avoid-list entry as a person typed it, loaded by the API's schema; 422 naming
+    every bad field (whether the town or employer exists is ``add_avoid``'s check)."""
+    return loaded(AvoidEntryIn, raw, "The entry cannot be added as it stands.")
 
 
 def add_avoid(session: Session, principal: Principal, data: Mapping[str, Any]) -> AvoidEntry:

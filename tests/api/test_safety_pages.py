@@ -61,6 +61,15 @@ def test_an_avoid_entry_without_a_reason_or_twice_is_refused_in_the_frame(
     assert "Nothing was saved." in text and "Say why, in up to 2000 characters." in text
     assert "<nav" in text  # the site's frame, with its way back
     assert session.scalar(select(func.count()).select_from(AvoidEntry)) == 0
+    # The form loads with the API's own schema: text no database stores is named.
+    nul = {"kind": "town", "town": "PNH", "reason": "casinos\x00"}
+    bad = _post(client, "/admin/safety/avoid", nul, "/admin/safety")
+    assert bad.status_code == 422
+    assert "must not contain NUL characters" in bad.get_data(as_text=True)
+    no_employer = {"kind": "employer", "employer_id": "", "reason": "recruits children"}
+    bad = _post(client, "/admin/safety/avoid", no_employer, "/admin/safety")
+    assert bad.status_code == 422 and "choose one" in bad.get_data(as_text=True)
+    assert session.scalar(select(func.count()).select_from(AvoidEntry)) == 0
     form = {"kind": "town", "town": "BVT", "reason": "casinos"}
     assert _post(client, "/admin/safety/avoid", form, "/admin/safety").status_code == 302
     again = _post(client, "/admin/safety/avoid", form, "/admin/safety")
