@@ -75,13 +75,15 @@ def max_median_net(
     *,
     top_two_good: int = 0,
     talent_fit: int = 0,
+    livable: int = 0,
     time_limit: float = TIME_LIMIT,
 ) -> Best | None:
     """The allocation with the highest median net income under the counts given.
 
     Returns None when no allocation that seats as many survivors as possible has at
-    least ``top_two_good`` survivors on a first or second wish they are good at and
-    ``talent_fit`` on a track they are good at (or when nobody can be seated).
+    least ``top_two_good`` survivors on a first or second wish they are good at,
+    ``talent_fit`` on a track they are good at and ``livable`` on a track whose best
+    pathway pays the living wage (or when nobody can be seated).
 
     Raises
     ------
@@ -89,22 +91,12 @@ def max_median_net(
         The solver found neither an answer nor a proof that none exists in time, or
         its allocation does not have the figures the program asked for (a bug here).
     """
-    seats = np.asarray(seats, dtype=np.int64)
-    pairs = a.allowed & (seats > 0)[None, :]
-    seated = max_seated(pairs, seats)
-    if seated == 0:
+    program = _Program(a, seats, top_two_good, talent_fit, livable)
+    if program.seated == 0:
         return None
-    rows, cols = np.nonzero(pairs)
+    model, x, rows, cols = program.model, program.x, program.rows, program.cols
+    seated = program.seated
     cents = np.rint(a.net[rows, cols] * 100).astype(np.int64)
-    model = cp_model.CpModel()
-    x = [model.new_bool_var(f"x{k}") for k in range(rows.size)]
-    for i in np.unique(rows):
-        model.add_at_most_one(x[k] for k in np.flatnonzero(rows == i))
-    for j in np.unique(cols):
-        model.add(sum(x[k] for k in np.flatnonzero(cols == j)) <= int(seats[j]))
-    model.add(sum(x) == seated)
-    _count_at_least(model, x, top_two_good_mask(a)[rows, cols], top_two_good)
-    _count_at_least(model, x, (a.good & a.allowed)[rows, cols], talent_fit)
     ka, kb = (seated // 2 + 1, seated // 2) if seated % 2 == 0 else ((seated + 1) // 2,) * 2
     thresholds = [_kth_net(model, x, cents, k, name) for k, name in ((ka, "a"), (kb, "b"))]
     model.maximize(sum(thresholds))
@@ -120,8 +112,72 @@ def max_median_net(
     chosen = np.array([solver.boolean_value(v) for v in x], dtype=bool)
     track_of[rows[chosen]] = cols[chosen]
     best = Best(track_of, cohort_figures(track_of, a), status == cp_model.OPTIMAL)
-    _check(best, seated, top_two_good, talent_fit, int(sum(solver.value(t) for t in thresholds)))
+    doubled = int(sum(solver.value(t) for t in thresholds))
+    _check(best, seated, (top_two_good, talent_fit, livable), doubled)
     return best
+
+
+def max_count(
+    a: CohortArrays,
+    seats: NDArray[np.int64],
+    mask: NDArray[np.bool_],
+    *,
+    top_two_good: int = 0,
+    talent_fit: int = 0,
+    livable: int = 0,
+    time_limit: float = TIME_LIMIT,
+) -> int | None:
+    """The most survivors an allocation can seat on ``mask``'s pairs, with as many seated
+    as the seats allow and at least the counts given (None: those cannot hold together).
+
+    Raises
+    ------
+    RuntimeError
+        The solver found neither an answer nor a proof in time.
+    """
+    program = _Program(a, seats, top_two_good, talent_fit, livable)
+    if program.seated == 0:
+        return 0
+    on = np.flatnonzero(mask[program.rows, program.cols])
+    program.model.maximize(sum(program.x[k] for k in on))
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = WORKERS
+    solver.parameters.max_time_in_seconds = time_limit
+    status = solver.solve(program.model)
+    if status == cp_model.INFEASIBLE:
+        return None
+    if status != cp_model.OPTIMAL:
+        raise RuntimeError(f"CP-SAT gave no proved maximum: {status}")
+    return round(solver.objective_value)
+
+
+class _Program:
+    """The allocation's own constraints (one track each, the seats, as many seated as
+    the seats allow) and the counts asked for, as a CP-SAT model to add an objective to."""
+
+    def __init__(
+        self,
+        a: CohortArrays,
+        seats: NDArray[np.int64],
+        top_two_good: int,
+        talent_fit: int,
+        livable: int,
+    ) -> None:
+        seats = np.asarray(seats, dtype=np.int64)
+        pairs = a.allowed & (seats > 0)[None, :]
+        self.seated = max_seated(pairs, seats)
+        self.rows, self.cols = np.nonzero(pairs)
+        rows, cols = self.rows, self.cols
+        self.model = cp_model.CpModel()
+        self.x = [self.model.new_bool_var(f"x{k}") for k in range(rows.size)]
+        for i in np.unique(rows):
+            self.model.add_at_most_one(self.x[k] for k in np.flatnonzero(rows == i))
+        for j in np.unique(cols):
+            self.model.add(sum(self.x[k] for k in np.flatnonzero(cols == j)) <= int(seats[j]))
+        self.model.add(sum(self.x) == self.seated)
+        _count_at_least(self.model, self.x, top_two_good_mask(a)[rows, cols], top_two_good)
+        _count_at_least(self.model, self.x, (a.good & a.allowed)[rows, cols], talent_fit)
+        _count_at_least(self.model, self.x, (a.livable & a.allowed)[rows, cols], livable)
 
 
 def _count_at_least(
@@ -156,13 +212,15 @@ def _kth_net(
     return int(levels[0]) + sum(int(g) * step for g, step in zip(gaps, up, strict=True))
 
 
-def _check(best: Best, seated: int, top_two_good: int, talent_fit: int, doubled: int) -> None:
+def _check(best: Best, seated: int, counts: tuple[int, int, int], doubled: int) -> None:
     """The allocation read back through the cohort figures must be what was asked."""
     f = best.figures
+    top_two_good, talent_fit, livable = counts
     ok = (
         f.assigned == seated
         and f.top_two_good >= top_two_good
         and f.talent_fit >= talent_fit
+        and f.livable >= livable
         and abs(doubled / 200 - best.median) < 0.006
     )
     if not ok:
