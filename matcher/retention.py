@@ -233,8 +233,14 @@ class Retention:
         placement's value: positive where the input raises the chance of lasting."""
         columns = self.columns(prepared)
         x = columns.inputs(profile, prepared, ctx, rows, tabs)
-        p = columns.predict(x)
-        return p, p[None, :] - columns.predict(columns.swapped(x)).reshape(len(FEATURES), -1)
+        swapped = columns.swapped(x)
+        # One call for the rows and their swaps: each call to the classifier costs its
+        # input checks (about 0.4 ms) whatever the number of rows.
+        both = columns.predict(
+            Inputs(np.vstack([x.numeric, swapped.numeric]), np.vstack([x.levels, swapped.levels]))
+        )
+        p = both[: rows.size]
+        return p, p[None, :] - both[rows.size :].reshape(len(FEATURES), -1)
 
     def reasons(
         self,
