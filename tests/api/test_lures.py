@@ -197,7 +197,7 @@ def test_the_avoid_list_from_the_shell_is_the_same_list(world, runner) -> None:
         (["add", "--employer", "999999", "--reason", "r"], "Name an employer by its id."),
         (["add", "--employer", "ten", "--reason", "r"], "--employer must be a whole number"),
         (["add", "--town", "PNH", "--employer", "1", "--reason", "r"], "exactly one of"),
-        (["add", "--town", "PNH", "--reason", "  "], "(reason: Length must be between 1 and 2000.)"),
+        (["add", "--town", "PNH", "--reason", "  "], "(reason: Length must be between 1 and"),
         (["add", "--town", "PNH", "--reason", "a\x00b"], "(reason: must not contain NUL"),
         (["remove", "424242"], "There is no avoid-list entry 424242."),
         (["remove", "1.5"], "ENTRY must be a whole number"),
