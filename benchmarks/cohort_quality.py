@@ -12,7 +12,9 @@ Poipet, Sihanoukville) next door. It is loaded into a fresh SQLite database and 
 through the service: ``POST /api/v1/allocations`` (the cohort figures) and ``POST
 /api/v1/survivors/{id}/recommendations`` (the top picks), with the weights a
 deployment would set (``MATCHER_WEIGHTS``). The goals of the issue are checked on every
-seed; a small table shows how the figures move with the weights.
+seed, as the issue states them and in the score's order (livable first, each goal at
+its level or at the most the goals before it leave, exact by an integer program); a
+small table shows how the figures move with the weights.
 
 Usage::
 
