@@ -1,6 +1,6 @@
 """The outcome model's goals on the simulator (issue 13), held out in time.
 
-    PYTHONPATH=. .venv/bin/python benchmarks/outcomes.py [--seeds 5,6,7] [--history 10000]
+    PYTHONPATH=. .venv/bin/python benchmarks/outcomes.py [--seeds 1-10] [--history 10000]
 
 Prints, per seed, on a synthetic market with a known ground truth (``matcher.simulate``):
 
@@ -11,7 +11,9 @@ Prints, per seed, on a synthetic market with a known ground truth (``matcher.sim
   the status quo (arrival order, each taking their first stated wish with a free seat,
   as ``POST /allocations`` reports it), of the engine without the model, of the engine with
   it (maximising predicted lasting placements), and of the best allocation the ground
-  truth allows under the same seats and rules;
+  truth allows under the same seats and rules; whether 1.3x the status quo is within
+  reach of any allocation; what a perfect model's seats would reach; and the same
+  ratios with fewer or more seats (``SEAT_SHARES``);
 - the churning high-pay employers' predicted retention against the steady ones';
 - training time on 100,000 follow-ups (placements resampled from the history);
 - the recommendation median per survivor with the model on and off, on the national
