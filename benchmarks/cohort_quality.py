@@ -46,6 +46,7 @@ from api.services.allocations import wish_ranks
 from benchmarks.common.database import build_database
 from benchmarks.common.frontier import at_least, max_count, max_median_net, top_two_good_mask
 from benchmarks.common.market import Synthetic
+from benchmarks.common.seeds import seeds as parse_seeds
 from market_survey.types import JOB_COLUMNS, LIVING_COST_COLUMNS, MarketSnapshot, SeasonParams
 from matcher import (
     PreparedMarket,
@@ -839,13 +840,6 @@ def tradeoff(seeds: Sequence[int], base: Mapping[str, float]) -> None:
             )
 
 
-def _seeds(text: str) -> list[int]:
-    if "-" in text:
-        a, b = text.split("-", 1)
-        return list(range(int(a), int(b) + 1))
-    return [int(s) for s in text.split(",") if s.strip()]
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--seeds", default="1-5", help="e.g. 1-5 or 3,7,11 (default 1-5)")
@@ -856,7 +850,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="MATCHER_WEIGHTS overrides as JSON, e.g. '{\"aptitude\": 0.8}' (default: none)",
     )
     args = parser.parse_args(argv)
-    seeds = _seeds(args.seeds)
+    seeds = parse_seeds(args.seeds)
     weights: dict[str, float] = json.loads(args.weights)
     print(f"weights: {Weights.from_mapping(weights)}")
     results = {}

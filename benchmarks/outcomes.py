@@ -33,6 +33,7 @@ import numpy as np
 from sklearn.metrics import roc_auc_score
 
 from benchmarks.common.market import TODAY, build_market, build_profiles
+from benchmarks.common.seeds import seeds as parse_seeds
 from matcher import prepare_market, recommend_prepared
 from matcher.allocate import allocate, status_quo
 from matcher.outcomes import (
@@ -187,7 +188,7 @@ def main() -> None:
     truth = GroundTruth(churning=churning_employers(p))
     rows = []
     history = None
-    for seed in _seeds(args.seeds):
+    for seed in parse_seeds(args.seeds):
         print(f"== seed {seed}")
         weights = Weights(retention=args.retention_weight)
         history, row = _one_seed(p, truth, args.history, args.cohort, seed, weights)
@@ -216,13 +217,6 @@ def main() -> None:
         _training_time(history.data, truth, args.follow_ups, rows[-1]["seed"])
     if "national" not in args.skip:
         _national(rows[0]["seed"] if rows else 5)
-
-
-def _seeds(text: str) -> list[int]:
-    if "-" in text:
-        a, b = text.split("-", 1)
-        return list(range(int(a), int(b) + 1))
-    return [int(x) for x in text.split(",") if x.strip()]
 
 
 def _one_seed(

@@ -45,14 +45,11 @@ def safety() -> Any:
 @page_for("admin")
 def add_avoid() -> Any:
     form = request.form
-    kind, employer = form.get("kind", ""), form.get("employer_id", "")
+    kind = form.get("kind", "")
     raw = {
         "kind": kind,
         "town": (form.get("town") or None) if kind == "town" else None,
-        # The form sends text; the API's schema takes the number an API client sends.
-        "employer_id": (int(employer) if re.fullmatch(r"[0-9]{1,18}", employer) else employer)
-        if kind == "employer" and employer
-        else None,
+        "employer_id": _number(form.get("employer_id", "")) if kind == "employer" else None,
         "reason": form.get("reason", "").strip(),
     }
     try:
@@ -63,6 +60,14 @@ def add_avoid() -> Any:
         return _safety(errors=errors or {"kind": say(exc.detail)}, form=form), 422
     flash(gettext("Added to the avoid list."))
     return redirect(url_for("pages.safety"))
+
+
+def _number(text: str) -> int | str | None:
+    """A form's number as the API's schema takes it: an int when the text is one (the
+    schema then checks its range), else the text itself for the schema to refuse."""
+    if not text:
+        return None
+    return int(text) if re.fullmatch(r"[0-9]{1,18}", text) else text
 
 
 def _hint(field: str, message: str) -> str:

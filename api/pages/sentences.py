@@ -302,6 +302,8 @@ FIELDS = (
     N_("Must be greater than %(min)s and less than or equal to %(max)s."),
     N_("Length must be between %(min)s and %(max)s."),
     N_("Longer than maximum length %(max)s."),
+    N_("must not contain NUL characters"),
+    N_("must not contain a lone surrogate (\\ud800-\\udfff): it is not Unicode text"),
     N_("The season was not created."),
     N_("There is no employer %(id)s you may see."),
     N_("There is no employer %(id)s."),

@@ -100,10 +100,7 @@ def max_median_net(
     ka, kb = (seated // 2 + 1, seated // 2) if seated % 2 == 0 else ((seated + 1) // 2,) * 2
     thresholds = [_kth_net(model, x, cents, k, name) for k, name in ((ka, "a"), (kb, "b"))]
     model.maximize(sum(thresholds))
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = WORKERS
-    solver.parameters.max_time_in_seconds = time_limit
-    status = solver.solve(model)
+    solver, status = program.solve(time_limit)
     if status == cp_model.INFEASIBLE:
         return None
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -140,10 +137,7 @@ def max_count(
         return 0
     on = np.flatnonzero(mask[program.rows, program.cols])
     program.model.maximize(sum(program.x[k] for k in on))
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = WORKERS
-    solver.parameters.max_time_in_seconds = time_limit
-    status = solver.solve(program.model)
+    solver, status = program.solve(time_limit)
     if status == cp_model.INFEASIBLE:
         return None
     if status != cp_model.OPTIMAL:
@@ -178,6 +172,13 @@ class _Program:
         _count_at_least(self.model, self.x, top_two_good_mask(a)[rows, cols], top_two_good)
         _count_at_least(self.model, self.x, (a.good & a.allowed)[rows, cols], talent_fit)
         _count_at_least(self.model, self.x, (a.livable & a.allowed)[rows, cols], livable)
+
+    def solve(self, time_limit: float) -> tuple[cp_model.CpSolver, int]:
+        """The solver after its search, and its status (the objective set beforehand)."""
+        solver = cp_model.CpSolver()
+        solver.parameters.num_workers = WORKERS
+        solver.parameters.max_time_in_seconds = time_limit
+        return solver, solver.solve(self.model)
 
 
 def _count_at_least(

@@ -66,6 +66,11 @@ def test_an_avoid_entry_without_a_reason_or_twice_is_refused_in_the_frame(
     bad = _post(client, "/admin/safety/avoid", nul, "/admin/safety")
     assert bad.status_code == 422
     assert "must not contain NUL characters" in bad.get_data(as_text=True)
+    client.get("/admin/safety?lang=km")
+    bad = _post(client, "/admin/safety/avoid", nul, "/admin/safety")
+    assert bad.status_code == 422
+    assert "មិនត្រូវមានតួអក្សរ NUL ទេ" in bad.get_data(as_text=True)  # the book says it
+    client.get("/admin/safety?lang=en")
     no_employer = {"kind": "employer", "employer_id": "", "reason": "recruits children"}
     bad = _post(client, "/admin/safety/avoid", no_employer, "/admin/safety")
     assert bad.status_code == 422 and "choose one" in bad.get_data(as_text=True)
