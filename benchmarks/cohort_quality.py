@@ -44,7 +44,13 @@ from tqdm import tqdm
 from api.app import create_app
 from api.services.allocations import wish_ranks
 from benchmarks.common.database import build_database
-from benchmarks.common.frontier import at_least, max_count, max_median_net, top_two_good_mask
+from benchmarks.common.frontier import (
+    at_least,
+    max_count,
+    max_median_net,
+    max_score,
+    top_two_good_mask,
+)
 from benchmarks.common.market import Synthetic
 from benchmarks.common.seeds import seeds as parse_seeds
 from market_survey.types import JOB_COLUMNS, LIVING_COST_COLUMNS, MarketSnapshot, SeasonParams
@@ -57,7 +63,7 @@ from matcher import (
     recommend_prepared,
     track_scores_prepared,
 )
-from matcher.allocate import GOOD_APTITUDE, CohortArrays, seats_allow
+from matcher.allocate import GOOD_APTITUDE, CohortArrays, allocate, seats_allow
 from training_catalog import reference
 from training_catalog.types import Catalog, Track
 
@@ -700,6 +706,61 @@ def print_livable_first(r: SeedResult) -> None:
         print(f"    [{'ok' if ok else 'MISSED'}] {goal}")
 
 
+def show_moves(seed: int, weights: Mapping[str, float], r: SeedResult) -> None:
+    """Where Pathways misses a goal it could reach with livable first: the program's
+    allocation that reaches it (the highest total score with the counts, or, where only
+    the median is missed, the best median), beside Pathways', survivor by survivor where
+    they differ."""
+    missed = [goal for goal, ok in goals_livable_first(r).items() if not ok]
+    if not missed or r.livable_first is None:
+        return
+    syn, cohort = build_market(seed), build_cohort(seed)
+    prepared = prepare_market(syn.market, syn.catalog, syn.vacancies)
+    a, seats = cohort_arrays(cohort, prepared, weights)
+    tracks = [t for t in prepared.catalog.tracks if t.seats_available > 0]
+    scores = np.full(a.ranks.shape, np.nan)
+    w = Weights.from_mapping(weights)
+    for i, profile in enumerate(cohort):
+        got = track_scores_prepared(profile, prepared, today=TODAY, weights=w).scores
+        for j, track in enumerate(tracks):
+            scores[i, j] = got.get(track.code, np.nan)
+    ours = allocate(scores, seats, preference_ranks=a.ranks).track_of
+    need = r.livable_first.needed(r.figures)
+    counts = {
+        "livable": int(need["livable"]),
+        "top_two_good": int(need["top_two_good"]),
+        "talent_fit": int(need["talent_fit"]),
+    }
+    if all(goal.startswith("then median") for goal in missed):
+        best = max_median_net(a, seats, **counts)
+        theirs = None if best is None else best.track_of
+    else:
+        theirs = max_score(a, seats, scores, **counts)
+    if theirs is None:
+        return
+
+    def total(track_of: np.ndarray) -> float:
+        return float(sum(scores[i, j] for i, j in enumerate(track_of) if j >= 0))
+
+    def pathway(i: int, j: int) -> str:
+        if j < 0:
+            return "no seat"
+        rank = f"wish {a.ranks[i, j]}" if a.ranks[i, j] > 0 else "not wished"
+        level = cohort[i].aptitudes.get(tracks[j].skill_family, 0)
+        money = "livable" if a.livable[i, j] else "below the living wage"
+        return (
+            f"{tracks[j].code} ({rank}, aptitude {level}, {money}, ${a.net[i, j]:.0f} net, "
+            f"score {scores[i, j]:.3f})"
+        )
+
+    print(
+        f"  moves for {', '.join(missed)}: total score Pathways {total(ours):.3f}, the "
+        f"program's {total(theirs):.3f}"
+    )
+    for i in np.flatnonzero(ours != theirs):
+        print(f"    survivor {i + 1}: {pathway(i, ours[i])} -> {pathway(i, theirs[i])}")
+
+
 FIGURES = (
     ("assigned", "assigned"),
     ("first_choice", "first choice"),
@@ -845,6 +906,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--seeds", default="1-5", help="e.g. 1-5 or 3,7,11 (default 1-5)")
     parser.add_argument("--no-tradeoff", action="store_true", help="skip the weights table")
     parser.add_argument(
+        "--show-moves",
+        action="store_true",
+        help="where a goal is missed with livable first, the survivors the goal would move",
+    )
+    parser.add_argument(
         "--weights",
         default="{}",
         help="MATCHER_WEIGHTS overrides as JSON, e.g. '{\"aptitude\": 0.8}' (default: none)",
@@ -860,6 +926,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     missed = ordered = 0
     for seed, r in results.items():
         print_seed(seed, r)
+        if args.show_moves:
+            show_moves(seed, weights, r)
         missed += sum(not ok for ok in goals(r).values())
         ordered += sum(not ok for ok in goals_livable_first(r).values())
     print(f"\ngoals missed over {len(seeds)} seeds: {missed} as the issue states them")

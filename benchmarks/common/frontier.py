@@ -145,6 +145,40 @@ def max_count(
     return round(solver.objective_value)
 
 
+def max_score(
+    a: CohortArrays,
+    seats: NDArray[np.int64],
+    scores: NDArray[np.float64],
+    *,
+    top_two_good: int = 0,
+    talent_fit: int = 0,
+    livable: int = 0,
+    time_limit: float = TIME_LIMIT,
+) -> NDArray[np.int64] | None:
+    """The allocation with the highest total score (to a millionth) that seats as many as
+    the seats allow with at least the counts given: each survivor's track (-1: none), or
+    None when those counts cannot hold together.
+
+    Raises
+    ------
+    RuntimeError
+        The solver found neither an answer nor a proof in time.
+    """
+    program = _Program(a, seats, top_two_good, talent_fit, livable)
+    rows, cols = program.rows, program.cols
+    micro = np.rint(np.nan_to_num(scores[rows, cols]) * 1e6).astype(np.int64)
+    program.model.maximize(sum(int(m) * v for m, v in zip(micro, program.x, strict=True)))
+    solver, status = program.solve(time_limit)
+    if status == cp_model.INFEASIBLE:
+        return None
+    if status != cp_model.OPTIMAL:
+        raise RuntimeError(f"CP-SAT gave no proved maximum: {status}")
+    track_of = np.full(a.ranks.shape[0], -1, dtype=np.int64)
+    chosen = np.array([solver.boolean_value(v) for v in program.x], dtype=bool)
+    track_of[rows[chosen]] = cols[chosen]
+    return track_of
+
+
 class _Program:
     """The allocation's own constraints (one track each, the seats, as many seated as
     the seats allow) and the counts asked for, as a CP-SAT model to add an objective to."""
