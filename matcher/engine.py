@@ -50,6 +50,7 @@ from matcher.safeguards import SurvivorContext, first_rule, survivor_context
 from matcher.scoring import (
     SCORE_DECIMALS,
     Tables,
+    best_of,
     components_at,
     fused_score,
     preference_of,
@@ -64,7 +65,7 @@ from training_catalog.types import Catalog
 
 #: Stored with every recommendation, so that it can be explained later. Bump it
 #: whenever a rule, a component or a default weight changes.
-MODEL_VERSION = "matcher-1.3+banded-avoid-good-at-v1"
+MODEL_VERSION = "matcher-1.4"
 
 NO_JOB_DATA = "No vacancy or survey row for the occupations this track leads to this season"
 
@@ -411,13 +412,12 @@ def _with_retention(
     # likelier to last than every one above it.
     p = ev.market
     size = max(RETENTION_POOL, 4 * limit)
-    pool = top_k(ev.scores, ev.allowed, size, prefer=p.candidates.track < 0)
+    prefer = p.candidates.track < 0
+    pool = top_k(ev.scores, ev.allowed, size, prefer=prefer)
     r = retention.probabilities(profile, p, ev.ctx, pool, ev.tables)
     scores = np.array(ev.scores, copy=True)
     scores[pool] = with_retention(ev.scores, r, pool, p, weights)
-    in_pool = np.zeros_like(ev.allowed)
-    in_pool[pool] = True
-    chosen = top_k(scores, ev.allowed & in_pool, limit, prefer=p.candidates.track < 0)
+    chosen = best_of(scores, pool, limit, prefer=prefer)
     kept = {int(i): float(v) for i, v in zip(pool, r, strict=True)}
     ev = _Evaluation(ev.market, ev.ctx, ev.tables, ev.rule, ev.allowed, scores)
     return ev, chosen, kept

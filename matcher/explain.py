@@ -114,8 +114,10 @@ def reasons(
         warn.append(f"Below the living wage in {town.name}")
 
     # Wishes.
-    pref_rank = _wish_rank(profile, p, ti, oi)
-    if pref_rank is not None:
+    pref_rank, trains_for = _wish_rank(profile, p, ti, oi)
+    if pref_rank is not None and trains_for is not None:
+        out.append(f"Trains for {trains_for}, the survivor's {choice(pref_rank).lower()}")
+    elif pref_rank is not None:
         out.append(f"{choice(pref_rank)} of the survivor")
     else:
         fam = _family_wish(profile, p, fi)
@@ -237,13 +239,19 @@ def _flagged_town(p: PreparedMarket, i: int) -> Town:
     return town
 
 
-def _wish_rank(profile: Profile, p: PreparedMarket, ti: int, oi: int) -> int | None:
+def _wish_rank(
+    profile: Profile, p: PreparedMarket, ti: int, oi: int
+) -> tuple[int | None, str | None]:
+    """The first wish the pathway meets (0-based), and the wished occupation's name
+    when it meets the wish only by its track leading there (``scoring.tables``)."""
     occ_code = p.catalog.occupations[oi].code
-    track_code = p.catalog.tracks[ti].code if ti >= 0 else None
+    track = p.catalog.tracks[ti] if ti >= 0 else None
     for rank, code in enumerate(profile.preferences):
-        if code == occ_code or (track_code is not None and code == track_code):
-            return rank
-    return None
+        if code == occ_code or (track is not None and code == track.code):
+            return rank, None
+        if track is not None and code in track.occupations:
+            return rank, p.catalog.occupations[p.catalog.occupation_index[code]].name
+    return None, None
 
 
 def _family_wish(profile: Profile, p: PreparedMarket, family: int) -> int | None:

@@ -134,6 +134,13 @@ def _catalog_arrays(catalog: Catalog) -> CatalogArrays:
         missing = [o for o in t.occupations if o not in occupation_index]
         if missing:
             raise MatcherInputError(f"track {t.code}: occupations {missing} not in the catalog")
+    track_occupations = tuple(
+        tuple(dict.fromkeys(occupation_index[o] for o in t.occupations)) for t in tracks
+    )
+    leads_to: list[list[int]] = [[] for _ in occupations]
+    for ti, track_occs in enumerate(track_occupations):
+        for oi in track_occs:
+            leads_to[oi].append(ti)
     return CatalogArrays(
         towns=towns,
         town_index=town_index,
@@ -144,9 +151,8 @@ def _catalog_arrays(catalog: Catalog) -> CatalogArrays:
         occ_on_the_job=_bool_col([o.on_the_job for o in occupations]),
         tracks=tracks,
         track_index={t.code: i for i, t in enumerate(tracks)},
-        track_occupations=tuple(
-            tuple(dict.fromkeys(occupation_index[o] for o in t.occupations)) for t in tracks
-        ),
+        track_occupations=track_occupations,
+        occupation_tracks=tuple(tuple(ts) for ts in leads_to),
         track_town=np.array([town_index[t.town] for t in tracks] + [-1], np.int32),
         track_family=np.array(
             [family_index.get(t.skill_family, -1) for t in tracks] + [-1], np.int32

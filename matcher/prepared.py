@@ -55,6 +55,7 @@ class CatalogArrays:
     tracks: tuple[Track, ...]
     track_index: dict[str, int]
     track_occupations: tuple[tuple[int, ...], ...]
+    occupation_tracks: tuple[tuple[int, ...], ...]  # the tracks that lead to each
     track_town: IntArray  # sentinel -1
     track_family: IntArray  # sentinel -1
     track_min_age: IntArray  # sentinel 0

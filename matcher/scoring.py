@@ -88,6 +88,11 @@ def tables(profile: Profile, p: PreparedMarket, ctx: SurvivorContext) -> Tables:
         if oi is not None:
             occupation_wish[oi] = max(occupation_wish[oi], value)
             fam = int(p.catalog.occ_family[oi]) if fam < 0 else fam
+            # A wish for an occupation is a wish for the training that leads to it,
+            # as the cohort's figures and the status quo read it: every pathway of
+            # such a track meets the wish, whichever job it ends in.
+            for led in p.catalog.occupation_tracks[oi]:
+                track_wish[led] = max(track_wish[led], value)
         if fam >= 0:
             family_wish[fam] = max(family_wish[fam], s.same_family_preference * value)
     # location: home province, a named town, elsewhere.
@@ -365,6 +370,15 @@ def top_k(
         head = _ordered(idx[above], vals[above], prefer)
         return np.concatenate((head, tied[: k - head.size])).astype(np.int64)
     return _ordered(idx, vals, prefer)
+
+
+def best_of(
+    scores: FloatArray, rows: Int64Array, k: int, prefer: BoolArray | None = None
+) -> Int64Array:
+    """The ``k`` best of ``rows``, in :func:`top_k`'s order (a mask of only ``rows``
+    gives the same), without a pass over every candidate."""
+    idx = np.sort(rows)
+    return _ordered(idx, scores[idx], prefer)[: max(k, 0)]
 
 
 def _ordered(idx: Int64Array, vals: FloatArray, prefer: BoolArray | None) -> Int64Array:

@@ -33,6 +33,7 @@ PATHWAY = (
     N_("Earns about $%(gross)s a month, $%(short)s below the living wage in %(town)s ($%(wage)s)"),
     N_("Below the living wage in %(town)s"),
     N_("%(choice)s of the survivor"),
+    N_("Trains for %(occupation)s, the survivor's %(choice)s"),
     N_("Same skill family (%(family)s) as the survivor's %(choice)s"),
     N_("Aptitude for %(family)s not assessed"),
     N_("Aptitude for %(family)s: %(level)s of 5"),

@@ -19,7 +19,7 @@ from matcher import (
 )
 from matcher.results import RecommendationItem
 from matcher.safeguards import survivor_context
-from matcher.scoring import components, fused_score, score
+from matcher.scoring import best_of, components, fused_score, score, top_k
 from tests.matcher.builders import (
     COSTS_2008,
     TODAY,
@@ -258,3 +258,22 @@ def test_fused_score_equals_the_weighted_mean_of_the_shown_components(
     full = score(components(p, PREPARED, ctx), PREPARED, weights)
     fused = fused_score(p, PREPARED, ctx, weights)
     assert np.allclose(full, fused, rtol=0.0, atol=1e-12)
+
+
+@given(
+    st.lists(st.sampled_from([0.0, 0.25, 0.5, 0.5, 0.75, 1.0]), min_size=1, max_size=40),
+    st.data(),
+)
+def test_the_best_of_a_pool_is_top_k_over_a_mask_of_it(
+    values: list[float], data: st.DataObject
+) -> None:
+    # The engine picks the shown items among the retention pool with best_of; it must
+    # order them exactly as top_k does (ties to own businesses, then the lower index).
+    scores = np.array(values)
+    n = scores.size
+    rows = np.array(data.draw(st.lists(st.integers(0, n - 1), unique=True, min_size=1)), np.int64)
+    prefer = np.array(data.draw(st.lists(st.booleans(), min_size=n, max_size=n)))
+    k = data.draw(st.integers(0, n + 2))
+    mask = np.zeros(n, bool)
+    mask[rows] = True
+    assert best_of(scores, rows, k, prefer).tolist() == top_k(scores, mask, k, prefer).tolist()

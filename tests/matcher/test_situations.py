@@ -431,3 +431,22 @@ def test_a_wish_they_are_good_at_beats_a_wish_alone_and_a_talent_alone() -> None
     ts = track_scores(man, mkt, cat, [], today=TODAY)
     assert ts.scores["electronics-svr"] > ts.scores["sewing-svr"]
     assert ts.scores["electronics-svr"] > ts.scores["hair-svr"]
+
+
+def test_a_wished_job_makes_the_track_to_it_a_wish_whatever_job_it_ends_in() -> None:
+    # She asked to be a waiter. The hospitality class trains waiters and hotel
+    # receptionists; reception pays more. The class is her first wish either way, as
+    # the cohort's figures and the status quo read it, and the reason says which job
+    # she named.
+    cat = catalog([track("hospitality-svr", "SVR", "hospitality", ["5131", "4224"])])
+    mkt = market([job("SVR", "5131", 95, 110), job("SVR", "4224", 150, 170)], COSTS_2008)
+    woman = profile(aptitudes={"hospitality": 4}, preferences=("5131",))
+    rec = recommend(woman, mkt, cat, [], today=TODAY)
+
+    by_job = {i.occupation.code: i for i in rec.items if i.track is not None}
+    reception, waiting = by_job["4224"], by_job["5131"]
+    assert reception.rank < waiting.rank
+    assert "Trains for Waiter, the survivor's first choice" in reception.reasons
+    assert "First choice of the survivor" in waiting.reasons
+    for part in ("preference", "talent_wish"):
+        assert reception.components[part] == waiting.components[part] > 0.0
