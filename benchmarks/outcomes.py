@@ -32,6 +32,7 @@ from typing import Any
 import numpy as np
 from sklearn.metrics import roc_auc_score
 
+from api.services.allocations import wish_ranks
 from benchmarks.common.market import TODAY, build_market, build_profiles
 from benchmarks.common.seeds import seeds as parse_seeds
 from matcher import prepare_market, recommend_prepared
@@ -110,14 +111,10 @@ def _cohort_matrices(
 
 
 def _wish_ranks(p: PreparedMarket, cohort: list) -> np.ndarray:
-    """Each survivor's stated rank of each track (1 = first wish; 0 = not wished)."""
-    out = np.zeros((len(cohort), len(p.catalog.tracks)), np.int64)
-    for i, profile in enumerate(cohort):
-        for rank, code in enumerate(profile.preferences, start=1):
-            ti = p.catalog.track_index.get(code)
-            if ti is not None and out[i, ti] == 0:
-                out[i, ti] = rank
-    return out
+    """Each survivor's stated rank of each track (1 = first wish; 0 = not wished), as
+    ``POST /allocations`` reads them."""
+    ranks = [wish_ranks(profile.preferences, p.catalog.tracks) for profile in cohort]
+    return np.array(ranks, np.int64).reshape(len(cohort), len(p.catalog.tracks))
 
 
 def _value(track_of: np.ndarray, values: np.ndarray) -> float:

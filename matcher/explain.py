@@ -249,7 +249,7 @@ def _wish_rank(
     for rank, code in enumerate(profile.preferences):
         if code == occ_code or (track is not None and code == track.code):
             return rank, None
-        if track is not None and code in track.occupations:
+        if track is not None and track.meets(code):
             return rank, p.catalog.occupations[p.catalog.occupation_index[code]].name
     return None, None
 

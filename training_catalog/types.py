@@ -70,6 +70,12 @@ class Track:
     min_age: int
     min_literacy: str  # one of LITERACY_LEVELS
 
+    def meets(self, wish: str) -> bool:
+        """Whether a stated wish (a track or an occupation code) is met by this track:
+        its own code, or an occupation it trains for. The one reading of a wish that
+        the score, its reasons, the cohort's figures and the status quo share."""
+        return wish == self.code or wish in self.occupations
+
 
 @dataclass(frozen=True)
 class Catalog:

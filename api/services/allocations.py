@@ -166,7 +166,7 @@ def wish_ranks(preferences: Sequence[str], tracks: Sequence[tc.Track]) -> NDArra
     ranks = np.zeros(len(tracks), dtype=np.int64)
     for j, track in enumerate(tracks):
         for position, wish in enumerate(preferences, start=1):
-            if wish == track.code or wish in track.occupations:
+            if track.meets(wish):
                 ranks[j] = position
                 break
     return ranks
